@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { labelName, userName, uuid } from '../primitives';
+import { envelope } from './envelope';
+
+/** A batch of expert labels was recorded (labeler-api). */
+export const labelAddedEvent = envelope.extend({
+  batchId: uuid,
+  user: userName,
+  items: z.array(z.object({ imageId: uuid, label: labelName })).min(1),
+});
+export type LabelAddedEvent = z.infer<typeof labelAddedEvent>;

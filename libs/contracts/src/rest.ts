@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { isoDateTime, labelName, plotTypeName, probability, uuid } from './primitives';
+import { trainingOptions } from './events/training.events';
+
+/** The one HTTP error shape every Hydra service answers with. */
+export interface HttpErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+}
+
+/** POST /plot-types/:plotType/labels: one labeling batch. */
+export const labelBatchDto = z.object({
+  items: z.array(z.object({ imageId: uuid, label: labelName })).min(1).max(10_000),
+});
+export type LabelBatchDto = z.infer<typeof labelBatchDto>;
+
+/** POST /plot-types/:plotType/training: push-button training. */
+export const trainingRequestDto = z.object({ options: trainingOptions.default({}) });
+export type TrainingRequestDto = z.infer<typeof trainingRequestDto>;
+
+/** PUT /models/:modelId/thresholds/:label */
+export const thresholdUpdateDto = z.object({ threshold: probability, reason: z.string().min(1).max(500) });
+export type ThresholdUpdateDto = z.infer<typeof thresholdUpdateDto>;
+
+/** POST /alarms/:alarmId/shelve */
+export const alarmShelveDto = z.object({ until: isoDateTime, reason: z.string().min(1).max(500) });
+export type AlarmShelveDto = z.infer<typeof alarmShelveDto>;
+
+/** PUT /plot-types/:plotType: the settings an admin may change. */
+export const plotTypeSettingsDto = z.object({
+  group: z.string().max(64).nullable().optional(),
+  hidden: z.boolean().optional(),
+  collectPercent: z.number().min(0).max(100).optional(),
+  contact: z.string().max(200).nullable().optional(),
+  alarmOnDelay: z.number().int().min(1).max(1000).optional(),
+  alarmOffDelay: z.number().int().min(1).max(1000).optional(),
+  alarmSeverity: z.enum(['minor', 'major']).optional(),
+  autoPromote: z.boolean().optional(),
+});
+export type PlotTypeSettingsDto = z.infer<typeof plotTypeSettingsDto>;
+
+/** The reply to an image upload. */
+export interface ImageUploadResponse {
+  imageId: string;
+  plotType: z.infer<typeof plotTypeName>;
+  duplicate: boolean;
+}
