@@ -15,7 +15,7 @@ export type FixedSubject = (typeof Subjects)[keyof typeof Subjects];
 
 /** Alarm transitions go to `alarm.<event>.<plotType>`, so `alarm.>` serves any subscriber. */
 export type AlarmSubject = `alarm.${string}.${string}`;
-export type Subject = FixedSubject | AlarmSubject;
+export type Subject = FixedSubject | AlarmSubject | `dlq.${string}`;
 
 export const ALARM_SUBJECT_PREFIX = 'alarm.';
 export const DLQ_SUBJECT_PREFIX = 'dlq.';

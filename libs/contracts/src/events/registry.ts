@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { ALARM_SUBJECT_PREFIX, Subjects, type FixedSubject } from '../subjects';
+import { ALARM_SUBJECT_PREFIX, DLQ_SUBJECT_PREFIX, Subjects, type FixedSubject } from '../subjects';
 import { alarmEvent, type AlarmEvent } from './alarm.events';
+import { deadLetterEvent, type DeadLetterEvent } from './dead-letter.events';
 import { explainRequestEvent, imageClassifiedEvent, imageExplainedEvent, imageNewEvent } from './image.events';
 import { labelAddedEvent } from './label.events';
 import { modelPromotedEvent, modelTrainedEvent } from './model.events';
@@ -21,11 +22,12 @@ const fixedSubjectSchemas = {
 /** The payload type of each subject. */
 export type EventPayloads = { [S in FixedSubject]: z.infer<(typeof fixedSubjectSchemas)[S]> } & {
   [S in `alarm.${string}.${string}`]: AlarmEvent;
-};
+} & { [S in `dlq.${string}`]: DeadLetterEvent };
 
 /** The schema that validates a subject's payload, or undefined for a subject Hydra does not know. */
 export function schemaForSubject(subject: string): z.ZodType | undefined {
   if (subject.startsWith(ALARM_SUBJECT_PREFIX)) return alarmEvent;
+  if (subject.startsWith(DLQ_SUBJECT_PREFIX)) return deadLetterEvent;
   return (fixedSubjectSchemas as Record<string, z.ZodType>)[subject];
 }
 

@@ -1,0 +1,8 @@
+export * from './delivery-policy';
+export * from './event-context';
+export * from './event-publisher';
+export * from './event-transport';
+export * from './messaging.module';
+export { JetStreamConnection, type JetStreamOptions, defaultJetStreamOptions } from './jetstream/jetstream.connection';
+export { durableName } from './jetstream/jetstream.server';
+export { subjectMatches } from './subject-match';

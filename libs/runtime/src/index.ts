@@ -1,0 +1,4 @@
+export * from './config/load-config';
+export * from './logging/logger';
+export * from './observability/health-probe';
+export * from './observability/observability.module';
