@@ -51,10 +51,10 @@ export async function startEventConsumers(app: INestApplication): Promise<void> 
   const transport = app.get<EventTransport>(EVENT_TRANSPORT);
   // Not inheriting the HTTP config keeps the event error filter away from HTTP responses; the
   // filter must be in place before the handlers are wrapped, hence the deferred initialisation.
-  const microservice = app.connectMicroservice<NestMicroservice>(
+  const microservice = app.connectMicroservice(
     { strategy: transport.createServer() },
     { inheritAppConfig: false, deferInitialization: true },
-  );
+  ) as NestMicroservice;
   microservice.useGlobalFilters(new EventErrorFilter());
   microservice.registerListeners();
   microservice.setIsInitialized(true);
