@@ -42,7 +42,10 @@ const namespace = { stream: `HYDRA_BENCH_${tag}`, subjectPrefix: `bench${tag}.` 
 
 @Module({
   imports: [
-    MessagingModule.forRoot({ service: 'bench', transport: { kind: 'jetstream', servers: [options.nats], options: namespace } }),
+    MessagingModule.forRoot({
+      service: 'bench',
+      transport: { kind: 'jetstream', servers: [options.nats], options: namespace },
+    }),
   ],
   controllers: [BenchConsumer],
 })
@@ -82,7 +85,8 @@ async function scenario(name: string, publisher: EventPublisher, count: number, 
     const publish = publisher.publish(Subjects.imageNew, payload).finally(() => inFlight.delete(publish));
     inFlight.add(publish);
     if (inFlight.size >= 256) await Promise.race(inFlight);
-    if ((index + 1) % 2_000 === 0) process.stderr.write(`  ${name}: ${index + 1}/${count} published, ${latenciesMs.length} handled\n`);
+    if ((index + 1) % 2_000 === 0)
+      process.stderr.write(`  ${name}: ${index + 1}/${count} published, ${latenciesMs.length} handled\n`);
   }
   await Promise.all(inFlight);
   await allHandled;
@@ -106,7 +110,9 @@ async function main() {
     await (await jetstreamManager(nats)).streams.delete(namespace.stream);
     await nats.close();
   }
-  console.log(`\nJetStream publish→handle, ${options.events} events per scenario, handler concurrency ${options.concurrency}`);
+  console.log(
+    `\nJetStream publish→handle, ${options.events} events per scenario, handler concurrency ${options.concurrency}`,
+  );
   console.table(
     results.map((result) => ({
       scenario: result.name,

@@ -15,7 +15,9 @@ describe('hydra migrate', () => {
   };
 
   it('applies the migrations, then reports the database up to date', async () => {
-    expect(await run({ DATABASE_URL: database.url })).toMatch(/^applied \d+ migration\(s\):\n {2}InitialSchema/);
+    expect(await run({ DATABASE_URL: database.url })).toMatch(
+      /^applied \d+ migration\(s\):\n {2}InitialSchema/,
+    );
     expect(await run({ DATABASE_URL: database.url })).toBe('database is up to date');
   });
 

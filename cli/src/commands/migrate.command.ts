@@ -14,6 +14,10 @@ export function registerMigrateCommand(program: Command, context: CliContext): v
     .action(async () => {
       const { DATABASE_URL } = loadConfig(migrateEnvironment, context.env);
       const applied = await migrate(DATABASE_URL);
-      context.print(applied.length ? `applied ${applied.length} migration(s):\n${applied.map((name) => `  ${name}`).join('\n')}` : 'database is up to date');
+      context.print(
+        applied.length
+          ? `applied ${applied.length} migration(s):\n${applied.map((name) => `  ${name}`).join('\n')}`
+          : 'database is up to date',
+      );
     });
 }

@@ -3,7 +3,10 @@ import { z } from 'zod';
 /** A plot type name: also a NATS subject token and an object-store path segment, hence the narrow set. */
 export const plotTypeName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'plot type names are 1–64 letters, digits, "_" or "-", starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
+    'plot type names are 1–64 letters, digits, "_" or "-", starting with a letter or digit',
+  );
 
 /** A class label such as Good, Bad or NoData. */
 export const labelName = z

@@ -11,7 +11,10 @@ export interface HttpErrorBody {
 
 /** POST /plot-types/:plotType/labels: one labeling batch. */
 export const labelBatchDto = z.object({
-  items: z.array(z.object({ imageId: uuid, label: labelName })).min(1).max(10_000),
+  items: z
+    .array(z.object({ imageId: uuid, label: labelName }))
+    .min(1)
+    .max(10_000),
 });
 export type LabelBatchDto = z.infer<typeof labelBatchDto>;
 

@@ -4,7 +4,10 @@ import { migrations } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 /** Everything TypeORM needs to reach Hydra's schema at `url` (a postgres:// URL). */
-export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  overrides: Partial<DataSourceOptions> = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,

@@ -44,7 +44,8 @@ describe('database schema', () => {
         width: 64,
         height: 48,
       });
-    const constraintOf = (error: unknown) => (error as QueryFailedError & { driverError: { constraint?: string } }).driverError.constraint;
+    const constraintOf = (error: unknown) =>
+      (error as QueryFailedError & { driverError: { constraint?: string } }).driverError.constraint;
 
     beforeAll(async () => {
       await dataSource.getRepository(PlotType).save({ name: 'FCAL_occupancy' });
@@ -53,12 +54,18 @@ describe('database schema', () => {
     it('rejects the same image bytes twice', async () => {
       const hash = sha256();
       await dataSource.getRepository(Image).save(image('FCAL_occupancy', hash));
-      const error = await dataSource.getRepository(Image).insert(image('FCAL_occupancy', hash)).catch((caught) => caught);
+      const error = await dataSource
+        .getRepository(Image)
+        .insert(image('FCAL_occupancy', hash))
+        .catch((caught) => caught);
       expect(constraintOf(error)).toBe('image_sha256_unique');
     });
 
     it('rejects an image of a plot type it does not know', async () => {
-      const error = await dataSource.getRepository(Image).insert(image('Unknown_plot')).catch((caught) => caught);
+      const error = await dataSource
+        .getRepository(Image)
+        .insert(image('Unknown_plot'))
+        .catch((caught) => caught);
       expect(error).toBeDefined();
       expect((error as Error).message).toMatch(/foreign key/);
     });
@@ -99,21 +106,40 @@ describe('database schema', () => {
       const stored = await dataSource.getRepository(Image).save(image('FCAL_occupancy'));
       const error = await dataSource
         .getRepository(Classification)
-        .insert({ imageId: stored.id, modelId: null, verdict: 'NoModel', confidence: 1.5, outputs: {}, thresholds: {}, confirmed: false, latencyMs: 0 })
+        .insert({
+          imageId: stored.id,
+          modelId: null,
+          verdict: 'NoModel',
+          confidence: 1.5,
+          outputs: {},
+          thresholds: {},
+          confirmed: false,
+          latencyMs: 0,
+        })
         .catch((caught) => caught);
       expect(constraintOf(error)).toBe('classification_confidence_range');
     });
 
     it('allows one queued or running training job per plot type', async () => {
       const jobs = dataSource.getRepository(TrainingJob);
-      const job = (status: TrainingJob['status']) => ({ id: randomUUID(), plotType: 'FCAL_occupancy', requestedBy: 'expert', status });
+      const job = (status: TrainingJob['status']) => ({
+        id: randomUUID(),
+        plotType: 'FCAL_occupancy',
+        requestedBy: 'expert',
+        status,
+      });
       await jobs.insert(job('succeeded'));
       await jobs.insert(job('queued'));
-      expect(constraintOf(await jobs.insert(job('running')).catch((caught) => caught))).toBe('training_job_one_active_per_plot_type');
+      expect(constraintOf(await jobs.insert(job('running')).catch((caught) => caught))).toBe(
+        'training_job_one_active_per_plot_type',
+      );
     });
 
     it('rejects a plot type name that could not be a subject token', async () => {
-      const error = await dataSource.getRepository(PlotType).insert({ name: 'bad.name' }).catch((caught) => caught);
+      const error = await dataSource
+        .getRepository(PlotType)
+        .insert({ name: 'bad.name' })
+        .catch((caught) => caught);
       expect(constraintOf(error)).toBe('plot_type_name_charset');
     });
   });

@@ -21,7 +21,10 @@ export const defaultDeliveryPolicy: DeliveryPolicy = {
 };
 
 /** The handler's `@EventPattern` extras over the transport's defaults, ignoring unknown keys. */
-export function policyFor(defaults: DeliveryPolicy, extras: Record<string, unknown> | undefined): DeliveryPolicy {
+export function policyFor(
+  defaults: DeliveryPolicy,
+  extras: Record<string, unknown> | undefined,
+): DeliveryPolicy {
   const policy = { ...defaults };
   for (const key of Object.keys(defaults) as (keyof DeliveryPolicy)[]) {
     if (extras?.[key] !== undefined) Object.assign(policy, { [key]: extras[key] });

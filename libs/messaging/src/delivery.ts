@@ -34,9 +34,16 @@ export async function settleDelivery(
   return outcome;
 }
 
-async function decide(delivery: InboundDelivery, handler: MessageHandler, policy: DeliveryPolicy): Promise<DeliveryOutcome> {
+async function decide(
+  delivery: InboundDelivery,
+  handler: MessageHandler,
+  policy: DeliveryPolicy,
+): Promise<DeliveryOutcome> {
   if (delivery.attempt > policy.maxDeliver) {
-    return { kind: 'dead-letter', reason: `delivered ${delivery.attempt} times without an outcome (the consumer crashed or timed out handling it)` };
+    return {
+      kind: 'dead-letter',
+      reason: `delivered ${delivery.attempt} times without an outcome (the consumer crashed or timed out handling it)`,
+    };
   }
   let data: unknown;
   try {
@@ -56,7 +63,10 @@ async function decide(delivery: InboundDelivery, handler: MessageHandler, policy
   } catch (error) {
     const message = describeError(error);
     if (delivery.attempt >= policy.maxDeliver) {
-      return { kind: 'dead-letter', reason: `handler failed on all ${delivery.attempt} attempts; last error: ${message}` };
+      return {
+        kind: 'dead-letter',
+        reason: `handler failed on all ${delivery.attempt} attempts; last error: ${message}`,
+      };
     }
     return { kind: 'retry', delayMs: retryDelayMs(policy, delivery.attempt), error: message };
   } finally {
@@ -64,7 +74,11 @@ async function decide(delivery: InboundDelivery, handler: MessageHandler, policy
   }
 }
 
-export function buildDeadLetter(delivery: InboundDelivery, consumer: string, reason: string): DeadLetterEvent {
+export function buildDeadLetter(
+  delivery: InboundDelivery,
+  consumer: string,
+  reason: string,
+): DeadLetterEvent {
   return {
     id: randomUUID(),
     occurredAt: new Date().toISOString(),

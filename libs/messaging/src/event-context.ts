@@ -1,7 +1,9 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 
 /** What a handler can learn about the message it is handling (`@Ctx() context: EventContext`). */
-export class EventContext extends BaseRpcContext<[subject: string, attempt: number, sequence: number | null]> {
+export class EventContext extends BaseRpcContext<
+  [subject: string, attempt: number, sequence: number | null]
+> {
   /** The subject without any deployment prefix, e.g. `image.new`. */
   getSubject(): string {
     return this.args[0];

@@ -4,7 +4,11 @@ import type { EventPublisher } from './event-publisher';
 import { InProcessBus } from './in-process/in-process.bus';
 import { InProcessPublisher } from './in-process/in-process.publisher';
 import { InProcessServer } from './in-process/in-process.server';
-import { defaultJetStreamOptions, JetStreamConnection, type JetStreamOptions } from './jetstream/jetstream.connection';
+import {
+  defaultJetStreamOptions,
+  JetStreamConnection,
+  type JetStreamOptions,
+} from './jetstream/jetstream.connection';
 import { JetStreamPublisher } from './jetstream/jetstream.publisher';
 import { JetStreamServer } from './jetstream/jetstream.server';
 
@@ -29,7 +33,11 @@ export interface EventTransport {
 
 export const EVENT_TRANSPORT = Symbol('EVENT_TRANSPORT');
 
-export async function openEventTransport({ service, transport, delivery }: MessagingOptions): Promise<EventTransport> {
+export async function openEventTransport({
+  service,
+  transport,
+  delivery,
+}: MessagingOptions): Promise<EventTransport> {
   const policy = { ...defaultDeliveryPolicy, ...delivery };
   if (transport.kind === 'in-process') {
     const { bus } = transport;

@@ -3,6 +3,10 @@ export * from './event-context';
 export * from './event-publisher';
 export * from './event-transport';
 export * from './messaging.module';
-export { JetStreamConnection, type JetStreamOptions, defaultJetStreamOptions } from './jetstream/jetstream.connection';
+export {
+  JetStreamConnection,
+  type JetStreamOptions,
+  defaultJetStreamOptions,
+} from './jetstream/jetstream.connection';
 export { durableName } from './jetstream/jetstream.server';
 export { subjectMatches } from './subject-match';

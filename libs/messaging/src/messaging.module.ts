@@ -11,7 +11,12 @@ import type { HealthProbe } from '@hydra/runtime';
 import type { NestMicroservice } from '@nestjs/microservices';
 import { EventErrorFilter } from './event-error.filter';
 import { EventPublisher } from './event-publisher';
-import { EVENT_TRANSPORT, type EventTransport, type MessagingOptions, openEventTransport } from './event-transport';
+import {
+  EVENT_TRANSPORT,
+  type EventTransport,
+  type MessagingOptions,
+  openEventTransport,
+} from './event-transport';
 
 /** Readiness of the broker link, for ObservabilityModule. */
 @Injectable()
@@ -34,7 +39,11 @@ export class MessagingModule implements OnApplicationShutdown {
       module: MessagingModule,
       providers: [
         { provide: EVENT_TRANSPORT, useFactory: () => openEventTransport(options) },
-        { provide: EventPublisher, useFactory: (transport: EventTransport) => transport.publisher, inject: [EVENT_TRANSPORT] },
+        {
+          provide: EventPublisher,
+          useFactory: (transport: EventTransport) => transport.publisher,
+          inject: [EVENT_TRANSPORT],
+        },
         MessagingHealthProbe,
       ],
       exports: [EVENT_TRANSPORT, EventPublisher, MessagingHealthProbe],

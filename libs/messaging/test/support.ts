@@ -38,7 +38,11 @@ export function imageNewInput(runNumber: number): EventInput<typeof Subjects.ima
 export type { ImageNewEvent };
 
 /** Polls until the condition holds; fails with the description when it never does. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, description: string, timeoutMs = 15_000) {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  description: string,
+  timeoutMs = 15_000,
+) {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);

@@ -3,7 +3,12 @@ import { Controller, type INestApplication, Module } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { EventPublisher } from '../src/event-publisher';
-import { EVENT_TRANSPORT, type EventTransport, InProcessBus, type TransportChoice } from '../src/event-transport';
+import {
+  EVENT_TRANSPORT,
+  type EventTransport,
+  InProcessBus,
+  type TransportChoice,
+} from '../src/event-transport';
 import { JetStreamConnection } from '../src/jetstream/jetstream.connection';
 import { MessagingModule, startEventConsumers } from '../src/messaging.module';
 import { deleteStream, imageNewInput, isolatedStream, NATS_URL, waitFor } from './support';
@@ -99,7 +104,9 @@ describe.each([
     const handled: ImageNewEvent[] = [];
     onImageNew = async (event) => void handled.push(event);
     const app = await startService();
-    const sent = await Promise.all([1, 2, 3].map((run) => app.get(EventPublisher).publish(Subjects.imageNew, imageNewInput(run))));
+    const sent = await Promise.all(
+      [1, 2, 3].map((run) => app.get(EventPublisher).publish(Subjects.imageNew, imageNewInput(run))),
+    );
     await waitFor(() => handled.length === 3, 'three handled events');
     expect(handled.map((event) => event.id).sort()).toEqual(sent.map((event) => event.id).sort());
     await app.close();
@@ -128,14 +135,15 @@ describe.each([
     const sent = await app.get(EventPublisher).publish(Subjects.imageNew, imageNewInput(9));
     await waitFor(() => deadLetters.length === 1, 'a dead letter');
     expect(attempts).toHaveLength(3);
-    expect(attempts[2]! - attempts[0]!).toBeGreaterThanOrEqual(50);
+    const [first, , last] = attempts as [number, number, number];
+    expect(last - first).toBeGreaterThanOrEqual(50);
     expect(deadLetters[0]).toMatchObject({
       subject: Subjects.imageNew,
       consumer: 'probe__image_new',
       attempts: 3,
       reason: expect.stringContaining('model file is corrupt'),
     });
-    expect(JSON.parse(deadLetters[0]!.payload)).toEqual(sent);
+    expect(JSON.parse(deadLetters[0]?.payload ?? 'null')).toEqual(sent);
     await app.close();
   });
 
@@ -158,7 +166,11 @@ describe.each([
     const handled: unknown[] = [];
     onImageNew = async (event) => void handled.push(event);
     const app = await startService();
-    const { sha256: _missing, ...payload } = { ...imageNewInput(11), id: '0b1e4a4e-8b8e-4f7c-9d53-2d1f5c3b7a10', occurredAt: new Date().toISOString() };
+    const { sha256: _missing, ...payload } = {
+      ...imageNewInput(11),
+      id: '0b1e4a4e-8b8e-4f7c-9d53-2d1f5c3b7a10',
+      occurredAt: new Date().toISOString(),
+    };
     await harness.sendRaw(Subjects.imageNew, JSON.stringify(payload), payload.id);
     await harness.sendRaw(Subjects.imageNew, 'not json at all', 'not-json-1');
     await waitFor(() => deadLetters.length === 2, 'two dead letters');

@@ -126,11 +126,13 @@ export class LocalObjectStore implements ObjectStore {
       if (isMissing(error)) return [];
       throw error;
     });
-    return entries
-      .filter((entry) => entry.isFile())
-      .map((entry) => relative(this.options.root, join(entry.parentPath, entry.name)).split(sep).join('/'))
-      // Segments starting with "." (temp files, the signing secret) are never valid keys.
-      .filter((key) => !key.split('/').some((segment) => segment.startsWith('.')));
+    return (
+      entries
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(this.options.root, join(entry.parentPath, entry.name)).split(sep).join('/'))
+        // Segments starting with "." (temp files, the signing secret) are never valid keys.
+        .filter((key) => !key.split('/').some((segment) => segment.startsWith('.')))
+    );
   }
 }
 
@@ -138,4 +140,3 @@ function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
-

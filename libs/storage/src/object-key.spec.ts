@@ -1,13 +1,12 @@
 import { assertValidKey, assertValidPrefix, InvalidObjectKeyError } from './object-key';
 
 describe('object keys', () => {
-  it.each([
-    'images/FCAL_occupancy/123456/ab12.png',
-    'models/CDC_timing/5d6c/model.json',
-    'thumbs/ab12.webp',
-  ])('accepts %s', (key) => {
-    expect(() => assertValidKey(key)).not.toThrow();
-  });
+  it.each(['images/FCAL_occupancy/123456/ab12.png', 'models/CDC_timing/5d6c/model.json', 'thumbs/ab12.webp'])(
+    'accepts %s',
+    (key) => {
+      expect(() => assertValidKey(key)).not.toThrow();
+    },
+  );
 
   it.each([
     ['', /empty/],

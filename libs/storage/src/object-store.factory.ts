@@ -23,7 +23,9 @@ export async function objectStoreFromEnv(env: NodeJS.ProcessEnv = process.env): 
   const config = loadConfig(storageEnvironment, env);
   if (config.S3_ENDPOINT) {
     if (!config.S3_ACCESS_KEY || !config.S3_SECRET_KEY) {
-      throw new Error('invalid configuration:\n  S3_ACCESS_KEY and S3_SECRET_KEY must be set with S3_ENDPOINT');
+      throw new Error(
+        'invalid configuration:\n  S3_ACCESS_KEY and S3_SECRET_KEY must be set with S3_ENDPOINT',
+      );
     }
     const store = new S3ObjectStore({
       endpoint: config.S3_ENDPOINT,

@@ -51,9 +51,13 @@ export class S3ObjectStore implements ObjectStore {
     // The client sends a Buffer in one request whatever its size, and cuts a stream into parts only
     // when its chunks are smaller than a part: so a large Buffer goes as a stream of 1 MiB slices.
     const size = Buffer.isBuffer(body) ? body.length : undefined;
-    const upload = Buffer.isBuffer(body) && body.length > this.partSize ? Readable.from(slices(body, 1 << 20)) : body;
+    const upload =
+      Buffer.isBuffer(body) && body.length > this.partSize ? Readable.from(slices(body, 1 << 20)) : body;
     await this.client.putObject(this.bucket, key, upload, size, metadata);
-    return (await this.stat(key)) ?? Promise.reject(new Error(`object "${key}" vanished right after it was written`));
+    return (
+      (await this.stat(key)) ??
+      Promise.reject(new Error(`object "${key}" vanished right after it was written`))
+    );
   }
 
   async get(key: string): Promise<Buffer> {
@@ -83,7 +87,13 @@ export class S3ObjectStore implements ObjectStore {
     assertValidPrefix(prefix);
     for await (const item of this.client.listObjectsV2(this.bucket, prefix, true)) {
       if (!item.name) continue;
-      yield { key: item.name, size: item.size, etag: item.etag, contentType: null, lastModified: item.lastModified };
+      yield {
+        key: item.name,
+        size: item.size,
+        etag: item.etag,
+        contentType: null,
+        lastModified: item.lastModified,
+      };
     }
   }
 
@@ -98,12 +108,14 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async check(): Promise<void> {
-    if (!(await this.client.bucketExists(this.bucket))) throw new Error(`bucket "${this.bucket}" does not exist`);
+    if (!(await this.client.bucketExists(this.bucket)))
+      throw new Error(`bucket "${this.bucket}" does not exist`);
   }
 }
 
 function* slices(bytes: Buffer, sliceSize: number): Generator<Buffer> {
-  for (let offset = 0; offset < bytes.length; offset += sliceSize) yield bytes.subarray(offset, offset + sliceSize);
+  for (let offset = 0; offset < bytes.length; offset += sliceSize)
+    yield bytes.subarray(offset, offset + sliceSize);
 }
 
 function isNotFound(error: unknown): boolean {

@@ -15,10 +15,13 @@ export function serveSignedObjects(store: LocalObjectStore) {
     const signature = url.searchParams.get('signature') ?? '';
     const fail = (status: number, message: string) => {
       response.writeHead(status, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify({ statusCode: status, error: status === 403 ? 'Forbidden' : 'Not Found', message }));
+      response.end(
+        JSON.stringify({ statusCode: status, error: status === 403 ? 'Forbidden' : 'Not Found', message }),
+      );
     };
     try {
-      if (!store.verifySignature(key, expires, signature)) return fail(403, 'the link is invalid or has expired');
+      if (!store.verifySignature(key, expires, signature))
+        return fail(403, 'the link is invalid or has expired');
       const info = await store.stat(key);
       if (!info) return fail(404, `no object "${key}"`);
       response.writeHead(200, {

@@ -39,7 +39,11 @@ async function localStore(): Promise<StoreUnderTest> {
   const httpServer = createServer();
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as { port: number };
-  const store = new LocalObjectStore({ root, signingSecret: 'test-secret-0123456789', publicBaseUrl: `http://127.0.0.1:${port}/objects` });
+  const store = new LocalObjectStore({
+    root,
+    signingSecret: 'test-secret-0123456789',
+    publicBaseUrl: `http://127.0.0.1:${port}/objects`,
+  });
   const handler = serveSignedObjects(store);
   httpServer.on('request', (request, response) => {
     request.url = request.url?.replace(/^\/objects/, '');
@@ -111,7 +115,9 @@ describe.each([
 
   it('says which object is missing', async () => {
     await expect(store.get('images/none/1/missing.png')).rejects.toThrow(ObjectNotFoundError);
-    await expect(store.get('images/none/1/missing.png')).rejects.toThrow('no object "images/none/1/missing.png"');
+    await expect(store.get('images/none/1/missing.png')).rejects.toThrow(
+      'no object "images/none/1/missing.png"',
+    );
   });
 
   it('serves a presigned GET and refuses a tampered one', async () => {
@@ -121,7 +127,10 @@ describe.each([
     const response = await fetch(url);
     expect(response.status).toBe(200);
     expect(Buffer.from(await response.arrayBuffer())).toEqual(png);
-    const tampered = url.replace(/([Ss]ignature=)([0-9a-f])/, (_match, name, digit) => `${name}${digit === '0' ? '1' : '0'}`);
+    const tampered = url.replace(
+      /([Ss]ignature=)([0-9a-f])/,
+      (_match, name, digit) => `${name}${digit === '0' ? '1' : '0'}`,
+    );
     expect((await fetch(tampered)).status).toBe(403);
   });
 

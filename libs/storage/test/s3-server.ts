@@ -29,7 +29,9 @@ export async function startS3TestServer(): Promise<S3TestServer> {
   const accessKey = 'HYDRATESTACCESSKEY01';
   const secretKey = 'hydra-test-secret-key-0123456789abcdef';
   const script = join(__dirname, 'radosgw.sh');
-  execFileSync('bash', [script, 'start', dir, String(port), accessKey, secretKey], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', [script, 'start', dir, String(port), accessKey, secretKey], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return {
     endpoint: `http://127.0.0.1:${port}`,
     accessKey,

@@ -53,7 +53,10 @@ describe('event registry', () => {
   });
 
   it('refuses a subject it does not know', () => {
-    expect(parseEvent('image.deleted', imageNew())).toEqual({ ok: false, error: 'no schema for subject "image.deleted"' });
+    expect(parseEvent('image.deleted', imageNew())).toEqual({
+      ok: false,
+      error: 'no schema for subject "image.deleted"',
+    });
   });
 
   it('has a schema for every subject, and the stream captures each of them', () => {

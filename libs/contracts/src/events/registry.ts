@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { ALARM_SUBJECT_PREFIX, DLQ_SUBJECT_PREFIX, Subjects, type FixedSubject } from '../subjects';
 import { alarmEvent, type AlarmEvent } from './alarm.events';
 import { deadLetterEvent, type DeadLetterEvent } from './dead-letter.events';
-import { explainRequestEvent, imageClassifiedEvent, imageExplainedEvent, imageNewEvent } from './image.events';
+import {
+  explainRequestEvent,
+  imageClassifiedEvent,
+  imageExplainedEvent,
+  imageNewEvent,
+} from './image.events';
 import { labelAddedEvent } from './label.events';
 import { modelPromotedEvent, modelTrainedEvent } from './model.events';
 import { trainingProgressEvent, trainingRequestedEvent } from './training.events';
@@ -41,6 +46,7 @@ export function parseEvent<S extends string>(
   const schema = schemaForSubject(subject);
   if (!schema) return { ok: false, error: `no schema for subject "${subject}"` };
   const result = schema.safeParse(data);
-  if (!result.success) return { ok: false, error: `invalid ${subject} payload: ${z.prettifyError(result.error)}` };
+  if (!result.success)
+    return { ok: false, error: `invalid ${subject} payload: ${z.prettifyError(result.error)}` };
   return { ok: true, value: result.data as S extends keyof EventPayloads ? EventPayloads[S] : unknown };
 }

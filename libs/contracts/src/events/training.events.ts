@@ -23,7 +23,16 @@ export const trainingRequestedEvent = envelope.extend({
 });
 export type TrainingRequestedEvent = z.infer<typeof trainingRequestedEvent>;
 
-export const trainingPhase = z.enum(['queued', 'preparing', 'training', 'validating', 'saving', 'done', 'failed', 'cancelled']);
+export const trainingPhase = z.enum([
+  'queued',
+  'preparing',
+  'training',
+  'validating',
+  'saving',
+  'done',
+  'failed',
+  'cancelled',
+]);
 export type TrainingPhase = z.infer<typeof trainingPhase>;
 
 /** Progress of a training job, at least once per epoch (trainer). */

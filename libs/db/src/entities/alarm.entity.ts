@@ -1,6 +1,22 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import { LabelNameColumn, PlotTypeNameColumn, TimeColumn, UserNameColumn } from './columns';
-import { alarmEventKind, alarmSeverity, alarmState, type AlarmEventKind, type AlarmSeverity, type AlarmState } from '@hydra/contracts';
+import {
+  alarmEventKind,
+  alarmSeverity,
+  alarmState,
+  type AlarmEventKind,
+  type AlarmSeverity,
+  type AlarmState,
+} from '@hydra/contracts';
 import type { Image } from './image.entity';
 import type { PlotType } from './plot-type.entity';
 

@@ -1,4 +1,13 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import { LabelNameColumn } from './columns';
 import type { Image } from './image.entity';
 import type { Model } from './model.entity';
@@ -7,7 +16,10 @@ import type { Model } from './model.entity';
 @Entity('classification')
 @Index('classification_image_model_unique', ['imageId', 'modelId'], { unique: true })
 // NULLs are distinct in a unique index, so "no model" verdicts need their own.
-@Index('classification_image_without_model_unique', ['imageId'], { unique: true, where: '"model_id" IS NULL' })
+@Index('classification_image_without_model_unique', ['imageId'], {
+  unique: true,
+  where: '"model_id" IS NULL',
+})
 @Index('classification_classified_at', ['classifiedAt'])
 @Check('classification_confidence_range', `"confidence" BETWEEN 0 AND 1`)
 export class Classification {

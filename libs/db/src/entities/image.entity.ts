@@ -1,5 +1,15 @@
 import { keepReason, type KeepReason } from '@hydra/contracts';
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, Unique } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+  Unique,
+} from 'typeorm';
 import { PlotTypeNameColumn, TimeColumn } from './columns';
 import type { PlotType } from './plot-type.entity';
 

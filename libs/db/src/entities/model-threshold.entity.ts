@@ -29,4 +29,3 @@ export class ModelThreshold {
   @TimeColumn()
   setAt!: Date;
 }
-

@@ -5,7 +5,10 @@ import type { PlotType } from './plot-type.entity';
 /** The label palette of one plot type, in the order a model's outputs use. */
 @Entity('plot_type_label')
 @Index('plot_type_label_position_unique', ['plotType', 'position'], { unique: true })
-@Index('plot_type_label_hotkey_unique', ['plotType', 'hotkey'], { unique: true, where: '"hotkey" IS NOT NULL' })
+@Index('plot_type_label_hotkey_unique', ['plotType', 'hotkey'], {
+  unique: true,
+  where: '"hotkey" IS NOT NULL',
+})
 export class PlotTypeLabel {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   plotType!: string;

@@ -7,7 +7,10 @@ export const TRAINING_JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'
 /** One press of "Train". */
 @Entity('training_job')
 // Two requests for one plot type never train twice at the same time.
-@Index('training_job_one_active_per_plot_type', ['plotType'], { unique: true, where: `"status" IN ('queued', 'running')` })
+@Index('training_job_one_active_per_plot_type', ['plotType'], {
+  unique: true,
+  where: `"status" IN ('queued', 'running')`,
+})
 export class TrainingJob {
   /** Chosen by labeler-api and carried in `training.requested`. */
   @PrimaryColumn({ type: 'uuid' })

@@ -21,10 +21,12 @@ export class InProcessBus {
   publish(subject: string, payload: string, messageId: string): boolean {
     if (this.recentIds.has(messageId)) return false;
     this.recentIds.add(messageId);
-    if (this.recentIds.size > DUPLICATE_WINDOW) this.recentIds.delete(this.recentIds.values().next().value as string);
+    if (this.recentIds.size > DUPLICATE_WINDOW)
+      this.recentIds.delete(this.recentIds.values().next().value as string);
     const sequence = ++this.sequence;
     for (const queue of this.queues) {
-      if (subjectMatches(queue.pattern, subject)) queue.push({ subject, attempt: 1, sequence, messageId, payload });
+      if (subjectMatches(queue.pattern, subject))
+        queue.push({ subject, attempt: 1, sequence, messageId, payload });
     }
     return true;
   }
@@ -33,7 +35,11 @@ export class InProcessBus {
   consume(consumer: string, pattern: string, policy: DeliveryPolicy, deliver: Deliver): () => Promise<void> {
     const queue = new ConsumerQueue(consumer, pattern, policy, deliver, (delivery, reason) => {
       const deadLetter = buildDeadLetter(delivery, consumer, reason);
-      this.publish(deadLetterSubject(delivery.subject), JSON.stringify(deadLetter), `${consumer}:${delivery.sequence}`);
+      this.publish(
+        deadLetterSubject(delivery.subject),
+        JSON.stringify(deadLetter),
+        `${consumer}:${delivery.sequence}`,
+      );
     });
     this.queues.push(queue);
     return async () => {

@@ -21,14 +21,17 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
   listen(callback: (error?: unknown) => void): void {
     try {
       for (const [pattern, handler] of this.messageHandlers) {
-        if (!handler.isEventHandler) throw new Error(`"${pattern}" is a @MessagePattern; Hydra's transport carries events only`);
+        if (!handler.isEventHandler)
+          throw new Error(`"${pattern}" is a @MessagePattern; Hydra's transport carries events only`);
         const policy = policyFor(this.defaults, handler.extras);
         const consumer = durableName(this.service, pattern);
         this.stops.push(
           this.bus.consume(consumer, pattern, policy, async (delivery) => {
             const outcome = await settleDelivery(delivery, handler, policy);
-            if (outcome.kind === 'retry') this.logger.warn(`${delivery.subject} attempt ${delivery.attempt} failed: ${outcome.error}`);
-            if (outcome.kind === 'dead-letter') this.logger.error(`${delivery.subject} dead-lettered: ${outcome.reason}`);
+            if (outcome.kind === 'retry')
+              this.logger.warn(`${delivery.subject} attempt ${delivery.attempt} failed: ${outcome.error}`);
+            if (outcome.kind === 'dead-letter')
+              this.logger.error(`${delivery.subject} dead-lettered: ${outcome.reason}`);
             return outcome;
           }),
         );

@@ -46,7 +46,11 @@ export class JetStreamConnection {
 
   /** Connects and creates the stream, or updates it to capture every current subject. */
   static async open(options: JetStreamOptions): Promise<JetStreamConnection> {
-    const nats = await connect({ servers: options.servers, name: options.connectionName, maxReconnectAttempts: -1 });
+    const nats = await connect({
+      servers: options.servers,
+      name: options.connectionName,
+      maxReconnectAttempts: -1,
+    });
     try {
       const manager = await jetstreamManager(nats);
       const connection = new JetStreamConnection(options, nats, jetstream(nats), manager);
@@ -77,7 +81,10 @@ export class JetStreamConnection {
    */
   async ensureConsumer(durableName: string, subject: string, policy: DeliveryPolicy): Promise<Consumer> {
     const { stream } = this.options;
-    const settings = { ack_wait: nanos(policy.ackWaitMs), max_ack_pending: Math.max(policy.prefetch * 4, 1000) };
+    const settings = {
+      ack_wait: nanos(policy.ackWaitMs),
+      max_ack_pending: Math.max(policy.prefetch * 4, 1000),
+    };
     const existing = await this.manager.consumers.info(stream, durableName).catch(() => null);
     if (existing) {
       await this.manager.consumers.update(stream, durableName, settings);

@@ -26,7 +26,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       for (const [pattern, handler] of this.messageHandlers) {
-        if (!handler.isEventHandler) throw new Error(`"${pattern}" is a @MessagePattern; Hydra's transport carries events only`);
+        if (!handler.isEventHandler)
+          throw new Error(`"${pattern}" is a @MessagePattern; Hydra's transport carries events only`);
         await this.consume(pattern, handler);
       }
       callback();
@@ -55,10 +56,17 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const messages = await consumer.consume({ max_messages: policy.prefetch });
     this.subscriptions.push(messages);
     this.pumps.push(this.pump(messages, durable, handler, policy));
-    this.logger.log(`consuming ${subject} as ${durable} (concurrency ${policy.concurrency}, max ${policy.maxDeliver} attempts)`);
+    this.logger.log(
+      `consuming ${subject} as ${durable} (concurrency ${policy.concurrency}, max ${policy.maxDeliver} attempts)`,
+    );
   }
 
-  private async pump(messages: ConsumerMessages, durable: string, handler: MessageHandler, policy: DeliveryPolicy) {
+  private async pump(
+    messages: ConsumerMessages,
+    durable: string,
+    handler: MessageHandler,
+    policy: DeliveryPolicy,
+  ) {
     const running = new Set<Promise<void>>();
     for await (const message of messages) {
       const task = this.process(message, durable, handler, policy).finally(() => running.delete(task));
@@ -83,7 +91,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       if (outcome.kind === 'ack') {
         message.ack();
       } else if (outcome.kind === 'retry') {
-        this.logger.warn(`${delivery.subject} #${delivery.sequence} attempt ${delivery.attempt} failed: ${outcome.error}`);
+        this.logger.warn(
+          `${delivery.subject} #${delivery.sequence} attempt ${delivery.attempt} failed: ${outcome.error}`,
+        );
         message.nak(outcome.delayMs);
       } else {
         this.logger.error(`${delivery.subject} #${delivery.sequence} dead-lettered: ${outcome.reason}`);

@@ -10,7 +10,10 @@ const schema = z.object({
 
 describe('loadConfig', () => {
   it('returns typed values with defaults filled in', () => {
-    const config = loadConfig(schema, { DATABASE_URL: 'postgres://db/hydra', NATS_URL: 'nats://127.0.0.1:4222' });
+    const config = loadConfig(schema, {
+      DATABASE_URL: 'postgres://db/hydra',
+      NATS_URL: 'nats://127.0.0.1:4222',
+    });
     expect(config).toEqual({
       DATABASE_URL: 'postgres://db/hydra',
       NATS_URL: 'nats://127.0.0.1:4222',

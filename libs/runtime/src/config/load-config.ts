@@ -9,7 +9,10 @@ export class ConfigError extends Error {
  * Validates the environment against a service's schema; the error names every missing or invalid
  * variable so an operator fixes them all in one go.
  */
-export function loadConfig<T extends z.ZodObject>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
+export function loadConfig<T extends z.ZodObject>(
+  schema: T,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<T> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
@@ -24,11 +27,9 @@ export function loadConfig<T extends z.ZodObject>(schema: T, env: NodeJS.Process
 /** Reusable variable schemas, so every service spells the same variable the same way. */
 export const configVars = {
   url: (protocols: string[]) =>
-    z
-      .url()
-      .refine((value) => protocols.some((protocol) => value.startsWith(`${protocol}://`)), {
-        message: `must be a ${protocols.map((protocol) => `${protocol}://`).join(' or ')} URL`,
-      }),
+    z.url().refine((value) => protocols.some((protocol) => value.startsWith(`${protocol}://`)), {
+      message: `must be a ${protocols.map((protocol) => `${protocol}://`).join(' or ')} URL`,
+    }),
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   boolean: (fallback: boolean) =>
     z

@@ -9,7 +9,9 @@ export function createLogger(service: string, env: NodeJS.ProcessEnv = process.e
   return pino({
     name: service,
     level: env.LOG_LEVEL ?? 'info',
-    transport: pretty ? { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } : undefined,
+    transport: pretty
+      ? { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } }
+      : undefined,
   });
 }
 
