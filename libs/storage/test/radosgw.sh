@@ -12,6 +12,8 @@ if [ "$command" = stop ]; then
 fi
 
 port=$3 access_key=$4 secret_key=$5
+# On any failure: say which step, show the daemons' last words, and leave nothing running.
+trap 'echo "radosgw.sh: line $LINENO failed: $BASH_COMMAND" >&2; tail -n 15 "$dir"/log/*.log >&2 || true; bash "$0" stop "$dir"' ERR
 for tool in ceph-mon ceph-osd radosgw radosgw-admin monmaptool; do
   command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install ceph-mon ceph-osd radosgw" >&2; exit 3; }
 done
@@ -49,6 +51,10 @@ osd objectstore = memstore
 memstore device bytes = 1073741824
 osd max object name len = 460
 osd max object namespace len = 64
+# At boot an OSD registers its crush location with the monitor, sometimes before it has the
+# monitor map (then the monitor refuses: "wrong fsid"); this script places it in the map instead.
+osd crush update on start = false
+osd class update on start = false
 [client.rgw]
 rgw frontends = beast endpoint=127.0.0.1:$port
 rgw data = $dir/rgw
@@ -58,10 +64,12 @@ export CEPH_CONF=$conf
 monmaptool --create --clobber --fsid "$fsid" --addv a "[v1:127.0.0.1:$mon_port]" "$dir/monmap" >/dev/null
 ceph-mon --mkfs -i a --monmap "$dir/monmap" -c "$conf"
 ceph-mon -i a -c "$conf"
-osd_id=$(ceph -c "$conf" osd create)
-ceph-osd -i "$osd_id" --mkfs -c "$conf" >/dev/null 2>&1
-ceph -c "$conf" osd crush add "osd.$osd_id" 1 root=default host=localhost >/dev/null 2>&1 || true
-ceph-osd -i "$osd_id" -c "$conf" 2>/dev/null
+# The OSD's uuid is registered with the monitor and written by mkfs alike, or its boot is refused.
+osd_uuid=$(cat /proc/sys/kernel/random/uuid)
+osd_id=$(ceph -c "$conf" osd create "$osd_uuid")
+ceph-osd -i "$osd_id" --mkfs --osd-uuid "$osd_uuid" -c "$conf" >"$dir/log/osd-mkfs.log" 2>&1
+ceph -c "$conf" osd crush add "osd.$osd_id" 1 root=default host=localhost 2>/dev/null
+ceph-osd -i "$osd_id" -c "$conf" 2>"$dir/log/osd-start.log"
 mkdir -p "$dir/rgw"
 radosgw -n client.rgw -c "$conf"
 radosgw-admin -c "$conf" user create --uid=hydra --display-name=hydra \
@@ -70,5 +78,5 @@ for _ in $(seq 1 150); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && exit 0
   sleep 0.2
 done
-echo "radosgw did not answer on port $port; logs in $dir/log" >&2
-exit 1
+echo "radosgw did not answer on port $port" >&2
+false

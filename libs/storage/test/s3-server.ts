@@ -29,9 +29,14 @@ export async function startS3TestServer(): Promise<S3TestServer> {
   const accessKey = 'HYDRATESTACCESSKEY01';
   const secretKey = 'hydra-test-secret-key-0123456789abcdef';
   const script = join(__dirname, 'radosgw.sh');
-  execFileSync('bash', [script, 'start', dir, String(port), accessKey, secretKey], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  try {
+    execFileSync('bash', [script, 'start', dir, String(port), accessKey, secretKey], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     endpoint: `http://127.0.0.1:${port}`,
     accessKey,
