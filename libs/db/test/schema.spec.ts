@@ -30,20 +30,19 @@ describe('database schema', () => {
 
   describe('constraints', () => {
     const sha256 = () => randomUUID().replace(/-/g, '').padEnd(64, 'a');
-    const image = (plotType: string, hash = sha256()) =>
-      dataSource.getRepository(Image).create({
-        plotType,
-        runPeriod: '2026-01',
-        runNumber: 42,
-        chunk: 1,
-        pad: null,
-        capturedAt: new Date(),
-        sha256: hash,
-        storageKey: `images/${plotType}/42/${hash}.png`,
-        sizeBytes: 1000,
-        width: 64,
-        height: 48,
-      });
+    const image = (plotType: string, hash = sha256()) => ({
+      plotType,
+      runPeriod: '2026-01',
+      runNumber: 42,
+      chunk: 1,
+      pad: null,
+      capturedAt: new Date(),
+      sha256: hash,
+      storageKey: `images/${plotType}/42/${hash}.png`,
+      sizeBytes: 1000,
+      width: 64,
+      height: 48,
+    });
     const constraintOf = (error: unknown) =>
       (error as QueryFailedError & { driverError: { constraint?: string } }).driverError.constraint;
 

@@ -1,0 +1,58 @@
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerBatchNormGradient } from './batch-norm-gradient';
+import { registerWasmGradientKernels } from './wasm-gradient-kernels';
+
+export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+let chosen: Promise<BackendName> | undefined;
+
+/**
+ * Picks the TensorFlow.js backend once per process — a tensor made on one backend and used on
+ * another is silently misread — in order: libtensorflow (tfjs-node, only where it is installed),
+ * wasm with Hydra's gradient kernels, plain cpu. `HYDRA_TF_BACKEND` forces one.
+ */
+export function initialiseBackend(forced = process.env.HYDRA_TF_BACKEND): Promise<BackendName> {
+  chosen ??= choose(forced);
+  return chosen;
+}
+
+async function choose(forced: string | undefined): Promise<BackendName> {
+  if (forced !== undefined && !(BACKEND_NAMES as readonly string[]).includes(forced)) {
+    throw new Error(`HYDRA_TF_BACKEND must be one of ${BACKEND_NAMES.join(', ')}, got "${forced}"`);
+  }
+  const candidates = forced ? [forced as BackendName] : BACKEND_NAMES;
+  const failures: string[] = [];
+  for (const candidate of candidates) {
+    try {
+      await activate(candidate);
+      return candidate;
+    } catch (error) {
+      failures.push(`${candidate}: ${(error as Error).message}`);
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could start:\n  ${failures.join('\n  ')}`);
+}
+
+async function activate(name: BackendName): Promise<void> {
+  if (name === 'tensorflow') {
+    // Optional: a GPU node built with internet access may have libtensorflow; the default path does not.
+    for (const binding of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+      try {
+        require(binding);
+        break;
+      } catch {
+        continue;
+      }
+    }
+  }
+  if (name === 'wasm') {
+    setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
+    registerWasmGradientKernels();
+  }
+  registerBatchNormGradient();
+  if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" is not available`);
+  await tf.ready();
+}

@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs';
+import { simulateDataset } from '@hydra/simulator';
+import { initialiseBackend } from '../backend/tensorflow-backend';
+import { hydraCnn } from '../models/hydra-cnn';
+import { imageToInput, type InputShape } from '../preprocessing/image-input';
+import {
+  type EpochProgress,
+  evaluate,
+  type Examples,
+  TrainingCancelledError,
+  trainModel,
+} from './train-model';
+
+const LABELS = ['Good', 'Bad', 'NoData'];
+const INPUT: InputShape = { height: 72, width: 96, channels: 3 };
+
+async function simulated(seed: number, count: number): Promise<Examples> {
+  const examples: Examples = { inputs: [], labels: [] };
+  for await (const plot of simulateDataset({ plotType: 'FCAL_occupancy', count, seed })) {
+    examples.inputs.push(await imageToInput(plot.png, INPUT));
+    examples.labels.push(LABELS.indexOf(plot.label));
+  }
+  return examples;
+}
+
+const options = {
+  batchSize: 16,
+  learningRate: 3e-3,
+  optimizer: 'adam',
+  balancing: 'resample',
+  referenceClass: 1,
+} as const;
+
+describe('training hydra-cnn on simulated plots', () => {
+  let train: Examples;
+  let validation: Examples;
+  let test: Examples;
+
+  beforeAll(async () => {
+    await initialiseBackend('wasm');
+    // 600 images of one plot type: 420 to train, 90 to validate, 90 held out.
+    [train, validation, test] = await Promise.all([simulated(1, 420), simulated(2, 90), simulated(3, 90)]);
+  }, 120_000);
+
+  it('reaches at least 95 % held-out accuracy, reporting every epoch, with flat memory', async () => {
+    const model = hydraCnn({ input: INPUT, classes: 3, seed: 7 });
+    const tensorsBefore = tf.memory().numTensors;
+    const epochs: EpochProgress[] = [];
+    let batches = 0;
+    const result = await trainModel(model, train, validation, {
+      ...options,
+      epochs: 12,
+      earlyStopping: { patience: 5, minDelta: 0.005 }, // Hydra's setting
+      onEpoch: (progress) => epochs.push(progress),
+      onBatch: () => batches++,
+    });
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    expect(epochs.length).toBe(result.history.length);
+    expect(batches).toBeGreaterThan(epochs.length * 20);
+    expect(epochs.every((epoch) => Number.isFinite(epoch.loss) && epoch.etaS >= 0)).toBe(true);
+    const heldOut = evaluate(model, test, 3);
+    console.log(
+      `hydra-cnn held-out accuracy ${heldOut.accuracy.toFixed(3)} after ${epochs.length} epochs (best ${result.bestEpoch})`,
+    );
+    expect(heldOut.accuracy).toBeGreaterThanOrEqual(0.95);
+    model.dispose();
+  }, 600_000);
+
+  it('stops between batches when cancelled', async () => {
+    const model = hydraCnn({ input: INPUT, classes: 3 });
+    const controller = new AbortController();
+    const run = trainModel(model, train, validation, {
+      ...options,
+      epochs: 5,
+      signal: controller.signal,
+      onBatch: ({ batch }) => batch === 2 && controller.abort(),
+    });
+    await expect(run).rejects.toThrow(TrainingCancelledError);
+    model.dispose();
+  }, 60_000);
+});

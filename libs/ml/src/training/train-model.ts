@@ -1,0 +1,219 @@
+import * as tf from '@tensorflow/tfjs';
+import { balancedEpoch, classWeights, shuffle } from './balanced-sampling';
+
+/** Examples already turned into model input (see imageToInput). */
+export interface Examples {
+  inputs: Float32Array[];
+  labels: number[];
+  /** Per-image training weight; 0 leaves an image out. */
+  weights?: number[];
+}
+
+export interface TrainingOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: 'adam' | 'sgd';
+  balancing: 'resample' | 'weighted-loss';
+  /** The class resampling balances to (Hydra: Bad). */
+  referenceClass?: number;
+  /** Stop when validation loss has not improved by minDelta for `patience` epochs; the best weights are restored. */
+  earlyStopping?: { patience: number; minDelta: number };
+  seed?: number;
+  signal?: AbortSignal;
+  onBatch?: (progress: BatchProgress) => void;
+  onEpoch?: (progress: EpochProgress) => void;
+}
+
+export interface BatchProgress {
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+}
+
+export interface EpochProgress {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  /** Seconds left at the pace so far, assuming every epoch runs. */
+  etaS: number;
+}
+
+export interface TrainingResult {
+  history: EpochProgress[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+}
+
+export class TrainingCancelledError extends Error {
+  override readonly name = 'TrainingCancelledError';
+}
+
+/**
+ * Trains in a loop of our own (not `fit`) for per-batch progress, cancellation between batches,
+ * balanced sampling and best-weights restore; tensors are freed every step so memory stays flat.
+ */
+export async function trainModel(
+  model: tf.LayersModel,
+  train: Examples,
+  validation: Examples,
+  options: TrainingOptions,
+): Promise<TrainingResult> {
+  const classCount = (model.outputs[0]?.shape[1] as number) ?? 0;
+  const random = seededRandom(options.seed ?? 1);
+  const optimizer =
+    options.optimizer === 'sgd'
+      ? tf.train.momentum(options.learningRate, 0.9, true)
+      : tf.train.adam(options.learningRate);
+  const usable = train.labels.map((_, index) => index).filter((index) => (train.weights?.[index] ?? 1) > 0);
+  const lossWeights =
+    options.balancing === 'weighted-loss'
+      ? classWeights(
+          usable.map((index) => train.labels[index] as number),
+          classCount,
+        )
+      : null;
+  const history: EpochProgress[] = [];
+  let best = { loss: Number.POSITIVE_INFINITY, epoch: -1, weights: null as tf.Tensor[] | null };
+  const started = Date.now();
+  try {
+    for (let epoch = 0; epoch < options.epochs; epoch++) {
+      const order =
+        options.balancing === 'resample'
+          ? balancedEpoch(
+              usable.map((index) => train.labels[index] as number),
+              classCount,
+              random,
+              options.referenceClass,
+            ).map((position) => usable[position] as number)
+          : shuffle([...usable], random);
+      const batches = Math.ceil(order.length / options.batchSize);
+      let lossSum = 0;
+      let correct = 0;
+      for (let batch = 0; batch < batches; batch++) {
+        if (options.signal?.aborted) throw new TrainingCancelledError('training was cancelled');
+        const indices = order.slice(batch * options.batchSize, (batch + 1) * options.batchSize);
+        const { loss, hits } = trainStep(model, optimizer, train, indices, classCount, lossWeights);
+        lossSum += loss * indices.length;
+        correct += hits;
+        options.onBatch?.({ epoch, batch, batches, loss });
+        await new Promise((resolve) => setImmediate(resolve)); // let progress and cancellation through
+      }
+      const evaluation = evaluate(model, validation, classCount, options.batchSize);
+      const elapsed = (Date.now() - started) / 1000;
+      const progress: EpochProgress = {
+        epoch,
+        epochs: options.epochs,
+        loss: lossSum / order.length,
+        accuracy: correct / order.length,
+        valLoss: evaluation.loss,
+        valAccuracy: evaluation.accuracy,
+        etaS: (elapsed / (epoch + 1)) * (options.epochs - epoch - 1),
+      };
+      history.push(progress);
+      options.onEpoch?.(progress);
+      if (evaluation.loss < best.loss - (options.earlyStopping?.minDelta ?? 0)) {
+        tf.dispose(best.weights ?? []);
+        best = { loss: evaluation.loss, epoch, weights: model.getWeights().map((weight) => weight.clone()) };
+      } else if (options.earlyStopping && epoch - best.epoch >= options.earlyStopping.patience) {
+        break;
+      }
+    }
+    if (best.weights) model.setWeights(best.weights);
+    return { history, bestEpoch: best.epoch, stoppedEarly: history.length < options.epochs };
+  } finally {
+    tf.dispose(best.weights ?? []);
+    optimizer.dispose();
+  }
+}
+
+function trainStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  examples: Examples,
+  indices: number[],
+  classCount: number,
+  lossWeights: number[] | null,
+): { loss: number; hits: number } {
+  return tf.tidy(() => {
+    const inputs = batchTensor(examples, indices, model);
+    const targets = tf.oneHot(
+      tf.tensor1d(
+        indices.map((index) => examples.labels[index] as number),
+        'int32',
+      ),
+      classCount,
+    );
+    const sampleWeights = lossWeights
+      ? tf.tensor1d(indices.map((index) => lossWeights[examples.labels[index] as number] as number))
+      : null;
+    let hits = 0;
+    const loss = optimizer.minimize(() => {
+      const predictions = model.apply(inputs, { training: true }) as tf.Tensor;
+      hits = tf.equal(tf.argMax(predictions, 1), tf.argMax(targets, 1)).sum().dataSync()[0] as number;
+      const perExample = crossEntropy(targets, predictions);
+      return (
+        sampleWeights ? perExample.mul(sampleWeights).sum().div(sampleWeights.sum()) : perExample.mean()
+      ) as tf.Scalar;
+    }, true) as tf.Scalar;
+    return { loss: loss.dataSync()[0] as number, hits };
+  });
+}
+
+/** Loss and accuracy on examples, in inference mode. */
+export function evaluate(
+  model: tf.LayersModel,
+  examples: Examples,
+  classCount: number,
+  batchSize = 32,
+): { loss: number; accuracy: number } {
+  if (examples.labels.length === 0) return { loss: Number.NaN, accuracy: Number.NaN };
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < examples.labels.length; start += batchSize) {
+    const indices = Array.from(
+      { length: Math.min(batchSize, examples.labels.length - start) },
+      (_, offset) => start + offset,
+    );
+    tf.tidy(() => {
+      const probabilities = model.predict(batchTensor(examples, indices, model)) as tf.Tensor;
+      const targets = tf.oneHot(
+        tf.tensor1d(
+          indices.map((index) => examples.labels[index] as number),
+          'int32',
+        ),
+        classCount,
+      );
+      lossSum += crossEntropy(targets, probabilities).sum().dataSync()[0] as number;
+      correct += tf.equal(tf.argMax(probabilities, 1), tf.argMax(targets, 1)).sum().dataSync()[0] as number;
+    });
+  }
+  return { loss: lossSum / examples.labels.length, accuracy: correct / examples.labels.length };
+}
+
+/** Per-example cross-entropy of softmax probabilities. */
+function crossEntropy(targets: tf.Tensor, probabilities: tf.Tensor): tf.Tensor1D {
+  return tf.neg(tf.sum(tf.mul(targets, tf.log(tf.clipByValue(probabilities, 1e-7, 1))), 1)) as tf.Tensor1D;
+}
+
+function batchTensor(examples: Examples, indices: number[], model: tf.LayersModel): tf.Tensor4D {
+  const [, height, width, channels] = model.inputs[0]?.shape as number[];
+  const size = (height as number) * (width as number) * (channels as number);
+  const buffer = new Float32Array(indices.length * size);
+  indices.forEach((index, position) => buffer.set(examples.inputs[index] as Float32Array, position * size));
+  return tf.tensor4d(buffer, [indices.length, height as number, width as number, channels as number]);
+}
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
