@@ -1,1 +1,5 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'ml' };
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'ml',
+  testEnvironment: '<rootDir>/jest.environment.js',
+};

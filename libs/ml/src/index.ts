@@ -3,3 +3,7 @@ export * from './models/hydra-cnn';
 export * from './preprocessing/image-input';
 export * from './training/balanced-sampling';
 export * from './training/train-model';
+export * from './inference/onnx-export';
+export * from './inference/onnx-classifier';
+export * from './validation/validation-report';
+export * from './validation/thresholds';

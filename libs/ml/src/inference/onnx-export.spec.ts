@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs';
+import { initialiseBackend } from '../backend/tensorflow-backend';
+import { hydraCnn } from '../models/hydra-cnn';
+import { exportToOnnx } from './onnx-export';
+import { OnnxClassifier } from './onnx-classifier';
+
+const INPUT = { height: 48, width: 64, channels: 3 } as const;
+
+/** Moves the batch-norm statistics away from 0/1 so the export of every weight matters. */
+function randomiseBatchNorm(model: tf.LayersModel): void {
+  for (const layer of model.layers.filter((candidate) => candidate.getClassName() === 'BatchNormalization')) {
+    layer.setWeights(
+      layer
+        .getWeights()
+        .map((weight, index) =>
+          tf.randomUniform(weight.shape, index === 3 ? 0.5 : -0.5, index === 3 ? 2 : 0.5),
+        ),
+    );
+  }
+}
+
+describe('ONNX export', () => {
+  beforeAll(() => initialiseBackend('wasm'));
+
+  it('gives hydra-cnn the same outputs on ONNX Runtime as on tfjs (max abs difference < 1e-4)', async () => {
+    const model = hydraCnn({ input: INPUT, classes: 3, seed: 3 });
+    randomiseBatchNorm(model);
+    const inputs = Array.from(
+      { length: 5 },
+      (_, index) =>
+        tf.randomUniform([INPUT.height, INPUT.width, 3], 0, 1, 'float32', index).dataSync() as Float32Array,
+    );
+    const expected = tf.tidy(
+      () =>
+        (
+          model.predict(
+            tf.tensor4d(Float32Array.from(inputs.flatMap((input) => Array.from(input))), [
+              5,
+              INPUT.height,
+              INPUT.width,
+              3,
+            ]),
+          ) as tf.Tensor
+        ).arraySync() as number[][],
+    );
+    const classifier = await OnnxClassifier.load(exportToOnnx(model), INPUT);
+    const actual = await classifier.predict(inputs);
+    const difference = Math.max(
+      ...actual.flatMap((row, rowIndex) =>
+        row.map((value, column) => Math.abs(value - (expected[rowIndex]?.[column] as number))),
+      ),
+    );
+    expect(difference).toBeLessThan(1e-4);
+    expect(actual[0]?.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 5);
+    await classifier.dispose();
+    model.dispose();
+  });
+
+  it('names a layer it cannot export', () => {
+    const inputs = tf.input({ shape: [8, 8, 3] });
+    const outputs = tf.layers
+      .conv2dTranspose({ filters: 2, kernelSize: 3, name: 'upsample' })
+      .apply(inputs) as tf.SymbolicTensor;
+    expect(() => exportToOnnx(tf.model({ inputs, outputs }))).toThrow(
+      'cannot export layer "upsample" of type Conv2DTranspose to ONNX',
+    );
+  });
+});
