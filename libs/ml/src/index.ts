@@ -7,3 +7,6 @@ export * from './inference/onnx-export';
 export * from './inference/onnx-classifier';
 export * from './validation/validation-report';
 export * from './validation/thresholds';
+export * from './explain/grad-cam';
+export * from './explain/heatmap-overlay';
+export * from './explain/letterbox';

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { simulateDataset } from '@hydra/simulator';
+import { faultMask, simulateDataset, type SimulatedPlot } from '@hydra/simulator';
+import { gradCam, heatPeak } from '../explain/grad-cam';
+import { inputToImage, letterboxGeometry } from '../explain/letterbox';
+import { HYDRA_CNN_GRADCAM_LAYER } from '../models/hydra-cnn';
 import { initialiseBackend } from '../backend/tensorflow-backend';
 import { hydraCnn } from '../models/hydra-cnn';
 import { imageToInput, type InputShape } from '../preprocessing/image-input';
@@ -14,11 +17,12 @@ import {
 const LABELS = ['Good', 'Bad', 'NoData'];
 const INPUT: InputShape = { height: 72, width: 96, channels: 3 };
 
-async function simulated(seed: number, count: number): Promise<Examples> {
-  const examples: Examples = { inputs: [], labels: [] };
+async function simulated(seed: number, count: number): Promise<Examples & { plots: SimulatedPlot[] }> {
+  const examples = { inputs: [] as Float32Array[], labels: [] as number[], plots: [] as SimulatedPlot[] };
   for await (const plot of simulateDataset({ plotType: 'FCAL_occupancy', count, seed })) {
     examples.inputs.push(await imageToInput(plot.png, INPUT));
     examples.labels.push(LABELS.indexOf(plot.label));
+    examples.plots.push(plot);
   }
   return examples;
 }
@@ -34,7 +38,7 @@ const options = {
 describe('training hydra-cnn on simulated plots', () => {
   let train: Examples;
   let validation: Examples;
-  let test: Examples;
+  let test: Examples & { plots: SimulatedPlot[] };
 
   beforeAll(async () => {
     await initialiseBackend('wasm');
@@ -63,6 +67,40 @@ describe('training hydra-cnn on simulated plots', () => {
       `hydra-cnn held-out accuracy ${heldOut.accuracy.toFixed(3)} after ${epochs.length} epochs (best ${result.bestEpoch})`,
     );
     expect(heldOut.accuracy).toBeGreaterThanOrEqual(0.95);
+
+    // Grad-CAM of the Bad class: does its peak fall on the injected fault?
+    const localised = test.plots
+      .map((plot, index) => ({ plot, index }))
+      .filter(({ plot }) => plot.faultBoxes.length > 0);
+    let inside = 0;
+    const misses: string[] = [];
+    for (const { plot, index } of localised) {
+      const result = gradCam(
+        model,
+        test.inputs[index] as Float32Array,
+        INPUT,
+        HYDRA_CNN_GRADCAM_LAYER(),
+        LABELS.indexOf('Bad'),
+      );
+      const peak = inputToImage(heatPeak(result), plot.width, plot.height, INPUT);
+      // The heat map's resolution is one cell of the last block (8 input pixels, ~33 image pixels):
+      // a peak within half a cell of the fault counts.
+      const margin = 4 / letterboxGeometry(plot.width, plot.height, INPUT).scale;
+      const near = plot.faultBoxes.map((box) => ({
+        x: box.x - margin,
+        y: box.y - margin,
+        width: box.width + 2 * margin,
+        height: box.height + 2 * margin,
+      }));
+      if (faultMask({ ...plot, faultBoxes: near })[Math.floor(peak.y) * plot.width + Math.floor(peak.x)])
+        inside++;
+      else misses.push(plot.fault as string);
+    }
+    const fraction = inside / localised.length;
+    console.log(
+      `Grad-CAM peak on the fault for ${inside}/${localised.length} localised faults (${(100 * fraction).toFixed(0)} %); missed: ${misses.join(', ') || 'none'}`,
+    );
+    expect(fraction).toBeGreaterThanOrEqual(0.6);
     model.dispose();
   }, 600_000);
 
