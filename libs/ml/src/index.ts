@@ -10,3 +10,4 @@ export * from './validation/thresholds';
 export * from './explain/grad-cam';
 export * from './explain/heatmap-overlay';
 export * from './explain/letterbox';
+export * from './artifacts/model-artifacts';

@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalObjectStore } from '@hydra/storage';
+import * as tf from '@tensorflow/tfjs';
+import { initialiseBackend } from '../backend/tensorflow-backend';
+import { OnnxClassifier } from '../inference/onnx-classifier';
+import { HYDRA_CNN_GRADCAM_LAYER, hydraCnn } from '../models/hydra-cnn';
+import { loadModelArtifacts, saveModelArtifacts } from './model-artifacts';
+
+const INPUT = { height: 36, width: 48, channels: 3 } as const;
+
+describe('model artifacts', () => {
+  const root = mkdtempSync(join(tmpdir(), 'hydra-models-'));
+  const store = new LocalObjectStore({
+    root,
+    signingSecret: 'test-secret-0123456789',
+    publicBaseUrl: 'http://127.0.0.1/objects',
+  });
+  const prefix = 'models/FCAL_occupancy/0b1e4a4e-8b8e-4f7c-9d53-2d1f5c3b7a10/';
+  const description = {
+    architecture: 'hydra-cnn',
+    labels: ['Good', 'Bad', 'NoData'],
+    input: INPUT,
+    gradCamLayer: HYDRA_CNN_GRADCAM_LAYER(),
+  };
+
+  beforeAll(() => initialiseBackend('wasm'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('saves and loads a model that predicts exactly as before, in tfjs and ONNX', async () => {
+    const model = hydraCnn({ input: INPUT, classes: 3, seed: 5 });
+    const manifest = await saveModelArtifacts(store, prefix, model, description);
+    expect(manifest).toMatchObject({ ...description, versions: { tfjs: tf.version.tfjs, onnxOpset: 13 } });
+    expect(manifest.sha256.weights).toMatch(/^[0-9a-f]{64}$/);
+
+    const loaded = await loadModelArtifacts(store, prefix);
+    expect(loaded.manifest).toEqual(manifest);
+    const input = tf.randomUniform([2, INPUT.height, INPUT.width, 3], 0, 1, 'float32', 9);
+    const before = (model.predict(input) as tf.Tensor).dataSync();
+    const after = (loaded.model.predict(input) as tf.Tensor).dataSync();
+    expect(Array.from(after)).toEqual(Array.from(before));
+
+    const classifier = await OnnxClassifier.load(loaded.onnx, INPUT);
+    const [first] = await classifier.predict([input.slice([0], [1]).dataSync() as Float32Array]);
+    expect(
+      Math.max(...(first as number[]).map((value, index) => Math.abs(value - (before[index] as number)))),
+    ).toBeLessThan(1e-4);
+    await classifier.dispose();
+    input.dispose();
+    model.dispose();
+    loaded.model.dispose();
+  });
+
+  it('refuses weights that were changed after saving', async () => {
+    const model = hydraCnn({ input: INPUT, classes: 3, seed: 6 });
+    await saveModelArtifacts(store, 'models/CDC_timing/tampered/', model, description);
+    const weights = await store.get('models/CDC_timing/tampered/weights.bin');
+    weights[0] = (weights[0] as number) ^ 0xff;
+    await store.put('models/CDC_timing/tampered/weights.bin', weights);
+    await expect(loadModelArtifacts(store, 'models/CDC_timing/tampered/')).rejects.toThrow(
+      "do not match the manifest's sha256",
+    );
+    model.dispose();
+  });
+});

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import type { ObjectStore } from '@hydra/storage';
+import * as tf from '@tensorflow/tfjs';
+import { exportToOnnx } from '../inference/onnx-export';
+import type { InputShape } from '../preprocessing/image-input';
+
+/** Everything a classifier or explainer needs to use a model exactly as it was trained. */
+export interface ModelManifest {
+  architecture: string;
+  /** Label names in output order. */
+  labels: string[];
+  input: InputShape;
+  preprocessing: { resize: 'letterbox'; background: '#ffffff'; scale: '0..1' };
+  /** The layer Grad-CAM reads. */
+  gradCamLayer: string;
+  versions: { tfjs: string; onnxOpset: number };
+  sha256: { weights: string; onnx: string };
+  createdAt: string;
+}
+
+export type ManifestInput = Pick<ModelManifest, 'architecture' | 'labels' | 'input' | 'gradCamLayer'>;
+
+const FILES = {
+  topology: 'model.json',
+  weights: 'weights.bin',
+  onnx: 'model.onnx',
+  manifest: 'manifest.json',
+};
+
+/** Writes the tfjs model, its ONNX export and the manifest under `prefix` (e.g. `models/<plotType>/<id>/`). */
+export async function saveModelArtifacts(
+  store: ObjectStore,
+  prefix: string,
+  model: tf.LayersModel,
+  description: ManifestInput,
+): Promise<ModelManifest> {
+  const directory = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (!saved?.weightData || !saved.weightSpecs)
+    throw new Error(`model ${model.name} produced no weights to save`);
+  const weights = Buffer.from(tf.io.concatenateArrayBuffers(saved.weightData as ArrayBuffer | ArrayBuffer[]));
+  const onnx = Buffer.from(exportToOnnx(model));
+  const topology = {
+    modelTopology: saved.modelTopology,
+    weightsManifest: [{ paths: [FILES.weights], weights: saved.weightSpecs }],
+    format: 'layers-model',
+  };
+  const manifest: ModelManifest = {
+    ...description,
+    preprocessing: { resize: 'letterbox', background: '#ffffff', scale: '0..1' },
+    versions: { tfjs: tf.version.tfjs, onnxOpset: 13 },
+    sha256: { weights: sha256(weights), onnx: sha256(onnx) },
+    createdAt: new Date().toISOString(),
+  };
+  await store.put(`${directory}${FILES.weights}`, weights, { contentType: 'application/octet-stream' });
+  await store.put(`${directory}${FILES.topology}`, Buffer.from(JSON.stringify(topology)), {
+    contentType: 'application/json',
+  });
+  await store.put(`${directory}${FILES.onnx}`, onnx, { contentType: 'application/octet-stream' });
+  // The manifest goes last: its presence says the model is complete.
+  await store.put(`${directory}${FILES.manifest}`, Buffer.from(JSON.stringify(manifest, null, 2)), {
+    contentType: 'application/json',
+  });
+  return manifest;
+}
+
+export interface LoadedModel {
+  manifest: ModelManifest;
+  model: tf.LayersModel;
+  onnx: Uint8Array;
+}
+
+/** Reads a model back, refusing weights or an ONNX file whose sha256 differs from the manifest's. */
+export async function loadModelArtifacts(store: ObjectStore, prefix: string): Promise<LoadedModel> {
+  const directory = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  const manifest = JSON.parse(
+    (await store.get(`${directory}${FILES.manifest}`)).toString('utf8'),
+  ) as ModelManifest;
+  const [topologyFile, weights, onnx] = await Promise.all([
+    store.get(`${directory}${FILES.topology}`),
+    store.get(`${directory}${FILES.weights}`),
+    store.get(`${directory}${FILES.onnx}`),
+  ]);
+  if (sha256(weights) !== manifest.sha256.weights)
+    throw new Error(`weights under ${directory} do not match the manifest's sha256`);
+  if (sha256(onnx) !== manifest.sha256.onnx)
+    throw new Error(`ONNX model under ${directory} does not match the manifest's sha256`);
+  const topology = JSON.parse(topologyFile.toString('utf8')) as {
+    modelTopology: object;
+    weightsManifest: tf.io.WeightsManifestConfig;
+  };
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: topology.modelTopology,
+      weightSpecs: topology.weightsManifest.flatMap((group) => group.weights),
+      weightData: weights.buffer.slice(
+        weights.byteOffset,
+        weights.byteOffset + weights.byteLength,
+      ) as ArrayBuffer,
+    }),
+  );
+  return { manifest, model, onnx: new Uint8Array(onnx) };
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
