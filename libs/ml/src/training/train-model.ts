@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { balancedEpoch, classWeights, shuffle } from './balanced-sampling';
+import { seededRandom } from './stratified-split';
 
 /** Examples already turned into model input (see imageToInput). */
 export interface Examples {
@@ -19,6 +20,8 @@ export interface TrainingOptions {
   referenceClass?: number;
   /** Stop when validation loss has not improved by minDelta for `patience` epochs; the best weights are restored. */
   earlyStopping?: { patience: number; minDelta: number };
+  /** Shifts each batch by up to this many input pixels (white fill); flips only when a plot type allows it. */
+  augmentation?: { maxShift: number; flipHorizontal?: boolean };
   seed?: number;
   signal?: AbortSignal;
   onBatch?: (progress: BatchProgress) => void;
@@ -97,7 +100,15 @@ export async function trainModel(
       for (let batch = 0; batch < batches; batch++) {
         if (options.signal?.aborted) throw new TrainingCancelledError('training was cancelled');
         const indices = order.slice(batch * options.batchSize, (batch + 1) * options.batchSize);
-        const { loss, hits } = trainStep(model, optimizer, train, indices, classCount, lossWeights);
+        const { loss, hits } = trainStep(
+          model,
+          optimizer,
+          train,
+          indices,
+          classCount,
+          lossWeights,
+          augmentation(options, random),
+        );
         lossSum += loss * indices.length;
         correct += hits;
         options.onBatch?.({ epoch, batch, batches, loss });
@@ -138,9 +149,10 @@ function trainStep(
   indices: number[],
   classCount: number,
   lossWeights: number[] | null,
+  augment: (batch: tf.Tensor4D) => tf.Tensor4D,
 ): { loss: number; hits: number } {
   return tf.tidy(() => {
-    const inputs = batchTensor(examples, indices, model);
+    const inputs = augment(batchTensor(examples, indices, model));
     const targets = tf.oneHot(
       tf.tensor1d(
         indices.map((index) => examples.labels[index] as number),
@@ -195,6 +207,33 @@ export function evaluate(
   return { loss: lossSum / examples.labels.length, accuracy: correct / examples.labels.length };
 }
 
+/**
+ * Augmentation that keeps a plot a plot: a small shift of the whole batch (the margin is white like
+ * the canvas) and, only where configured, a horizontal flip. Colours are never changed: they are data.
+ */
+function augmentation(options: TrainingOptions, random: () => number): (batch: tf.Tensor4D) => tf.Tensor4D {
+  const settings = options.augmentation;
+  if (!settings || (settings.maxShift <= 0 && !settings.flipHorizontal)) return (batch) => batch;
+  return (batch) => {
+    const [count, height, width, channels] = batch.shape;
+    const shift = settings.maxShift;
+    const dy = Math.floor(random() * (2 * shift + 1));
+    const dx = Math.floor(random() * (2 * shift + 1));
+    const padded = tf.pad(
+      batch,
+      [
+        [0, 0],
+        [shift, shift],
+        [shift, shift],
+        [0, 0],
+      ],
+      1,
+    );
+    const shifted = padded.slice([0, dy, dx, 0], [count, height, width, channels]);
+    return settings.flipHorizontal && random() < 0.5 ? (tf.reverse(shifted, 2) as tf.Tensor4D) : shifted;
+  };
+}
+
 /** Per-example cross-entropy of softmax probabilities. */
 function crossEntropy(targets: tf.Tensor, probabilities: tf.Tensor): tf.Tensor1D {
   return tf.neg(tf.sum(tf.mul(targets, tf.log(tf.clipByValue(probabilities, 1e-7, 1))), 1)) as tf.Tensor1D;
@@ -206,14 +245,4 @@ function batchTensor(examples: Examples, indices: number[], model: tf.LayersMode
   const buffer = new Float32Array(indices.length * size);
   indices.forEach((index, position) => buffer.set(examples.inputs[index] as Float32Array, position * size));
   return tf.tensor4d(buffer, [indices.length, height as number, width as number, channels as number]);
-}
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
