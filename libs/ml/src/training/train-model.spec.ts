@@ -110,6 +110,7 @@ describe('training hydra-cnn on simulated plots', () => {
     const run = trainModel(model, train, validation, {
       ...options,
       epochs: 5,
+      augmentation: { maxShift: 2, flipHorizontal: true },
       signal: controller.signal,
       onBatch: ({ batch }) => batch === 2 && controller.abort(),
     });
