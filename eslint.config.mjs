@@ -2,7 +2,17 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 
 export default [
-  { ignores: ['**/dist', '**/node_modules', '**/coverage', '.nx', '**/jest.config.js', '**/jest.environment.js', 'jest.preset.js'] },
+  {
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/coverage',
+      '.nx',
+      '**/jest.config.js',
+      '**/jest.environment.js',
+      'jest.preset.js',
+    ],
+  },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
