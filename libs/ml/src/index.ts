@@ -1,5 +1,6 @@
 export * from './backend/tensorflow-backend';
 export * from './models/hydra-cnn';
+export * from './models/mobilenet-v2';
 export * from './preprocessing/image-input';
 export * from './training/balanced-sampling';
 export * from './training/train-model';

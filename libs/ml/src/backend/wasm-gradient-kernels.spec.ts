@@ -109,6 +109,78 @@ describe('wasm gradient kernels', () => {
     },
   );
 
+  it.each(cases)(
+    'DepthwiseConv2dNativeBackpropFilter equals the cpu kernel: %s',
+    (_name, inputShape, filterShape, strides, pad) => {
+      const depthwiseShape = [filterShape[0], filterShape[1], inputShape[3], 1] as number[];
+      const x = tf.randomNormal(inputShape, 0, 1, 'float32', 5);
+      const info = tf.backend_util.computeConv2DInfo(
+        inputShape as never,
+        depthwiseShape as never,
+        strides,
+        1,
+        pad,
+        undefined,
+        true,
+      );
+      const dy = tf.randomNormal(
+        [info.batchSize, info.outHeight, info.outWidth, info.outChannels],
+        0,
+        1,
+        'float32',
+        6,
+      );
+      const attrs = { strides, pad, dilations: 1, dimRoundingMode: undefined, filterShape: depthwiseShape };
+      const actual = tf
+        .engine()
+        .runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy }, attrs as never) as tf.Tensor;
+      expect(actual.shape).toEqual(depthwiseShape);
+      expect(
+        maxAbsDifference(
+          actual.dataSync(),
+          cpuKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy }, attrs),
+        ),
+      ).toBeLessThan(1e-4);
+      tf.dispose([x, dy, actual]);
+    },
+  );
+
+  it.each(cases)(
+    'DepthwiseConv2dNativeBackpropInput equals the cpu kernel: %s',
+    (_name, inputShape, filterShape, strides, pad) => {
+      const depthwiseShape = [filterShape[0], filterShape[1], inputShape[3], 1] as number[];
+      const filter = tf.randomNormal(depthwiseShape, 0, 1, 'float32', 7);
+      const info = tf.backend_util.computeConv2DInfo(
+        inputShape as never,
+        depthwiseShape as never,
+        strides,
+        1,
+        pad,
+        undefined,
+        true,
+      );
+      const dy = tf.randomNormal(
+        [info.batchSize, info.outHeight, info.outWidth, info.outChannels],
+        0,
+        1,
+        'float32',
+        8,
+      );
+      const attrs = { strides, pad, dilations: 1, dimRoundingMode: undefined, inputShape };
+      const actual = tf
+        .engine()
+        .runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy, filter }, attrs as never) as tf.Tensor;
+      expect(actual.shape).toEqual(inputShape);
+      expect(
+        maxAbsDifference(
+          actual.dataSync(),
+          cpuKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy, filter }, attrs),
+        ),
+      ).toBeLessThan(1e-4);
+      tf.dispose([filter, dy, actual]);
+    },
+  );
+
   it('leaks neither tensors nor wasm buffers across gradient steps', () => {
     const x = tf.randomNormal([2, 9, 9, 3]) as tf.Tensor4D;
     const filter = tf.variable(tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D);

@@ -8,7 +8,12 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
  * kernel is checked against the `cpu` backend's in the tests.
  */
 export function registerWasmGradientKernels(): void {
-  for (const config of [conv2dBackpropFilter, conv2dBackpropInput]) {
+  for (const config of [
+    conv2dBackpropFilter,
+    conv2dBackpropInput,
+    depthwiseBackpropFilter,
+    depthwiseBackpropInput,
+  ]) {
     if (tf.getKernel(config.kernelName, 'wasm')) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
@@ -95,6 +100,101 @@ const conv2dBackpropInput: tf.KernelConfig = {
     });
   },
 };
+
+interface DepthwiseAttrs extends ConvAttrs {
+  dilations: [number, number] | number;
+}
+
+const depthwiseBackpropFilter: tf.KernelConfig = {
+  kernelName: tf.DepthwiseConv2dNativeBackpropFilter,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const { strides, pad, dilations, dimRoundingMode, filterShape } = attrs as unknown as DepthwiseAttrs & {
+      filterShape: [number, number, number, number];
+    };
+    const info = depthwiseInfo(x.shape, filterShape, strides, dilations, pad, dimRoundingMode);
+    const wasm = backend as BackendWasm;
+    return aliasResult(wasm, () => {
+      const input = fromInfo(wasm, x) as tf.Tensor4D;
+      const gradient = fromInfo(wasm, dy) as tf.Tensor4D;
+      // dW[tap, c] = Σ x(tap)·dy over batch and positions: one multiply-and-sum per filter tap.
+      const channelsLast = padInput(input, info);
+      const taps: tf.Tensor[] = [];
+      for (let row = 0; row < info.filterHeight; row++) {
+        for (let column = 0; column < info.filterWidth; column++) {
+          const begin = [0, row, column, 0];
+          const end = [
+            info.batchSize,
+            row + (info.outHeight - 1) * info.strideHeight + 1,
+            column + (info.outWidth - 1) * info.strideWidth + 1,
+            info.inChannels,
+          ];
+          const tap = tf.stridedSlice(channelsLast, begin, end, [1, info.strideHeight, info.strideWidth, 1]);
+          taps.push(tf.mul(tap, gradient).sum([0, 1, 2]));
+        }
+      }
+      return tf.stack(taps).reshape(filterShape);
+    });
+  },
+};
+
+const depthwiseBackpropInput: tf.KernelConfig = {
+  kernelName: tf.DepthwiseConv2dNativeBackpropInput,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+    const { strides, pad, dilations, dimRoundingMode, inputShape } = attrs as unknown as DepthwiseAttrs & {
+      inputShape: [number, number, number, number];
+    };
+    const info = depthwiseInfo(inputShape, filter.shape as never, strides, dilations, pad, dimRoundingMode);
+    const wasm = backend as BackendWasm;
+    return aliasResult(wasm, () => {
+      const gradient = fromInfo(wasm, dy) as tf.Tensor4D;
+      const weights = fromInfo(wasm, filter) as tf.Tensor4D;
+      // As for a full convolution: correlate the dilated, framed dy with the filter turned 180°.
+      const dilated = dilate(gradient, info.strideHeight, info.strideWidth);
+      const top = info.filterHeight - 1 - info.padInfo.top;
+      const left = info.filterWidth - 1 - info.padInfo.left;
+      const bottom = info.inHeight + info.filterHeight - 1 - dilated.shape[1] - top;
+      const right = info.inWidth + info.filterWidth - 1 - dilated.shape[2] - left;
+      return tf.depthwiseConv2d(
+        padOrCrop(dilated, top, bottom, left, right),
+        tf.reverse(weights, [0, 1]) as tf.Tensor4D,
+        1,
+        'valid',
+      );
+    });
+  },
+};
+
+function depthwiseInfo(
+  inputShape: number[],
+  filterShape: [number, number, number, number],
+  strides: DepthwiseAttrs['strides'],
+  dilations: DepthwiseAttrs['dilations'],
+  pad: ConvAttrs['pad'],
+  dimRoundingMode: ConvAttrs['dimRoundingMode'],
+): ConvInfo {
+  if (filterShape[3] !== 1)
+    throw new Error(`depthwise gradients on wasm support a depth multiplier of 1, got ${filterShape[3]}`);
+  if (
+    dilations !== undefined &&
+    dilations !== 1 &&
+    !(Array.isArray(dilations) && dilations.every((value) => value === 1))
+  ) {
+    throw new Error('depthwise gradients on wasm support dilation 1 only');
+  }
+  return tf.backend_util.computeConv2DInfo(
+    inputShape as never,
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    true,
+  );
+}
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
 

@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { initialiseBackend } from '../backend/tensorflow-backend';
 import { hydraCnn } from '../models/hydra-cnn';
+import { mobileNetV2 } from '../models/mobilenet-v2';
 import { exportToOnnx } from './onnx-export';
 import { OnnxClassifier } from './onnx-classifier';
+import type { InputShape } from '../preprocessing/image-input';
 
-const INPUT = { height: 48, width: 64, channels: 3 } as const;
+const INPUT: InputShape = { height: 48, width: 64, channels: 3 };
+const SQUARE: InputShape = { height: 64, width: 64, channels: 3 };
 
 /** Moves the batch-norm statistics away from 0/1 so the export of every weight matters. */
 function randomiseBatchNorm(model: tf.LayersModel): void {
@@ -22,39 +25,42 @@ function randomiseBatchNorm(model: tf.LayersModel): void {
 describe('ONNX export', () => {
   beforeAll(() => initialiseBackend('wasm'));
 
-  it('gives hydra-cnn the same outputs on ONNX Runtime as on tfjs (max abs difference < 1e-4)', async () => {
-    const model = hydraCnn({ input: INPUT, classes: 3, seed: 3 });
-    randomiseBatchNorm(model);
-    const inputs = Array.from(
-      { length: 5 },
-      (_, index) =>
-        tf.randomUniform([INPUT.height, INPUT.width, 3], 0, 1, 'float32', index).dataSync() as Float32Array,
-    );
-    const expected = tf.tidy(
-      () =>
-        (
-          model.predict(
-            tf.tensor4d(Float32Array.from(inputs.flatMap((input) => Array.from(input))), [
-              5,
-              INPUT.height,
-              INPUT.width,
-              3,
-            ]),
-          ) as tf.Tensor
-        ).arraySync() as number[][],
-    );
-    const classifier = await OnnxClassifier.load(exportToOnnx(model), INPUT);
-    const actual = await classifier.predict(inputs);
-    const difference = Math.max(
-      ...actual.flatMap((row, rowIndex) =>
-        row.map((value, column) => Math.abs(value - (expected[rowIndex]?.[column] as number))),
-      ),
-    );
-    expect(difference).toBeLessThan(1e-4);
-    expect(actual[0]?.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 5);
-    await classifier.dispose();
-    model.dispose();
-  });
+  const architectures: [string, () => tf.LayersModel, InputShape][] = [
+    ['hydra-cnn', () => hydraCnn({ input: INPUT, classes: 3, seed: 3 }), INPUT],
+    ['mobilenet-v2 α0.35', () => mobileNetV2({ input: SQUARE, classes: 3, alpha: 0.35, seed: 3 }), SQUARE],
+  ];
+
+  it.each(architectures)(
+    'gives %s the same outputs on ONNX Runtime as on tfjs (max abs difference < 1e-4)',
+    async (_name, build, shape) => {
+      const model = build();
+      randomiseBatchNorm(model);
+      const size = shape.height * shape.width * shape.channels;
+      const inputs = Array.from(
+        { length: 5 },
+        (_, index) => tf.randomUniform([size], 0, 1, 'float32', index).dataSync() as Float32Array,
+      );
+      const batch = tf.tensor4d(Float32Array.from(inputs.flatMap((input) => Array.from(input))), [
+        5,
+        shape.height,
+        shape.width,
+        shape.channels,
+      ]);
+      const expected = tf.tidy(() => (model.predict(batch) as tf.Tensor).arraySync() as number[][]);
+      const classifier = await OnnxClassifier.load(exportToOnnx(model), shape);
+      const actual = await classifier.predict(inputs);
+      const difference = Math.max(
+        ...actual.flatMap((row, rowIndex) =>
+          row.map((value, column) => Math.abs(value - (expected[rowIndex]?.[column] as number))),
+        ),
+      );
+      expect(difference).toBeLessThan(1e-4);
+      expect(actual[0]?.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 5);
+      await classifier.dispose();
+      batch.dispose();
+      model.dispose();
+    },
+  );
 
   it('names a layer it cannot export', () => {
     const inputs = tf.input({ shape: [8, 8, 3] });
