@@ -1,6 +1,7 @@
 export * from './backend/tensorflow-backend';
 export * from './models/hydra-cnn';
 export * from './models/mobilenet-v2';
+export * from './models/inception-v3';
 export * from './preprocessing/image-input';
 export * from './training/balanced-sampling';
 export * from './training/train-model';

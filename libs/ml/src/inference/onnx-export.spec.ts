@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initialiseBackend } from '../backend/tensorflow-backend';
 import { hydraCnn } from '../models/hydra-cnn';
+import { inceptionV3 } from '../models/inception-v3';
 import { mobileNetV2 } from '../models/mobilenet-v2';
 import { exportToOnnx } from './onnx-export';
 import { OnnxClassifier } from './onnx-classifier';
@@ -8,16 +9,17 @@ import type { InputShape } from '../preprocessing/image-input';
 
 const INPUT: InputShape = { height: 48, width: 64, channels: 3 };
 const SQUARE: InputShape = { height: 64, width: 64, channels: 3 };
+const SMALLEST_INCEPTION: InputShape = { height: 75, width: 75, channels: 3 };
 
 /** Moves the batch-norm statistics away from 0/1 so the export of every weight matters. */
 function randomiseBatchNorm(model: tf.LayersModel): void {
   for (const layer of model.layers.filter((candidate) => candidate.getClassName() === 'BatchNormalization')) {
     layer.setWeights(
-      layer
-        .getWeights()
-        .map((weight, index) =>
-          tf.randomUniform(weight.shape, index === 3 ? 0.5 : -0.5, index === 3 ? 2 : 0.5),
-        ),
+      layer.weights.map((weight) =>
+        weight.name.includes('variance')
+          ? tf.randomUniform(weight.shape, 0.5, 2)
+          : tf.randomUniform(weight.shape, -0.5, 0.5),
+      ),
     );
   }
 }
@@ -28,6 +30,11 @@ describe('ONNX export', () => {
   const architectures: [string, () => tf.LayersModel, InputShape][] = [
     ['hydra-cnn', () => hydraCnn({ input: INPUT, classes: 3, seed: 3 }), INPUT],
     ['mobilenet-v2 α0.35', () => mobileNetV2({ input: SQUARE, classes: 3, alpha: 0.35, seed: 3 }), SQUARE],
+    [
+      'inception-v3',
+      () => inceptionV3({ input: SMALLEST_INCEPTION, classes: 3, seed: 3 }),
+      SMALLEST_INCEPTION,
+    ],
   ];
 
   it.each(architectures)(
@@ -60,6 +67,7 @@ describe('ONNX export', () => {
       batch.dispose();
       model.dispose();
     },
+    60_000,
   );
 
   it('names a layer it cannot export', () => {

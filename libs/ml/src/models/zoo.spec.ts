@@ -3,9 +3,10 @@ import { initialiseBackend } from '../backend/tensorflow-backend';
 import { gradCam } from '../explain/grad-cam';
 import type { InputShape } from '../preprocessing/image-input';
 import { HYDRA_CNN_GRADCAM_LAYER, hydraCnn } from './hydra-cnn';
+import { INCEPTION_V3_GRADCAM_LAYER, inceptionV3 } from './inception-v3';
 import { MOBILENET_V2_GRADCAM_LAYER, mobileNetV2 } from './mobilenet-v2';
 
-const SHAPE: InputShape = { height: 64, width: 64, channels: 3 };
+const SHAPE: InputShape = { height: 75, width: 75, channels: 3 };
 
 describe.each([
   ['hydra-cnn', () => hydraCnn({ input: SHAPE, classes: 3, seed: 1 }), HYDRA_CNN_GRADCAM_LAYER()],
@@ -14,6 +15,7 @@ describe.each([
     () => mobileNetV2({ input: SHAPE, classes: 3, alpha: 0.35, seed: 1 }),
     MOBILENET_V2_GRADCAM_LAYER,
   ],
+  ['inception-v3', () => inceptionV3({ input: SHAPE, classes: 3, seed: 1 }), INCEPTION_V3_GRADCAM_LAYER],
 ] as const)('%s on wasm', (_name, build, gradCamLayer) => {
   beforeAll(() => initialiseBackend('wasm'));
 
@@ -39,7 +41,7 @@ describe.each([
     tf.dispose([images, targets]);
     optimizer.dispose();
     model.dispose();
-  });
+  }, 120_000);
 
   it('explains itself with a heat map over the whole input', () => {
     const model = build();
@@ -52,5 +54,5 @@ describe.each([
     expect(Math.min(...result.heat)).toBeGreaterThanOrEqual(0);
     expect(result.probabilities.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 5);
     model.dispose();
-  });
+  }, 30_000);
 });
