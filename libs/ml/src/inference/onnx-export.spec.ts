@@ -17,8 +17,8 @@ function randomiseBatchNorm(model: tf.LayersModel): void {
     layer.setWeights(
       layer.weights.map((weight) =>
         weight.name.includes('variance')
-          ? tf.randomUniform(weight.shape, 0.5, 2)
-          : tf.randomUniform(weight.shape, -0.5, 0.5),
+          ? tf.randomUniform(weight.shape as number[], 0.5, 2)
+          : tf.randomUniform(weight.shape as number[], -0.5, 0.5),
       ),
     );
   }
