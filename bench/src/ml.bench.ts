@@ -8,8 +8,12 @@ import {
   gradCam,
   HYDRA_CNN_GRADCAM_LAYER,
   hydraCnn,
+  INCEPTION_V3_GRADCAM_LAYER,
+  inceptionV3,
   initialiseBackend,
   type InputShape,
+  MOBILENET_V2_GRADCAM_LAYER,
+  mobileNetV2,
   OnnxClassifier,
 } from '@hydra/ml';
 import * as tf from '@tensorflow/tfjs';
@@ -17,15 +21,66 @@ import { Command } from 'commander';
 import { summarize } from './stats';
 
 const options = new Command('ml-bench')
-  .option('--repeats <n>', 'timed repetitions per measurement', (value) => Number(value), 20)
+  .option(
+    '--repeats <n>',
+    'timed repetitions per measurement for hydra-cnn (the large models get a fifth)',
+    (value) => Number(value),
+    20,
+  )
+  .option('--only <name>', 'one architecture: hydra-cnn, mobilenet-v2 or inception-v3')
   .parse()
-  .opts<{ repeats: number }>();
+  .opts<{ repeats: number; only?: string }>();
+
+interface Candidate {
+  name: string;
+  build: () => tf.LayersModel;
+  input: InputShape;
+  gradCamLayer: string;
+  /** Training batch: the wasm heap is capped at 4 GiB. */
+  trainBatch: number;
+  repeats: number;
+}
+
+const CANDIDATES: Candidate[] = [
+  {
+    name: 'hydra-cnn',
+    input: { height: 72, width: 96, channels: 3 },
+    trainBatch: 16,
+    repeats: options.repeats,
+    gradCamLayer: HYDRA_CNN_GRADCAM_LAYER(),
+    build: () => hydraCnn({ input: { height: 72, width: 96, channels: 3 }, classes: 3, seed: 1 }),
+  },
+  {
+    name: 'hydra-cnn',
+    input: { height: 96, width: 128, channels: 3 },
+    trainBatch: 16,
+    repeats: options.repeats,
+    gradCamLayer: HYDRA_CNN_GRADCAM_LAYER(),
+    build: () => hydraCnn({ input: { height: 96, width: 128, channels: 3 }, classes: 3, seed: 1 }),
+  },
+  {
+    name: 'mobilenet-v2 α1.0',
+    input: { height: 224, width: 224, channels: 3 },
+    trainBatch: 4,
+    repeats: Math.max(2, Math.round(options.repeats / 5)),
+    gradCamLayer: MOBILENET_V2_GRADCAM_LAYER,
+    build: () => mobileNetV2({ input: { height: 224, width: 224, channels: 3 }, classes: 3, seed: 1 }),
+  },
+  {
+    name: 'inception-v3',
+    input: { height: 299, width: 299, channels: 3 },
+    trainBatch: 4,
+    repeats: Math.max(2, Math.round(options.repeats / 5)),
+    gradCamLayer: INCEPTION_V3_GRADCAM_LAYER,
+    build: () => inceptionV3({ input: { height: 299, width: 299, channels: 3 }, classes: 3, seed: 1 }),
+  },
+];
 
 /** Median milliseconds of `repeats` runs after two warm-up runs. */
-async function time(run: () => unknown | Promise<unknown>): Promise<number> {
+async function time(run: () => unknown | Promise<unknown>, repeats: number): Promise<number> {
   for (let warmUp = 0; warmUp < 2; warmUp++) await run();
   const samples: number[] = [];
-  for (let repeat = 0; repeat < options.repeats; repeat++) {
+  for (let repeat = 0; repeat < repeats; repeat++) {
     const started = process.hrtime.bigint();
     await run();
     samples.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -33,10 +88,10 @@ async function time(run: () => unknown | Promise<unknown>): Promise<number> {
   return summarize(samples).p50;
 }
 
-async function measure(input: InputShape) {
-  const label = `hydra-cnn ${input.height}×${input.width}`;
+async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }: Candidate) {
+  const label = `${name} ${input.height}×${input.width}`;
   process.stderr.write(`  ${label}…\n`);
-  const model = hydraCnn({ input, classes: 3, seed: 1 });
+  const model = build();
   const size = input.height * input.width * input.channels;
   const images = Array.from(
     { length: 32 },
@@ -77,13 +132,14 @@ async function measure(input: InputShape) {
     });
   const row = {
     model: label,
-    'tfjs b1 ms/img': await time(tfjsBatch(1)),
-    'tfjs b32 ms/img': (await time(tfjsBatch(32))) / 32,
-    'onnx b1 ms/img': await time(() => onnx.predict(images.slice(0, 1))),
-    'onnx b32 ms/img': (await time(() => onnx.predict(images))) / 32,
-    'train ms/img': (await time(step)) / 16,
-    'grad-cam ms/img': await time(() =>
-      gradCam(model, images[0] as Float32Array, input, HYDRA_CNN_GRADCAM_LAYER()),
+    'tfjs b1 ms/img': await time(tfjsBatch(1), repeats),
+    'tfjs b32 ms/img': (await time(tfjsBatch(32), repeats)) / 32,
+    'onnx b1 ms/img': await time(() => onnx.predict(images.slice(0, 1)), repeats),
+    'onnx b32 ms/img': (await time(() => onnx.predict(images), repeats)) / 32,
+    'train ms/img': (await time(step, repeats)) / trainBatch,
+    'grad-cam ms/img': await time(
+      () => gradCam(model, images[0] as Float32Array, input, gradCamLayer),
+      repeats,
     ),
   };
   await onnx.dispose();
@@ -99,14 +155,13 @@ async function measure(input: InputShape) {
 async function main() {
   const backend = await initialiseBackend();
   const rows = [];
-  for (const input of [
-    { height: 72, width: 96, channels: 3 },
-    { height: 96, width: 128, channels: 3 },
-  ] as InputShape[]) {
-    rows.push(await measure(input));
+  for (const candidate of CANDIDATES.filter(
+    (entry) => !options.only || entry.name.startsWith(options.only),
+  )) {
+    rows.push(await measure(candidate));
   }
   console.log(
-    `\nModel speed, tfjs backend "${backend}", ONNX Runtime on 2 threads, median of ${options.repeats} runs`,
+    `\nModel speed, tfjs backend "${backend}", ONNX Runtime on 2 threads; training batch 16 (hydra-cnn) or 4 (others); medians`,
   );
   console.table(rows);
 }
