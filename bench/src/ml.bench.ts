@@ -77,7 +77,8 @@ const CANDIDATES: Candidate[] = [
 ];
 
 /** Median milliseconds of `repeats` runs after two warm-up runs. */
-async function time(run: () => unknown | Promise<unknown>, repeats: number): Promise<number> {
+async function time(what: string, run: () => unknown | Promise<unknown>, repeats: number): Promise<number> {
+  process.stderr.write(`    ${what}\n`);
   for (let warmUp = 0; warmUp < 2; warmUp++) await run();
   const samples: number[] = [];
   for (let repeat = 0; repeat < repeats; repeat++) {
@@ -132,12 +133,13 @@ async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }
     });
   const row = {
     model: label,
-    'tfjs b1 ms/img': await time(tfjsBatch(1), repeats),
-    'tfjs b32 ms/img': (await time(tfjsBatch(32), repeats)) / 32,
-    'onnx b1 ms/img': await time(() => onnx.predict(images.slice(0, 1)), repeats),
-    'onnx b32 ms/img': (await time(() => onnx.predict(images), repeats)) / 32,
-    'train ms/img': (await time(step, repeats)) / trainBatch,
+    'tfjs b1 ms/img': await time('tfjs b1 ms/img', tfjsBatch(1), repeats),
+    'tfjs b32 ms/img': (await time('tfjs b32 ms/img', tfjsBatch(32), repeats)) / 32,
+    'onnx b1 ms/img': await time('onnx b1 ms/img', () => onnx.predict(images.slice(0, 1)), repeats),
+    'onnx b32 ms/img': (await time('onnx b32 ms/img', () => onnx.predict(images), repeats)) / 32,
+    'train ms/img': (await time('train ms/img', step, repeats)) / trainBatch,
     'grad-cam ms/img': await time(
+      'grad-cam ms/img',
       () => gradCam(model, images[0] as Float32Array, input, gradCamLayer),
       repeats,
     ),

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { aliasResult, fromInfo } from './kernel-tensors';
 
 /**
  * Gradient kernels the stock wasm backend lacks (Conv2DBackpropFilter) or runs slowly
@@ -268,24 +269,6 @@ function padOrCrop(
     [0, cropTop, cropLeft, 0],
     [batch, height - cropTop - Math.max(-bottom, 0), width - cropLeft - Math.max(-right, 0), channels],
   );
-}
-
-/** A Tensor over a kernel input; the backend's reference count keeps the input alive when it is disposed. */
-function fromInfo(backend: BackendWasm, info: tf.TensorInfo): tf.Tensor {
-  backend.incRef(info.dataId);
-  return tf.engine().makeTensorFromTensorInfo(info);
-}
-
-/**
- * Runs ordinary ops inside a kernel and hands their result to the engine without a copy: the
- * backend keeps the buffer alive (incRef) while the temporary tensors are disposed.
- */
-function aliasResult(backend: BackendWasm, compute: () => tf.Tensor): tf.TensorInfo {
-  const result = tf.tidy(compute);
-  backend.incRef(result.dataId);
-  const output = { dataId: result.dataId, shape: result.shape, dtype: result.dtype };
-  result.dispose();
-  return output;
 }
 
 function assertNhwc(dataFormat: string, kernel: string): void {
