@@ -16,6 +16,7 @@ import {
   mobileNetV2,
   OnnxClassifier,
 } from '@hydra/ml';
+import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
 import { summarize } from './stats';
@@ -27,9 +28,16 @@ const options = new Command('ml-bench')
     (value) => Number(value),
     20,
   )
-  .option('--only <name>', 'one architecture: hydra-cnn, mobilenet-v2 or inception-v3')
+  .option(
+    '--only <name>',
+    'architectures whose name starts with this: hydra-cnn, mobilenet-v2 or inception-v3',
+  )
+  .option(
+    '--candidate <index>',
+    'measure one candidate in this process and print it as JSON (used internally)',
+  )
   .parse()
-  .opts<{ repeats: number; only?: string }>();
+  .opts<{ repeats: number; only?: string; candidate?: string }>();
 
 interface Candidate {
   name: string;
@@ -94,10 +102,7 @@ async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }
   process.stderr.write(`  ${label}…\n`);
   const model = build();
   const size = input.height * input.width * input.channels;
-  const images = Array.from(
-    { length: 32 },
-    (_, index) => tf.randomUniform([size], 0, 1, 'float32', index).dataSync() as Float32Array,
-  );
+  const images = Array.from({ length: 32 }, () => Float32Array.from({ length: size }, () => Math.random()));
   const tfjsBatch = (count: number) => () =>
     tf.tidy(() =>
       (
@@ -113,10 +118,10 @@ async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }
     );
   const onnx = await OnnxClassifier.load(exportToOnnx(model), input, { threads: 2 });
   const optimizer = tf.train.adam(1e-3);
-  const trainingBatch = tf.randomUniform([16, input.height, input.width, input.channels]);
+  const trainingBatch = tf.randomUniform([trainBatch, input.height, input.width, input.channels]);
   const targets = tf.oneHot(
     tf.tensor1d(
-      Array.from({ length: 16 }, (_, index) => index % 3),
+      Array.from({ length: trainBatch }, (_, index) => index % 3),
       'int32',
     ),
     3,
@@ -133,16 +138,17 @@ async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }
     });
   const row = {
     model: label,
-    'tfjs b1 ms/img': await time('tfjs b1 ms/img', tfjsBatch(1), repeats),
-    'tfjs b32 ms/img': (await time('tfjs b32 ms/img', tfjsBatch(32), repeats)) / 32,
-    'onnx b1 ms/img': await time('onnx b1 ms/img', () => onnx.predict(images.slice(0, 1)), repeats),
-    'onnx b32 ms/img': (await time('onnx b32 ms/img', () => onnx.predict(images), repeats)) / 32,
+    // Training first: after large inference batches the 4 GiB wasm heap is too fragmented for it.
     'train ms/img': (await time('train ms/img', step, repeats)) / trainBatch,
     'grad-cam ms/img': await time(
       'grad-cam ms/img',
       () => gradCam(model, images[0] as Float32Array, input, gradCamLayer),
       repeats,
     ),
+    'tfjs b1 ms/img': await time('tfjs b1 ms/img', tfjsBatch(1), repeats),
+    'tfjs b32 ms/img': (await time('tfjs b32 ms/img', tfjsBatch(32), repeats)) / 32,
+    'onnx b1 ms/img': await time('onnx b1 ms/img', () => onnx.predict(images.slice(0, 1)), repeats),
+    'onnx b32 ms/img': (await time('onnx b32 ms/img', () => onnx.predict(images), repeats)) / 32,
   };
   await onnx.dispose();
   tf.dispose([model, optimizer, trainingBatch, targets] as never);
@@ -154,16 +160,40 @@ async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }
   );
 }
 
+/**
+ * Each architecture is measured in a process of its own: the wasm heap (at most 4 GiB) never
+ * shrinks, and after one large model it is too fragmented to train the next.
+ */
 async function main() {
-  const backend = await initialiseBackend();
-  const rows = [];
-  for (const candidate of CANDIDATES.filter(
-    (entry) => !options.only || entry.name.startsWith(options.only),
-  )) {
-    rows.push(await measure(candidate));
+  if (options.candidate !== undefined) {
+    await initialiseBackend();
+    console.log(`ROW ${JSON.stringify(await measure(CANDIDATES[Number(options.candidate)] as Candidate))}`);
+    return;
   }
+  const rows = [];
+  for (const [index, candidate] of CANDIDATES.entries()) {
+    if (options.only && !candidate.name.startsWith(options.only)) continue;
+    const child = spawnSync(
+      process.execPath,
+      [__filename, '--candidate', String(index), '--repeats', String(options.repeats)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        encoding: 'utf8',
+      },
+    );
+    const line = child.stdout.split('\n').find((text) => text.startsWith('ROW '));
+    rows.push(
+      line
+        ? JSON.parse(line.slice(4))
+        : {
+            model: `${candidate.name} ${candidate.input.height}×${candidate.input.width}`,
+            error: `exit ${child.status ?? child.signal}`,
+          },
+    );
+  }
+  const backend = process.env.HYDRA_TF_BACKEND ?? 'first available (wasm here)';
   console.log(
-    `\nModel speed, tfjs backend "${backend}", ONNX Runtime on 2 threads; training batch 16 (hydra-cnn) or 4 (others); medians`,
+    `\nModel speed, tfjs backend ${backend}, ONNX Runtime on 2 threads; training batch 16 (hydra-cnn) or 4 (others); medians`,
   );
   console.table(rows);
 }
