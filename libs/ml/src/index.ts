@@ -7,6 +7,7 @@ export * from './training/balanced-sampling';
 export * from './training/train-model';
 export * from './inference/onnx-export';
 export * from './inference/onnx-classifier';
+export * from './inference/classifier';
 export * from './validation/validation-report';
 export * from './validation/thresholds';
 export * from './explain/grad-cam';

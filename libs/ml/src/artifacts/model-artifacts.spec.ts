@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LocalObjectStore } from '@hydra/storage';
 import * as tf from '@tensorflow/tfjs';
 import { initialiseBackend } from '../backend/tensorflow-backend';
+import { createClassifier } from '../inference/classifier';
 import { OnnxClassifier } from '../inference/onnx-classifier';
 import { HYDRA_CNN_GRADCAM_LAYER, hydraCnn } from '../models/hydra-cnn';
 import { loadModelArtifacts, saveModelArtifacts } from './model-artifacts';
@@ -61,6 +62,34 @@ describe('model artifacts', () => {
     await expect(loadModelArtifacts(store, 'models/CDC_timing/tampered/')).rejects.toThrow(
       "do not match the manifest's sha256",
     );
+    model.dispose();
+  });
+
+  it('classifies on ONNX Runtime, and on tfjs when the ONNX model cannot load', async () => {
+    const model = hydraCnn({ input: INPUT, classes: 3, seed: 8 });
+    await saveModelArtifacts(store, 'models/BCAL/fallback/', model, description);
+    const input = Float32Array.from(
+      { length: INPUT.height * INPUT.width * 3 },
+      (_, index) => (index % 7) / 7,
+    );
+    const onnx = await createClassifier(await loadModelArtifacts(store, 'models/BCAL/fallback/'));
+    expect(onnx.engine).toBe('onnx');
+    const broken = await loadModelArtifacts(store, 'models/BCAL/fallback/');
+    const reasons: string[] = [];
+    const tfjs = await createClassifier({ ...broken, onnx: new Uint8Array([1, 2, 3]) }, (reason) =>
+      reasons.push(reason),
+    );
+    expect(tfjs.engine).toBe('tfjs');
+    expect(reasons[0]).toMatch(/^ONNX Runtime could not load the model/);
+    const [fromOnnx] = await onnx.predict([input]);
+    const [fromTfjs] = await tfjs.predict([input]);
+    expect(
+      Math.max(
+        ...(fromOnnx as number[]).map((value, index) => Math.abs(value - (fromTfjs?.[index] as number))),
+      ),
+    ).toBeLessThan(1e-4);
+    await onnx.dispose();
+    await tfjs.dispose();
     model.dispose();
   });
 });

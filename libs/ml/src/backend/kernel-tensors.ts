@@ -18,4 +18,3 @@ export function aliasResult(backend: BackendWasm, compute: () => tf.Tensor): tf.
   result.dispose();
   return output;
 }
-

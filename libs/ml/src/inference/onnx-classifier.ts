@@ -5,6 +5,8 @@ import type { InputShape } from '../preprocessing/image-input';
 
 /** Batched inference on ONNX Runtime: the CUDA execution provider where present, else the CPU. */
 export class OnnxClassifier {
+  readonly engine = 'onnx' as const;
+
   private constructor(
     private readonly session: InferenceSession,
     readonly input: InputShape,
