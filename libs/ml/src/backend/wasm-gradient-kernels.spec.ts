@@ -36,7 +36,9 @@ function maxAbsDifference(actual: ArrayLike<number>, expected: ArrayLike<number>
   return worst;
 }
 
-const cases: [string, number[], number[], number | [number, number], 'same' | 'valid'][] = [
+type Case = [string, number[], number[], number | [number, number], 'same' | 'valid'];
+
+const cases: Case[] = [
   // name, input NHWC, filter HWIO, strides, padding
   ['3×3 same stride 1', [2, 7, 9, 3], [3, 3, 3, 5], 1, 'same'],
   ['3×3 valid stride 2 odd size', [3, 11, 8, 2], [3, 3, 2, 4], 2, 'valid'],
@@ -51,135 +53,80 @@ describe('wasm gradient kernels', () => {
     expect(await initialiseBackend('wasm')).toBe('wasm');
   });
 
-  it.each(cases)(
-    'Conv2DBackpropFilter equals the cpu kernel: %s',
-    (_name, inputShape, filterShape, strides, pad) => {
-      const x = tf.randomNormal(inputShape, 0, 1, 'float32', 1);
-      const info = tf.backend_util.computeConv2DInfo(
-        inputShape as never,
-        filterShape as never,
-        strides,
-        1,
-        pad,
-      );
-      const dy = tf.randomNormal(
-        [info.batchSize, info.outHeight, info.outWidth, info.outChannels],
-        0,
-        1,
-        'float32',
-        2,
-      );
-      const attrs = { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape };
-      const actual = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as never) as tf.Tensor;
-      expect(actual.shape).toEqual(filterShape);
-      expect(
-        maxAbsDifference(actual.dataSync(), cpuKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs)),
-      ).toBeLessThan(1e-4);
-      tf.dispose([x, dy, actual]);
-    },
-  );
+  /** Runs one kernel on wasm and on cpu with the same inputs and compares. */
+  function expectMatchesCpu(
+    kernel: string,
+    inputs: Record<string, tf.Tensor>,
+    attrs: Record<string, unknown>,
+    shape: number[],
+  ) {
+    const actual = tf.engine().runKernel(kernel, inputs, attrs as never) as tf.Tensor;
+    expect(actual.shape).toEqual(shape);
+    expect(maxAbsDifference(actual.dataSync(), cpuKernel(kernel, inputs, attrs))).toBeLessThan(1e-4);
+    tf.dispose([actual, ...Object.values(inputs)]);
+  }
 
-  it.each(cases)(
-    'Conv2DBackpropInput equals the cpu kernel: %s',
-    (_name, inputShape, filterShape, strides, pad) => {
-      const filter = tf.randomNormal(filterShape, 0, 1, 'float32', 3);
-      const info = tf.backend_util.computeConv2DInfo(
-        inputShape as never,
-        filterShape as never,
-        strides,
-        1,
-        pad,
-      );
-      const dy = tf.randomNormal(
-        [info.batchSize, info.outHeight, info.outWidth, info.outChannels],
-        0,
-        1,
-        'float32',
-        4,
-      );
-      const attrs = { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape };
-      const actual = tf
-        .engine()
-        .runKernel(tf.Conv2DBackpropInput, { dy, filter }, attrs as never) as tf.Tensor;
-      expect(actual.shape).toEqual(inputShape);
-      expect(
-        maxAbsDifference(actual.dataSync(), cpuKernel(tf.Conv2DBackpropInput, { dy, filter }, attrs)),
-      ).toBeLessThan(1e-4);
-      tf.dispose([filter, dy, actual]);
-    },
-  );
+  /** Random dy for a convolution of `inputShape` with `filterShape`. */
+  function outputGradient(
+    inputShape: number[],
+    filterShape: number[],
+    strides: Case[3],
+    pad: Case[4],
+    depthwise: boolean,
+  ) {
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape as never,
+      filterShape as never,
+      strides,
+      1,
+      pad,
+      undefined,
+      depthwise,
+    );
+    return tf.randomNormal(
+      [info.batchSize, info.outHeight, info.outWidth, info.outChannels],
+      0,
+      1,
+      'float32',
+      2,
+    );
+  }
 
-  it.each(cases)(
-    'DepthwiseConv2dNativeBackpropFilter equals the cpu kernel: %s',
-    (_name, inputShape, filterShape, strides, pad) => {
-      const depthwiseShape = [filterShape[0], filterShape[1], inputShape[3], 1] as number[];
-      const x = tf.randomNormal(inputShape, 0, 1, 'float32', 5);
-      const info = tf.backend_util.computeConv2DInfo(
-        inputShape as never,
-        depthwiseShape as never,
-        strides,
-        1,
-        pad,
-        undefined,
-        true,
-      );
-      const dy = tf.randomNormal(
-        [info.batchSize, info.outHeight, info.outWidth, info.outChannels],
-        0,
-        1,
-        'float32',
-        6,
-      );
-      const attrs = { strides, pad, dilations: 1, dimRoundingMode: undefined, filterShape: depthwiseShape };
-      const actual = tf
-        .engine()
-        .runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy }, attrs as never) as tf.Tensor;
-      expect(actual.shape).toEqual(depthwiseShape);
-      expect(
-        maxAbsDifference(
-          actual.dataSync(),
-          cpuKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy }, attrs),
-        ),
-      ).toBeLessThan(1e-4);
-      tf.dispose([x, dy, actual]);
-    },
-  );
+  describe.each([
+    ['full', tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, false],
+    ['depthwise', tf.DepthwiseConv2dNativeBackpropFilter, tf.DepthwiseConv2dNativeBackpropInput, true],
+  ] as const)('%s convolution', (_kind, filterKernel, inputKernel, depthwise) => {
+    const shapeOf = (inputShape: number[], filterShape: number[]) =>
+      depthwise
+        ? [filterShape[0] as number, filterShape[1] as number, inputShape[3] as number, 1]
+        : filterShape;
+    const attrsOf = (strides: Case[3], pad: Case[4]) => ({
+      strides,
+      pad,
+      dilations: 1,
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+    });
 
-  it.each(cases)(
-    'DepthwiseConv2dNativeBackpropInput equals the cpu kernel: %s',
-    (_name, inputShape, filterShape, strides, pad) => {
-      const depthwiseShape = [filterShape[0], filterShape[1], inputShape[3], 1] as number[];
-      const filter = tf.randomNormal(depthwiseShape, 0, 1, 'float32', 7);
-      const info = tf.backend_util.computeConv2DInfo(
-        inputShape as never,
-        depthwiseShape as never,
-        strides,
-        1,
-        pad,
-        undefined,
-        true,
-      );
-      const dy = tf.randomNormal(
-        [info.batchSize, info.outHeight, info.outWidth, info.outChannels],
-        0,
-        1,
-        'float32',
-        8,
-      );
-      const attrs = { strides, pad, dilations: 1, dimRoundingMode: undefined, inputShape };
-      const actual = tf
-        .engine()
-        .runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy, filter }, attrs as never) as tf.Tensor;
-      expect(actual.shape).toEqual(inputShape);
-      expect(
-        maxAbsDifference(
-          actual.dataSync(),
-          cpuKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy, filter }, attrs),
-        ),
-      ).toBeLessThan(1e-4);
-      tf.dispose([filter, dy, actual]);
-    },
-  );
+    it.each(cases)(
+      `${filterKernel} equals the cpu kernel: %s`,
+      (_name, inputShape, filterShape, strides, pad) => {
+        const filter = shapeOf(inputShape, filterShape);
+        const x = tf.randomNormal(inputShape, 0, 1, 'float32', 1);
+        const dy = outputGradient(inputShape, filter, strides, pad, depthwise);
+        expectMatchesCpu(filterKernel, { x, dy }, { ...attrsOf(strides, pad), filterShape: filter }, filter);
+      },
+    );
+
+    it.each(cases)(
+      `${inputKernel} equals the cpu kernel: %s`,
+      (_name, inputShape, filterShape, strides, pad) => {
+        const filter = tf.randomNormal(shapeOf(inputShape, filterShape), 0, 1, 'float32', 3);
+        const dy = outputGradient(inputShape, filter.shape, strides, pad, depthwise);
+        expectMatchesCpu(inputKernel, { dy, filter }, { ...attrsOf(strides, pad), inputShape }, inputShape);
+      },
+    );
+  });
 
   it('leaks neither tensors nor wasm buffers across gradient steps', () => {
     const x = tf.randomNormal([2, 9, 9, 3]) as tf.Tensor4D;

@@ -90,12 +90,7 @@ const conv2dBackpropInput: tf.KernelConfig = {
       const gradient = fromInfo(wasm, dy) as tf.Tensor4D;
       const weights = fromInfo(wasm, filter) as tf.Tensor4D;
       // dx is the full correlation of the zero-dilated dy with the filter turned 180° and transposed.
-      const dilated = dilate(gradient, info.strideHeight, info.strideWidth);
-      const top = info.filterHeight - 1 - info.padInfo.top;
-      const left = info.filterWidth - 1 - info.padInfo.left;
-      const bottom = info.inHeight + info.filterHeight - 1 - dilated.shape[1] - top;
-      const right = info.inWidth + info.filterWidth - 1 - dilated.shape[2] - left;
-      const framed = padOrCrop(dilated, top, bottom, left, right);
+      const framed = framedGradient(gradient, info);
       const turned = tf.reverse(weights, [0, 1]).transpose([0, 1, 3, 2]) as tf.Tensor4D;
       return tf.conv2d(framed, turned, 1, 'valid');
     });
@@ -154,17 +149,8 @@ const depthwiseBackpropInput: tf.KernelConfig = {
       const gradient = fromInfo(wasm, dy) as tf.Tensor4D;
       const weights = fromInfo(wasm, filter) as tf.Tensor4D;
       // As for a full convolution: correlate the dilated, framed dy with the filter turned 180°.
-      const dilated = dilate(gradient, info.strideHeight, info.strideWidth);
-      const top = info.filterHeight - 1 - info.padInfo.top;
-      const left = info.filterWidth - 1 - info.padInfo.left;
-      const bottom = info.inHeight + info.filterHeight - 1 - dilated.shape[1] - top;
-      const right = info.inWidth + info.filterWidth - 1 - dilated.shape[2] - left;
-      return tf.depthwiseConv2d(
-        padOrCrop(dilated, top, bottom, left, right),
-        tf.reverse(weights, [0, 1]) as tf.Tensor4D,
-        1,
-        'valid',
-      );
+      const framed = framedGradient(gradient, info);
+      return tf.depthwiseConv2d(framed, tf.reverse(weights, [0, 1]) as tf.Tensor4D, 1, 'valid');
     });
   },
 };
@@ -226,6 +212,16 @@ function tapSlice(channelsFirst: tf.Tensor4D, info: ConvInfo, row: number, colum
     info.strideHeight,
     info.strideWidth,
   ]) as tf.Tensor4D;
+}
+
+/** dy dilated by the stride and framed so a valid correlation with the turned filter gives dx's size. */
+function framedGradient(gradient: tf.Tensor4D, info: ConvInfo): tf.Tensor4D {
+  const dilated = dilate(gradient, info.strideHeight, info.strideWidth);
+  const top = info.filterHeight - 1 - info.padInfo.top;
+  const left = info.filterWidth - 1 - info.padInfo.left;
+  const bottom = info.inHeight + info.filterHeight - 1 - dilated.shape[1] - top;
+  const right = info.inWidth + info.filterWidth - 1 - dilated.shape[2] - left;
+  return padOrCrop(dilated, top, bottom, left, right);
 }
 
 /** Inserts stride−1 zeros between neighbouring rows and columns. */
