@@ -59,3 +59,14 @@ export function faultMask(plot: Pick<SimulatedPlot, 'width' | 'height' | 'faultB
   }
   return mask;
 }
+
+/** The fault of a plot of this label: one of `badFaults` for Bad, too few entries or none for NoData. */
+export function pickFault(
+  random: { pick<T>(items: readonly T[]): T },
+  label: SimulatedLabel,
+  badFaults: FaultKind[],
+): FaultKind | null {
+  if (label === 'Bad') return random.pick(badFaults);
+  if (label === 'NoData') return random.pick(['low-statistics', 'empty'] as const);
+  return null;
+}

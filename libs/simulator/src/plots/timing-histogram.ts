@@ -1,6 +1,6 @@
 import { frameSvg, linearTicks, renderPng } from '../canvas';
 import type { Random } from '../random';
-import type { FaultKind, PixelBox, PlotRequest, SimulatedPlot } from '../simulated-plot';
+import { pickFault, type PixelBox, type PlotRequest, type SimulatedPlot } from '../simulated-plot';
 import { barsSvg } from './histogram-svg';
 
 const BINS = 100;
@@ -11,12 +11,7 @@ const NOMINAL_WIDTH_NS = 6;
 
 /** Hit times relative to the trigger: a peak on a flat background; faults move or widen the peak. */
 export async function timingHistogram(random: Random, { label, drift }: PlotRequest): Promise<SimulatedPlot> {
-  const fault: FaultKind | null =
-    label === 'Bad'
-      ? random.pick(['shifted-peak', 'broadened-peak'] as const)
-      : label === 'NoData'
-        ? random.pick(['low-statistics', 'empty'] as const)
-        : null;
+  const fault = pickFault(random, label, ['shifted-peak', 'broadened-peak']);
   const entries =
     fault === 'empty'
       ? 0

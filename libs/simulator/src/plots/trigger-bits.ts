@@ -1,6 +1,6 @@
 import { frameSvg, linearTicks, renderPng } from '../canvas';
 import type { Random } from '../random';
-import type { FaultKind, PixelBox, PlotRequest, SimulatedPlot } from '../simulated-plot';
+import { pickFault, type PixelBox, type PlotRequest, type SimulatedPlot } from '../simulated-plot';
 import { barsSvg } from './histogram-svg';
 
 const BITS = 16;
@@ -10,12 +10,7 @@ const MENU = [1, 0.9, 0.75, 0.7, 0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3, 0.3, 0.25
 
 /** Events per trigger bit: a fixed menu pattern; a bit that died or fires far too often is Bad. */
 export async function triggerBits(random: Random, { label, drift }: PlotRequest): Promise<SimulatedPlot> {
-  const fault: FaultKind | null =
-    label === 'Bad'
-      ? random.pick(['dead-bit', 'hot-bit'] as const)
-      : label === 'NoData'
-        ? random.pick(['low-statistics', 'empty'] as const)
-        : null;
+  const fault = pickFault(random, label, ['dead-bit', 'hot-bit']);
   const rate =
     fault === 'empty'
       ? 0
