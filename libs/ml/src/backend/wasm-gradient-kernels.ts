@@ -36,16 +36,7 @@ const conv2dBackpropFilter: tf.KernelConfig = {
       filterShape: [number, number, number, number];
     };
     assertNhwc(dataFormat, tf.Conv2DBackpropFilter);
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as never,
-      filterShape,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+    const info = convInfo(x.shape as never, filterShape, strides, pad, dimRoundingMode);
     const wasm = backend as BackendWasm;
     return aliasResult(wasm, () => {
       const input = fromInfo(wasm, x) as tf.Tensor4D;
@@ -75,16 +66,7 @@ const conv2dBackpropInput: tf.KernelConfig = {
       inputShape: [number, number, number, number];
     };
     assertNhwc(dataFormat, tf.Conv2DBackpropInput);
-    const info = tf.backend_util.computeConv2DInfo(
-      inputShape,
-      filter.shape as never,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+    const info = convInfo(inputShape, filter.shape as never, strides, pad, dimRoundingMode);
     const wasm = backend as BackendWasm;
     return aliasResult(wasm, () => {
       const gradient = fromInfo(wasm, dy) as tf.Tensor4D;
@@ -184,6 +166,25 @@ function depthwiseInfo(
 }
 
 type ConvInfo = tf.backend_util.Conv2DInfo;
+
+function convInfo(
+  inputShape: number[],
+  filterShape: number[],
+  strides: ConvAttrs['strides'],
+  pad: ConvAttrs['pad'],
+  rounding: ConvAttrs['dimRoundingMode'],
+): ConvInfo {
+  return tf.backend_util.computeConv2DInfo(
+    inputShape as never,
+    filterShape as never,
+    strides,
+    1,
+    pad,
+    rounding,
+    false,
+    'channelsLast',
+  );
+}
 
 function padInput(input: tf.Tensor4D, info: ConvInfo): tf.Tensor4D {
   const { top, bottom, left, right } = info.padInfo;
