@@ -5,6 +5,7 @@ import { LocalObjectStore } from '@hydra/storage';
 import * as tf from '@tensorflow/tfjs';
 import { initialiseBackend } from '../backend/tensorflow-backend';
 import { createClassifier } from '../inference/classifier';
+import { trainModel } from '../training/train-model';
 import { OnnxClassifier } from '../inference/onnx-classifier';
 import { HYDRA_CNN_GRADCAM_LAYER, hydraCnn } from '../models/hydra-cnn';
 import { loadModelArtifacts, saveModelArtifacts } from './model-artifacts';
@@ -91,5 +92,35 @@ describe('model artifacts', () => {
     await onnx.dispose();
     await tfjs.dispose();
     model.dispose();
+  });
+
+  it('fine-tunes a loaded parent model: training starts from its weights and moves them', async () => {
+    const parent = hydraCnn({ input: INPUT, classes: 3, seed: 10 });
+    await saveModelArtifacts(store, 'models/FCAL_occupancy/parent/', parent, description);
+    const { model: child } = await loadModelArtifacts(store, 'models/FCAL_occupancy/parent/');
+    const size = INPUT.height * INPUT.width * 3;
+    const examples = {
+      inputs: Array.from({ length: 12 }, (_, index) =>
+        Float32Array.from({ length: size }, (__, pixel) => ((pixel * (index + 1)) % 11) / 11),
+      ),
+      labels: Array.from({ length: 12 }, (_, index) => index % 3),
+    };
+    const before = child.getWeights().map((weight) => weight.dataSync().slice());
+    const result = await trainModel(child, examples, examples, {
+      epochs: 1,
+      batchSize: 4,
+      learningRate: 1e-3,
+      optimizer: 'sgd',
+      balancing: 'weighted-loss',
+    });
+    expect(Number.isFinite(result.history[0]?.loss)).toBe(true);
+    const moved = child
+      .getWeights()
+      .some((weight, index) =>
+        weight.dataSync().some((value, position) => value !== before[index]?.[position]),
+      );
+    expect(moved).toBe(true);
+    parent.dispose();
+    child.dispose();
   });
 });
