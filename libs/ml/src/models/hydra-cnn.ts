@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { InputShape } from '../preprocessing/image-input';
+import { classifierHead } from './classifier-head';
 
 export interface HydraCnnOptions {
   input: InputShape;
@@ -44,17 +45,7 @@ export function hydraCnn({
         .maxPooling2d({ poolSize: 2, name: `${block}_pool` })
         .apply(features) as tf.SymbolicTensor;
   });
-  const pooled = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(features) as tf.SymbolicTensor;
-  const outputs = tf.layers
-    .dense({
-      units: classes,
-      activation: 'softmax',
-      kernelInitializer: tf.initializers.glorotUniform({
-        seed: seed === undefined ? undefined : seed + filters.length,
-      }),
-      name: 'classes',
-    })
-    .apply(pooled) as tf.SymbolicTensor;
+  const outputs = classifierHead(features, classes, seed === undefined ? undefined : seed + filters.length);
   return tf.model({ inputs, outputs, name: 'hydra-cnn' });
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { InputShape } from '../preprocessing/image-input';
+import { classifierHead } from './classifier-head';
 
 export interface InceptionV3Options {
   /** 299 × 299 in the paper; at least 75 × 75. */
@@ -114,15 +115,7 @@ export function inceptionV3({ input, classes, seed }: InceptionV3Options): tf.La
     const pool = convBn(averagePool(x, `mixed${index}_pool`), 192, 1, 1);
     x = concat([convBn(x, 320, 1, 1), split3x3, splitDouble, pool], `mixed${index}`);
   });
-  const pooled = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as tf.SymbolicTensor;
-  const outputs = tf.layers
-    .dense({
-      units: classes,
-      activation: 'softmax',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed }),
-      name: 'classes',
-    })
-    .apply(pooled) as tf.SymbolicTensor;
+  const outputs = classifierHead(x, classes, layerSeed);
   return tf.model({ inputs, outputs, name: 'inception-v3' });
 }
 

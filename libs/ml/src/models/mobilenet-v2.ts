@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { InputShape } from '../preprocessing/image-input';
+import { classifierHead } from './classifier-head';
 
 export interface MobileNetV2Options {
   input: InputShape;
@@ -84,15 +85,7 @@ export function mobileNetV2({ input, classes, alpha = 1, seed }: MobileNetV2Opti
   }
   const lastChannels = alpha > 1 ? divisible(1280 * alpha) : 1280;
   x = relu6(bn(conv(x, lastChannels, 1, 1, 'out_conv'), 'out_bn'), MOBILENET_V2_GRADCAM_LAYER);
-  const pooled = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(x) as tf.SymbolicTensor;
-  const outputs = tf.layers
-    .dense({
-      units: classes,
-      activation: 'softmax',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed }),
-      name: 'classes',
-    })
-    .apply(pooled) as tf.SymbolicTensor;
+  const outputs = classifierHead(x, classes, layerSeed);
   return tf.model({ inputs, outputs, name: `mobilenet-v2-${alpha}` });
 }
 
