@@ -6,6 +6,7 @@ export * from './events/label.events';
 export * from './events/training.events';
 export * from './events/model.events';
 export * from './events/alarm.events';
+export * from './events/condition.events';
 export * from './events/dead-letter.events';
 export * from './events/registry';
 export * from './rest';

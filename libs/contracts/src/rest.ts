@@ -43,6 +43,24 @@ export const plotTypeSettingsDto = z.object({
 });
 export type PlotTypeSettingsDto = z.infer<typeof plotTypeSettingsDto>;
 
+/** POST /images: the metadata of a pushed image, as query parameters (or multipart fields). */
+export const imageUploadQuery = z.object({
+  plotType: plotTypeName,
+  runNumber: z.coerce.number().int().nonnegative(),
+  runPeriod: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)
+    .default('unknown'),
+  chunk: z.coerce.number().int().nonnegative().optional(),
+  pad: z
+    .string()
+    .regex(/^\d{1,3}$/)
+    .optional(),
+  /** When the plot was made; the upload time when absent. */
+  capturedAt: isoDateTime.optional(),
+});
+export type ImageUploadQuery = z.infer<typeof imageUploadQuery>;
+
 /** The reply to an image upload. */
 export interface ImageUploadResponse {
   imageId: string;

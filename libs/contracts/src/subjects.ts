@@ -9,20 +9,28 @@ export const Subjects = {
   trainingProgress: 'training.progress',
   modelTrained: 'model.trained',
   modelPromoted: 'model.promoted',
+  runCondition: 'run.condition',
 } as const;
 
 export type FixedSubject = (typeof Subjects)[keyof typeof Subjects];
 
 /** Alarm transitions go to `alarm.<event>.<plotType>`, so `alarm.>` serves any subscriber. */
 export type AlarmSubject = `alarm.${string}.${string}`;
-export type Subject = FixedSubject | AlarmSubject | `dlq.${string}`;
+export type StatusSubject = `status.${string}`;
+export type Subject = FixedSubject | AlarmSubject | StatusSubject | `dlq.${string}`;
 
 export const ALARM_SUBJECT_PREFIX = 'alarm.';
 export const DLQ_SUBJECT_PREFIX = 'dlq.';
+export const STATUS_SUBJECT_PREFIX = 'status.';
 
 /** The subject of an alarm transition. */
 export function alarmSubject(event: string, plotType: string): AlarmSubject {
   return `alarm.${event}.${plotType}`;
+}
+
+/** The continuous status value of a plot type goes to `status.<plotType>`. */
+export function statusSubject(plotType: string): StatusSubject {
+  return `status.${plotType}`;
 }
 
 /** Where a message that could not be handled ends up, with the reason. */
@@ -34,6 +42,7 @@ export function deadLetterSubject(subject: string): string {
 export function streamSubjects(): string[] {
   const roots = new Set(Object.values(Subjects).map((subject) => subject.split('.')[0]));
   roots.add('alarm');
+  roots.add('status');
   roots.add('dlq');
   return [...roots].map((root) => `${root}.>`);
 }

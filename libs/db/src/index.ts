@@ -1,3 +1,4 @@
 export * from './entities';
 export * from './data-source';
 export * from './snake-naming.strategy';
+export * from './nest/database.module';

@@ -10,3 +10,4 @@ export {
 } from './jetstream/jetstream.connection';
 export { durableName } from './jetstream/jetstream.server';
 export { subjectMatches } from './subject-match';
+export * from './transport-from-env';

@@ -12,7 +12,7 @@ import {
   S3ObjectStore,
   serveSignedObjects,
 } from '../src';
-import { type S3TestServer, startS3TestServer } from './s3-server';
+import { type S3TestServer, startS3TestServer } from '../src/testing';
 
 const PART_SIZE = 5 * 1024 * 1024;
 const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(1000)]);

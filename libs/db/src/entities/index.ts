@@ -9,6 +9,7 @@ import { ModelThreshold } from './model-threshold.entity';
 import { Model } from './model.entity';
 import { PlotTypeLabel } from './plot-type-label.entity';
 import { PlotType } from './plot-type.entity';
+import { RunCondition } from './run-condition.entity';
 import { TrainingJob } from './training-job.entity';
 import { TrainingSet } from './training-set.entity';
 import { UserPlotPermission } from './user-plot-permission.entity';
@@ -25,6 +26,7 @@ export * from './model-threshold.entity';
 export * from './model.entity';
 export * from './plot-type-label.entity';
 export * from './plot-type.entity';
+export * from './run-condition.entity';
 export * from './training-job.entity';
 export * from './training-set.entity';
 export * from './user-plot-permission.entity';
@@ -47,4 +49,5 @@ export const entities = [
   TrainingSet,
   Alarm,
   Explanation,
+  RunCondition,
 ];

@@ -28,7 +28,8 @@ export async function startS3TestServer(): Promise<S3TestServer> {
   const port = await freePortPair();
   const accessKey = 'HYDRATESTACCESSKEY01';
   const secretKey = 'hydra-test-secret-key-0123456789abcdef';
-  const script = join(__dirname, 'radosgw.sh');
+  // The same relative path from src/testing and dist/testing.
+  const script = join(__dirname, '..', '..', 'scripts', 'radosgw.sh');
   try {
     execFileSync('bash', [script, 'start', dir, String(port), accessKey, secretKey], {
       stdio: ['ignore', 'ignore', 'inherit'],

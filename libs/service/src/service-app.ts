@@ -1,0 +1,61 @@
+import { DatabaseHealthProbe, DatabaseModule } from '@hydra/db';
+import {
+  MessagingHealthProbe,
+  MessagingModule,
+  startEventConsumers,
+  type TransportChoice,
+} from '@hydra/messaging';
+import { createLogger, NestPinoLogger, ObservabilityModule } from '@hydra/runtime';
+import { type ObjectStore, ObjectStoreHealthProbe, ObjectStoreModule } from '@hydra/storage';
+import type { DynamicModule, LoggerService, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+
+/** What every Hydra service is wired to: one database, one broker, one object store. */
+export interface ServiceConnections {
+  databaseUrl: string;
+  transport: TransportChoice;
+  store: ObjectStore | (() => Promise<ObjectStore>);
+  /** Database connections this process may hold. */
+  poolSize?: number;
+  /** Nest's logger; a pino logger named after the service when absent, `false` for silence. */
+  logger?: LoggerService | false;
+}
+
+/** The shared modules of a service: database, messaging, object store, `/health` and `/metrics`. */
+export function infrastructureModules(service: string, connections: ServiceConnections): DynamicModule[] {
+  return [
+    DatabaseModule.forRoot({ url: connections.databaseUrl, poolSize: connections.poolSize }),
+    MessagingModule.forRoot({ service, transport: connections.transport }),
+    ObjectStoreModule.forRoot(connections.store),
+    ObservabilityModule.forRoot({
+      service,
+      probes: [DatabaseHealthProbe, MessagingHealthProbe, ObjectStoreHealthProbe],
+    }),
+  ];
+}
+
+export interface ServiceAppOptions {
+  logger?: ServiceConnections['logger'];
+  /** Express settings that must precede initialisation (body parsers). */
+  configure?: (app: NestExpressApplication) => void;
+}
+
+/**
+ * Builds and initialises a service's Nest application around `module`, with its event consumers
+ * running; the caller listens on its port. Shutdown hooks let SIGTERM drain consumers and close
+ * connections.
+ */
+export async function createServiceApp(
+  service: string,
+  module: Type | DynamicModule,
+  options: ServiceAppOptions = {},
+): Promise<NestExpressApplication> {
+  const logger = options.logger ?? new NestPinoLogger(createLogger(service));
+  const app = await NestFactory.create<NestExpressApplication>(module, { logger });
+  app.enableShutdownHooks();
+  options.configure?.(app);
+  await startEventConsumers(app);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,3 @@
+export * from './ingest.app';
+export * from './ingest.config';
+export { parsePlotPath } from './plot-file-name';

@@ -1,0 +1,54 @@
+import { configVars, loadConfig } from '@hydra/runtime';
+import { delimiter } from 'node:path';
+import { z } from 'zod';
+import type { ImageLimits } from './image-validation';
+
+/** What to do with a watched file once its image is safely stored. */
+export const afterStoreActions = ['keep', 'delete', 'move'] as const;
+
+export interface IngestConfig {
+  port: number;
+  databaseUrl: string;
+  watch: {
+    /** Folders holding `RunPeriod-*` trees; none disables the watcher. */
+    roots: string[];
+    /** A file whose size has not changed for this long is complete, or will never be. */
+    stableMs: number;
+    /** `move` puts it under `<root>/ingested/`, like Hydra's clean-up. */
+    afterStore: (typeof afterStoreActions)[number];
+  };
+  limits: ImageLimits;
+}
+
+export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
+
+const ingestEnvironment = z.object({
+  DATABASE_URL: configVars.url(['postgres', 'postgresql']),
+  INGEST_PORT: configVars.port(3001),
+  WATCH_DIRS: z.string().default(''),
+  INGEST_STABLE_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  INGEST_AFTER_STORE: z.enum(afterStoreActions).default('keep'),
+  MAX_IMAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
+  MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(25_000_000),
+});
+
+/** `WATCH_DIRS` lists folders separated by the platform's path delimiter (":" here) or commas. */
+export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IngestConfig {
+  const config = loadConfig(ingestEnvironment, env);
+  return {
+    port: config.INGEST_PORT,
+    databaseUrl: config.DATABASE_URL,
+    watch: {
+      roots: config.WATCH_DIRS.split(new RegExp(`[,${delimiter}]`))
+        .map((root) => root.trim())
+        .filter(Boolean),
+      stableMs: config.INGEST_STABLE_MS,
+      afterStore: config.INGEST_AFTER_STORE,
+    },
+    limits: { maxBytes: config.MAX_IMAGE_BYTES, maxPixels: config.MAX_IMAGE_PIXELS },
+  };
+}
