@@ -1,5 +1,5 @@
 module.exports = {
   ...require('../../jest.preset.js'),
   displayName: 'ml',
-  testEnvironment: '<rootDir>/jest.environment.js',
+  testEnvironment: '../../jest.environment.js',
 };

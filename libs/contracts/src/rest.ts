@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, labelName, plotTypeName, probability, uuid } from './primitives';
+import { isoDateTime, labelName, plotTypeName, probability, userName, uuid } from './primitives';
 import { trainingOptions } from './events/training.events';
 
 /** The one HTTP error shape every Hydra service answers with. */
@@ -29,6 +29,22 @@ export type ThresholdUpdateDto = z.infer<typeof thresholdUpdateDto>;
 /** POST /alarms/:alarmId/shelve */
 export const alarmShelveDto = z.object({ until: isoDateTime, reason: z.string().min(1).max(500) });
 export type AlarmShelveDto = z.infer<typeof alarmShelveDto>;
+
+/** POST /alarms/:plotType/{acknowledge,unshelve,disable,enable} on the classifier: who, and why. */
+export const alarmActionDto = z.object({ by: userName, reason: z.string().min(1).max(500).optional() });
+export type AlarmActionDto = z.infer<typeof alarmActionDto>;
+
+/** POST /alarms/:plotType/shelve on the classifier. */
+export const alarmShelveActionDto = alarmShelveDto.extend({ by: userName });
+export type AlarmShelveActionDto = z.infer<typeof alarmShelveActionDto>;
+
+/** PUT /condition: the run condition, for a DAQ that speaks HTTP rather than NATS. */
+export const runConditionDto = z.object({
+  beamOn: z.boolean(),
+  beamCurrent: z.number().nonnegative().nullable().default(null),
+  by: userName,
+});
+export type RunConditionDto = z.infer<typeof runConditionDto>;
 
 /** PUT /plot-types/:plotType: the settings an admin may change. */
 export const plotTypeSettingsDto = z.object({

@@ -1,5 +1,6 @@
 import { DatabaseHealthProbe, DatabaseModule } from '@hydra/db';
 import {
+  type DeliveryPolicy,
   MessagingHealthProbe,
   MessagingModule,
   startEventConsumers,
@@ -18,6 +19,8 @@ export interface ServiceConnections {
   store: ObjectStore | (() => Promise<ObjectStore>);
   /** Database connections this process may hold. */
   poolSize?: number;
+  /** Overrides of the consumers' retry and acknowledgement timing. */
+  delivery?: Partial<DeliveryPolicy>;
   /** Nest's logger; a pino logger named after the service when absent, `false` for silence. */
   logger?: LoggerService | false;
 }
@@ -26,7 +29,7 @@ export interface ServiceConnections {
 export function infrastructureModules(service: string, connections: ServiceConnections): DynamicModule[] {
   return [
     DatabaseModule.forRoot({ url: connections.databaseUrl, poolSize: connections.poolSize }),
-    MessagingModule.forRoot({ service, transport: connections.transport }),
+    MessagingModule.forRoot({ service, transport: connections.transport, delivery: connections.delivery }),
     ObjectStoreModule.forRoot(connections.store),
     ObservabilityModule.forRoot({
       service,

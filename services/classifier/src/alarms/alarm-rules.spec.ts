@@ -1,0 +1,107 @@
+import type { AlarmState } from '@hydra/contracts';
+import {
+  type AlarmPolicy,
+  type AlarmSnapshot,
+  AlarmActionError,
+  applyAlarmAction,
+  evaluateAlarm,
+  type RecentVerdict,
+} from './alarm-rules';
+
+const policy: AlarmPolicy = { onDelay: 3, offDelay: 2, severity: 'major', enabled: true };
+const now = new Date('2026-11-26T12:00:00Z');
+
+/** Verdicts newest first: 'B' confirmed Bad, 'b' unconfirmed Bad, 'G' Good, 'N' NoData. */
+function verdicts(pattern: string): RecentVerdict[] {
+  return [...pattern].map((code, index) => ({
+    imageId: `image-${index}`,
+    verdict: { B: 'Bad', b: 'Bad', G: 'Good', N: 'NoData' }[code] as string,
+    confidence: 0.9,
+    confirmed: code !== 'b',
+  }));
+}
+
+function alarm(state: AlarmState, shelvedUntil: Date | null = null): AlarmSnapshot {
+  return { alarmId: 'a1', state, severity: 'major', since: new Date('2026-11-26T11:00:00Z'), shelvedUntil };
+}
+
+const events = (current: AlarmSnapshot | null, pattern: string, beamOn = true, custom = policy) =>
+  evaluateAlarm(current, verdicts(pattern), custom, beamOn, now).map(
+    ({ event, state }) => `${event}→${state}`,
+  );
+
+describe('evaluateAlarm', () => {
+  it.each([
+    [null, 'BBB', ['raised→active-unacknowledged']],
+    [null, 'BB', []],
+    [null, 'BBbB', []],
+    [null, 'BBNB', []],
+    [alarm('active-unacknowledged'), 'BBBB', []],
+    [alarm('active-unacknowledged'), 'GGB', ['returned→returned-unacknowledged']],
+    [alarm('active-unacknowledged'), 'GB', []],
+    [alarm('active-acknowledged'), 'GG', ['cleared→normal']],
+    [alarm('active-acknowledged'), 'GNG', []],
+    [alarm('returned-unacknowledged'), 'GGG', []],
+    [alarm('returned-unacknowledged'), 'BBB', ['raised→active-unacknowledged']],
+    [alarm('normal'), 'BBB', ['raised→active-unacknowledged']],
+    [alarm('disabled'), 'BBBB', []],
+    [alarm('shelved', new Date('2026-11-26T13:00:00Z')), 'BBBB', []],
+    [
+      alarm('shelved', new Date('2026-11-26T11:30:00Z')),
+      'BBB',
+      ['unshelved→normal', 'raised→active-unacknowledged'],
+    ],
+  ] as const)('%j after %s → %j', (current, pattern, expected) => {
+    expect(events(current, pattern)).toEqual(expected);
+  });
+
+  it('suppresses active alarms and raises nothing while the beam is off', () => {
+    expect(events(alarm('active-unacknowledged'), 'BBB', false)).toEqual(['suppressed→suppressed']);
+    expect(events(null, 'BBBBB', false)).toEqual([]);
+    expect(events(alarm('suppressed'), 'BBB', false)).toEqual([]);
+    expect(events(alarm('suppressed'), 'BBB')).toEqual([
+      'unsuppressed→normal',
+      'raised→active-unacknowledged',
+    ]);
+  });
+
+  it('raises nothing for a plot type whose alarm is switched off in its settings', () => {
+    expect(events(null, 'BBBB', true, { ...policy, enabled: false })).toEqual([]);
+  });
+
+  it('starts a new alarm from normal but keeps the id of a returned one that goes bad again', () => {
+    const [fresh] = evaluateAlarm(alarm('normal'), verdicts('BBB'), policy, true, now);
+    expect(fresh).toMatchObject({ alarmId: null, since: now, verdict: { imageId: 'image-0' } });
+    const [again] = evaluateAlarm(alarm('returned-unacknowledged'), verdicts('BBB'), policy, true, now);
+    expect(again?.alarmId).toBe('a1');
+  });
+});
+
+describe('applyAlarmAction', () => {
+  it('acknowledges: active stays active but acknowledged, returned ends', () => {
+    expect(applyAlarmAction(alarm('active-unacknowledged'), { kind: 'acknowledge' }, policy, now).state).toBe(
+      'active-acknowledged',
+    );
+    expect(
+      applyAlarmAction(alarm('returned-unacknowledged'), { kind: 'acknowledge' }, policy, now).state,
+    ).toBe('normal');
+    expect(() => applyAlarmAction(null, { kind: 'acknowledge' }, policy, now)).toThrow(AlarmActionError);
+  });
+
+  it('shelves until a future time, and unshelves', () => {
+    const until = new Date('2026-11-26T14:00:00Z');
+    expect(
+      applyAlarmAction(alarm('active-unacknowledged'), { kind: 'shelve', until }, policy, now),
+    ).toMatchObject({ event: 'shelved', state: 'shelved', shelvedUntil: until, alarmId: 'a1' });
+    expect(() => applyAlarmAction(null, { kind: 'shelve', until: now }, policy, now)).toThrow('future');
+    expect(applyAlarmAction(alarm('shelved', until), { kind: 'unshelve' }, policy, now).state).toBe('normal');
+  });
+
+  it('disables and enables', () => {
+    expect(applyAlarmAction(null, { kind: 'disable' }, policy, now).state).toBe('disabled');
+    expect(() =>
+      applyAlarmAction(alarm('disabled'), { kind: 'shelve', until: new Date(9e15) }, policy, now),
+    ).toThrow(AlarmActionError);
+    expect(applyAlarmAction(alarm('disabled'), { kind: 'enable' }, policy, now).state).toBe('normal');
+  });
+});

@@ -1,0 +1,48 @@
+import type { KeepReason } from '@hydra/contracts';
+import { Classification, Image } from '@hydra/db';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+
+export type NewClassification = Omit<Classification, 'id' | 'classifiedAt' | 'image' | 'model'>;
+
+/** Verdicts (the classifier's table) and the keep flag it sets on images. */
+@Injectable()
+export class ClassificationRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** Verdicts already given to any of these images (a redelivered message finds its own). */
+  async findByImages(imageIds: string[]): Promise<Map<string, Classification>> {
+    const rows = await this.dataSource.getRepository(Classification).findBy({ imageId: In(imageIds) });
+    return new Map(rows.map((row) => [row.imageId, row]));
+  }
+
+  /** Why each of these images was kept for labeling (null: not kept). */
+  async keepReasons(imageIds: string[]): Promise<Map<string, KeepReason | null>> {
+    const rows = await this.dataSource
+      .getRepository(Image)
+      .find({ where: { id: In(imageIds) }, select: { id: true, keepReason: true } });
+    return new Map(rows.map((row) => [row.id, row.keepReason]));
+  }
+
+  /** Inserts the verdicts; one that another replica stored first is kept, not duplicated. */
+  async insert(rows: NewClassification[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(Classification)
+      .values(rows)
+      .orIgnore()
+      .execute();
+  }
+
+  async keep(kept: { imageId: string; reason: KeepReason }[]): Promise<void> {
+    if (kept.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE image SET keep = true, keep_reason = kept.reason::keep_reason
+         FROM unnest($1::uuid[], $2::text[]) AS kept(id, reason)
+        WHERE image.id = kept.id AND NOT image.keep`,
+      [kept.map((entry) => entry.imageId), kept.map((entry) => entry.reason)],
+    );
+  }
+}

@@ -1,0 +1,34 @@
+import { configVars, loadConfig } from '@hydra/runtime';
+import { z } from 'zod';
+
+export interface ClassifierConfig {
+  port: number;
+  databaseUrl: string;
+  /** Images judged in one inference call at most; whatever is waiting, up to this, goes together. */
+  maxBatch: number;
+  /** The confirmation threshold of a class its model has none for. */
+  defaultThreshold: number;
+  /** How often expired shelf times are looked for. */
+  shelfSweepMs: number;
+}
+
+export const CLASSIFIER_CONFIG = Symbol('CLASSIFIER_CONFIG');
+
+const classifierEnvironment = z.object({
+  DATABASE_URL: configVars.url(['postgres', 'postgresql']),
+  CLASSIFIER_PORT: configVars.port(3002),
+  CLASSIFIER_MAX_BATCH: z.coerce.number().int().min(1).max(512).default(32),
+  DEFAULT_CONFIRMATION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  SHELF_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
+});
+
+export function classifierConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ClassifierConfig {
+  const config = loadConfig(classifierEnvironment, env);
+  return {
+    port: config.CLASSIFIER_PORT,
+    databaseUrl: config.DATABASE_URL,
+    maxBatch: config.CLASSIFIER_MAX_BATCH,
+    defaultThreshold: config.DEFAULT_CONFIRMATION_THRESHOLD,
+    shelfSweepMs: config.SHELF_SWEEP_MS,
+  };
+}

@@ -1,0 +1,34 @@
+import { infrastructureModules, type ServiceConnections } from '@hydra/service';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AlarmController } from './alarms/alarm.controller';
+import { AlarmRepository } from './alarms/alarm.repository';
+import { AlarmService } from './alarms/alarm.service';
+import { CLASSIFIER_CONFIG, type ClassifierConfig } from './classifier.config';
+import { ClassifierEvents } from './classifier.events';
+import { ClassificationRepository } from './classification/classification.repository';
+import { ClassificationService } from './classification/classification.service';
+import { ModelRegistry } from './models/model-registry';
+import { PlotTypeSettingsRepository } from './models/plot-type-settings.repository';
+
+export const CLASSIFIER_SERVICE = 'classifier';
+
+/** image.new → verdict → image.classified, alarms, collection for labeling. */
+@Module({})
+export class ClassifierModule {
+  static forRoot(config: ClassifierConfig, connections: ServiceConnections): DynamicModule {
+    return {
+      module: ClassifierModule,
+      imports: infrastructureModules(CLASSIFIER_SERVICE, connections),
+      controllers: [ClassifierEvents, AlarmController],
+      providers: [
+        { provide: CLASSIFIER_CONFIG, useValue: config },
+        PlotTypeSettingsRepository,
+        ModelRegistry,
+        ClassificationRepository,
+        ClassificationService,
+        AlarmRepository,
+        AlarmService,
+      ],
+    };
+  }
+}

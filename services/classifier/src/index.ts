@@ -1,0 +1,2 @@
+export * from './classifier.app';
+export * from './classifier.config';

@@ -1,0 +1,88 @@
+import { Model } from '@hydra/db';
+import { type Classifier, createClassifier, type InputShape, loadModelArtifacts } from '@hydra/ml';
+import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** A production model ready to judge images. */
+export interface LoadedClassifier {
+  modelId: string;
+  plotType: string;
+  /** Output order. */
+  labels: string[];
+  input: InputShape;
+  classifier: Classifier;
+}
+
+/** How long a replaced model stays loaded, so batches already using it finish. */
+const RETIRE_AFTER_MS = 30_000;
+
+/**
+ * Loads each plot type's production model once (ONNX Runtime, tfjs as fallback), warms it up and
+ * swaps it when the plot type's active model changes; no restart needed.
+ */
+@Injectable()
+export class ModelRegistry implements OnModuleDestroy {
+  private readonly logger = new Logger(ModelRegistry.name);
+  private readonly models = new Map<string, Promise<LoadedClassifier>>();
+  private readonly activeByPlotType = new Map<string, string>();
+  private readonly retiring = new Set<NodeJS.Timeout>();
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+  ) {}
+
+  /** The model `modelId`, which `plotType` now has in production; the one it replaces is retired. */
+  get(plotType: string, modelId: string): Promise<LoadedClassifier> {
+    const previous = this.activeByPlotType.get(plotType);
+    if (previous !== modelId) {
+      this.activeByPlotType.set(plotType, modelId);
+      if (previous) this.retire(previous);
+    }
+    let model = this.models.get(modelId);
+    if (!model) {
+      model = this.load(modelId);
+      this.models.set(modelId, model);
+      // A model that failed to load is tried again with the next image.
+      model.catch(() => this.models.delete(modelId));
+    }
+    return model;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    for (const timer of this.retiring) clearTimeout(timer);
+    const models = await Promise.allSettled(this.models.values());
+    this.models.clear();
+    await Promise.all(
+      models.map((result) => (result.status === 'fulfilled' ? result.value.classifier.dispose() : undefined)),
+    );
+  }
+
+  private async load(modelId: string): Promise<LoadedClassifier> {
+    const started = Date.now();
+    const row = await this.dataSource.getRepository(Model).findOneByOrFail({ id: modelId });
+    const artifacts = await loadModelArtifacts(this.store, row.artifactPrefix);
+    const classifier = await createClassifier(artifacts, (reason) =>
+      this.logger.warn(`model ${modelId}: ${reason}`),
+    );
+    const { input, labels } = artifacts.manifest;
+    // The first call allocates the session's buffers; do it before a real image waits on it.
+    await classifier.predict([new Float32Array(input.height * input.width * input.channels)]);
+    this.logger.log(
+      `loaded ${row.architecture} model ${modelId} for ${row.plotType} on ${classifier.engine} in ${Date.now() - started} ms`,
+    );
+    return { modelId, plotType: row.plotType, labels, input, classifier };
+  }
+
+  private retire(modelId: string): void {
+    const timer = setTimeout(() => {
+      this.retiring.delete(timer);
+      if ([...this.activeByPlotType.values()].includes(modelId)) return;
+      const model = this.models.get(modelId);
+      this.models.delete(modelId);
+      void model?.then((loaded) => loaded.classifier.dispose()).catch(() => undefined);
+    }, RETIRE_AFTER_MS);
+    this.retiring.add(timer);
+  }
+}

@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AlarmPolicy } from '../alarms/alarm-rules';
+
+/** What the classifier needs to know about a plot type, read fresh for every batch. */
+export interface PlotTypeSettings {
+  name: string;
+  activeModelId: string | null;
+  collectPercent: number;
+  alarm: AlarmPolicy;
+}
+
+interface SettingsRow {
+  name: string;
+  active_model_id: string | null;
+  collect_percent: number;
+  alarm_on_delay: number;
+  alarm_off_delay: number;
+  alarm_severity: AlarmPolicy['severity'];
+  alarm_enabled: boolean;
+}
+
+/** Reads plot-type settings and model thresholds (both written by labeler-api). */
+@Injectable()
+export class PlotTypeSettingsRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async load(names: string[]): Promise<Map<string, PlotTypeSettings>> {
+    const rows: SettingsRow[] = await this.dataSource.query(
+      `SELECT name, active_model_id, collect_percent, alarm_on_delay, alarm_off_delay, alarm_severity, alarm_enabled
+         FROM plot_type WHERE name = ANY($1)`,
+      [names],
+    );
+    return new Map(rows.map((row) => [row.name, toSettings(row)]));
+  }
+
+  async loadOne(name: string): Promise<PlotTypeSettings | null> {
+    return (await this.load([name])).get(name) ?? null;
+  }
+
+  /** `{modelId: {label: threshold}}` */
+  async thresholds(modelIds: string[]): Promise<Map<string, Record<string, number>>> {
+    const rows: { model_id: string; label: string; threshold: number }[] = await this.dataSource.query(
+      'SELECT model_id, label, threshold FROM model_threshold WHERE model_id = ANY($1)',
+      [modelIds],
+    );
+    const result = new Map<string, Record<string, number>>();
+    for (const row of rows)
+      result.set(row.model_id, { ...result.get(row.model_id), [row.label]: row.threshold });
+    return result;
+  }
+}
+
+function toSettings(row: SettingsRow): PlotTypeSettings {
+  return {
+    name: row.name,
+    activeModelId: row.active_model_id,
+    collectPercent: row.collect_percent,
+    alarm: {
+      onDelay: row.alarm_on_delay,
+      offDelay: row.alarm_off_delay,
+      severity: row.alarm_severity,
+      enabled: row.alarm_enabled,
+    },
+  };
+}

@@ -1,0 +1,351 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Subjects } from '@hydra/contracts';
+import { Classification, createDataSource, Image, migrate, PlotType } from '@hydra/db';
+import { createTestDatabase, type TestDatabase } from '@hydra/db/testing';
+import { defaultJetStreamOptions, EventPublisher, JetStreamConnection } from '@hydra/messaging';
+import { deleteStream, isolatedStream, NATS_URL, recordEvents, waitFor } from '@hydra/messaging/testing';
+import {
+  type Classifier,
+  createClassifier,
+  imageToInput,
+  initialiseBackend,
+  loadModelArtifacts,
+} from '@hydra/ml';
+import { simulatePlot, type SimulatedLabel, type SimulatedPlot } from '@hydra/simulator';
+import type { LocalObjectStore } from '@hydra/storage';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { DataSource } from 'typeorm';
+import { createClassifierApp } from '../src/classifier.app';
+import { activate, registerTestModel, temporaryStore } from './support';
+
+const namespace = isolatedStream();
+const PLOT = 'FCAL_occupancy';
+let database: TestDatabase;
+let db: DataSource;
+let store: LocalObjectStore;
+let app: NestExpressApplication;
+let baseUrl: string;
+let recorder: Awaited<ReturnType<typeof recordEvents>>;
+let modelId: string;
+let clock = Date.now();
+
+/** Simulated plots the test model judges right with confidence, so alarm sequences are certain. */
+const confident: Record<SimulatedLabel, SimulatedPlot[]> = { Good: [], Bad: [], NoData: [] };
+
+async function pickConfident(reference: Classifier, label: SimulatedLabel, count: number, seed: number) {
+  const index = ['Good', 'Bad', 'NoData'].indexOf(label);
+  for (let candidate = seed; confident[label].length < count; candidate++) {
+    const plot = await simulatePlot(PLOT, label, candidate);
+    const [output] = await reference.predict([
+      await imageToInput(plot.png, { height: 60, width: 80, channels: 3 }),
+    ]);
+    if (output && (output[index] as number) > 0.75) confident[label].push(plot);
+  }
+}
+
+/** Stores the plot as ingest would and announces it; plots of one plot type get increasing times. */
+async function feed(plot: SimulatedPlot, plotType = PLOT, bytes = plot.png): Promise<string> {
+  const imageId = randomUUID();
+  const sha256 = createHash('sha256').update(bytes).update(imageId).digest('hex');
+  const storageKey = `images/${plotType}/1/${sha256}.png`;
+  await store.put(storageKey, bytes);
+  await db.getRepository(PlotType).upsert({ name: plotType }, ['name']);
+  const capturedAt = new Date((clock += 1000));
+  await db.getRepository(Image).insert({
+    id: imageId,
+    plotType,
+    runPeriod: '2026-01',
+    runNumber: 1,
+    chunk: null,
+    pad: null,
+    capturedAt,
+    sha256,
+    storageKey,
+    sizeBytes: bytes.length,
+    width: plot.width,
+    height: plot.height,
+  });
+  await app.get(EventPublisher).publish(Subjects.imageNew, {
+    imageId,
+    plotType,
+    runPeriod: '2026-01',
+    runNumber: 1,
+    chunk: null,
+    capturedAt: capturedAt.toISOString(),
+    sha256,
+    storageKey,
+    width: plot.width,
+    height: plot.height,
+  });
+  return imageId;
+}
+
+async function verdictOf(imageId: string) {
+  await waitFor(
+    () => recorder.of('image.classified').some((event) => event.imageId === imageId),
+    `verdict ${imageId}`,
+  );
+  return recorder.of('image.classified').find((event) => event.imageId === imageId) as Record<
+    string,
+    unknown
+  >;
+}
+
+/** Feeds plots one after another, each judged before the next, as chunks of a run arrive. */
+async function feedInOrder(labels: string): Promise<void> {
+  for (const code of labels) {
+    const label = ({ G: 'Good', B: 'Bad', N: 'NoData' } as const)[code as 'G' | 'B' | 'N'];
+    const pool = confident[label];
+    await verdictOf(await feed(pool[Math.floor(Math.random() * pool.length)] as SimulatedPlot));
+  }
+}
+
+const alarmEvents = () => recorder.events.filter((event) => event.subject.startsWith('alarm.'));
+const alarmLog = (from: number) =>
+  alarmEvents()
+    .slice(from)
+    .map((event) => `${event.data.event}→${event.data.state}`);
+
+async function post(path: string, body: unknown, method = 'POST') {
+  return fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase('hydra_classifier');
+  await migrate(database.url);
+  db = await createDataSource(database.url).initialize();
+  store = await temporaryStore();
+  ({ modelId } = await registerTestModel(db, store, PLOT, { Good: 0.6, Bad: 0.6, NoData: 0.6 }));
+  await activate(db, PLOT, modelId);
+  await initialiseBackend();
+  const model = await loadModelArtifacts(store, `models/${PLOT}/${modelId}/`);
+  const reference = await createClassifier(model);
+  await pickConfident(reference, 'Good', 6, 5000);
+  await pickConfident(reference, 'Bad', 6, 6000);
+  await pickConfident(reference, 'NoData', 2, 7000);
+  await reference.dispose();
+  app = await createClassifierApp(
+    { port: 0, databaseUrl: database.url, maxBatch: 32, defaultThreshold: 0.5, shelfSweepMs: 200 },
+    {
+      databaseUrl: database.url,
+      transport: { kind: 'jetstream', servers: [NATS_URL], options: namespace },
+      store,
+      delivery: { backoffMs: [50], maxDeliver: 2, ackWaitMs: 5_000 },
+      logger: false,
+    },
+  );
+  await app.listen(0, '127.0.0.1');
+  baseUrl = await app.getUrl();
+  recorder = await recordEvents(namespace, '>');
+}, 300_000);
+
+afterAll(async () => {
+  await recorder?.stop();
+  await app?.close();
+  await db?.destroy();
+  await database?.drop();
+  await deleteStream(namespace.stream);
+});
+
+describe('verdicts', () => {
+  it('judges each plot with the production model, storing and publishing every class output', async () => {
+    const ids = await Promise.all([
+      feed(confident.Good[0] as SimulatedPlot),
+      feed(confident.Bad[0] as SimulatedPlot),
+      feed(confident.NoData[0] as SimulatedPlot),
+    ]);
+    const verdicts = await Promise.all(ids.map(verdictOf));
+    expect(verdicts.map((verdict) => verdict.verdict)).toEqual(['Good', 'Bad', 'NoData']);
+    for (const verdict of verdicts) {
+      expect(verdict).toMatchObject({
+        modelId,
+        confirmed: true,
+        thresholds: { Good: 0.6, Bad: 0.6, NoData: 0.6 },
+      });
+      expect(Object.keys(verdict.outputs as object).sort()).toEqual(['Bad', 'Good', 'NoData']);
+    }
+    const rows = await db.getRepository(Classification).findBy({ imageId: ids[1] });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ verdict: 'Bad', confirmed: true, modelId });
+    // Hydra's keep rule: a confirmed Bad is kept for labeling, a confirmed Good (0 % sample) is not.
+    expect(await db.getRepository(Image).findOneByOrFail({ id: ids[1] })).toMatchObject({
+      keep: true,
+      keepReason: 'confirmed-bad',
+    });
+    expect((await db.getRepository(Image).findOneByOrFail({ id: ids[0] })).keep).toBe(false);
+    // The continuous status value Hydra feeds to EPICS: P(Good) − P(Bad).
+    const outputs = verdicts[0]?.outputs as Record<string, number>;
+    const status = recorder.of(`status.${PLOT}`).find((event) => event.imageId === ids[0]);
+    expect(status?.value).toBeCloseTo((outputs.Good as number) - (outputs.Bad as number), 6);
+    expect(status?.value as number).toBeGreaterThan(0);
+  });
+
+  it('gives a plot type without a model the "no model" verdict, kept for labeling', async () => {
+    const imageId = await feed(confident.Good[1] as SimulatedPlot, 'CDC_timing');
+    expect(await verdictOf(imageId)).toMatchObject({
+      verdict: 'NoModel',
+      modelId: null,
+      confirmed: false,
+      keepReason: 'unconfirmed',
+    });
+  });
+
+  it('stores one verdict however often image.new is delivered', async () => {
+    const imageId = await feed(confident.Good[2] as SimulatedPlot);
+    await verdictOf(imageId);
+    const image = await db.getRepository(Image).findOneByOrFail({ id: imageId });
+    await app.get(EventPublisher).publish(Subjects.imageNew, {
+      imageId,
+      plotType: PLOT,
+      runPeriod: '2026-01',
+      runNumber: 1,
+      chunk: null,
+      capturedAt: image.capturedAt.toISOString(),
+      sha256: image.sha256,
+      storageKey: image.storageKey,
+      width: image.width,
+      height: image.height,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await db.getRepository(Classification).countBy({ imageId })).toBe(1);
+  });
+
+  it('swaps to a newly promoted model without a restart; a verdict under its threshold is unconfirmed and kept', async () => {
+    const strict = await registerTestModel(db, store, PLOT, { Good: 1, Bad: 1, NoData: 1 });
+    await activate(db, PLOT, strict.modelId);
+    await app.get(EventPublisher).publish(Subjects.modelPromoted, {
+      modelId: strict.modelId,
+      plotType: PLOT,
+      previousModelId: modelId,
+      by: 'test',
+    });
+    const verdict = await verdictOf(await feed(confident.Good[3] as SimulatedPlot));
+    expect(verdict).toMatchObject({ modelId: strict.modelId, confirmed: false, keepReason: 'unconfirmed' });
+    await activate(db, PLOT, modelId);
+    expect(await verdictOf(await feed(confident.Good[3] as SimulatedPlot))).toMatchObject({
+      modelId,
+      confirmed: true,
+    });
+  });
+
+  it('dead-letters a message with a missing field and an image whose bytes are corrupt, and goes on', async () => {
+    const corrupt = await feed(confident.Good[0] as SimulatedPlot, PLOT, Buffer.from('not a png'));
+    const raw = await JetStreamConnection.open({
+      ...defaultJetStreamOptions,
+      ...namespace,
+      servers: [NATS_URL],
+      connectionName: 'raw-sender',
+    });
+    const missingField = randomUUID();
+    await raw.publish(
+      Subjects.imageNew,
+      JSON.stringify({ id: missingField, occurredAt: new Date().toISOString() }),
+      missingField,
+    );
+    await raw.close();
+    await waitFor(
+      () => recorder.of('dlq.image.new').some((event) => event.messageId === missingField),
+      'the malformed message to be dead-lettered',
+    );
+    expect(recorder.of('dlq.image.new').find((event) => event.messageId === missingField)?.reason).toContain(
+      'imageId',
+    );
+    await waitFor(
+      () => recorder.of('dlq.image.new').some((event) => (event.reason as string).includes(corrupt)),
+      'the corrupt image to be dead-lettered',
+    );
+    expect(await db.getRepository(Classification).countBy({ imageId: corrupt })).toBe(0);
+    expect((await verdictOf(await feed(confident.Good[4] as SimulatedPlot))).verdict).toBe('Good');
+  });
+});
+
+describe('alarms', () => {
+  it('raises after N confirmed Bad, latches until acknowledged, clears after M Good', async () => {
+    await feedInOrder('GG');
+    const start = alarmEvents().length;
+    await feedInOrder('BB');
+    expect(alarmLog(start)).toEqual([]);
+    await feedInOrder('B');
+    await waitFor(() => alarmLog(start).length === 1, 'the alarm');
+    const raised = alarmEvents()[start];
+    expect(raised?.subject).toBe(`alarm.raised.${PLOT}`);
+    expect(raised?.data).toMatchObject({
+      severity: 'major',
+      state: 'active-unacknowledged',
+      verdict: 'Bad',
+      by: null,
+    });
+    await feedInOrder('B');
+    expect((await post(`/alarms/${PLOT}/acknowledge`, { by: 'shift-leader' })).status).toBe(200);
+    await feedInOrder('GG');
+    await waitFor(() => alarmLog(start).length === 3, 'the alarm to clear');
+    expect(alarmLog(start)).toEqual([
+      'raised→active-unacknowledged',
+      'acknowledged→active-acknowledged',
+      'cleared→normal',
+    ]);
+    expect(alarmEvents()[start + 1]?.data).toMatchObject({
+      by: 'shift-leader',
+      alarmId: raised?.data.alarmId,
+    });
+
+    // Unacknowledged, it stays on the board after the plot recovers, until someone acknowledges it.
+    const again = alarmEvents().length;
+    await feedInOrder('BBBGG');
+    await waitFor(() => alarmLog(again).length === 2, 'the alarm to return');
+    expect(alarmLog(again)).toEqual(['raised→active-unacknowledged', 'returned→returned-unacknowledged']);
+    expect(alarmEvents()[again]?.data.alarmId).not.toBe(raised?.data.alarmId);
+    await post(`/alarms/${PLOT}/acknowledge`, { by: 'shift-leader' });
+    expect(alarmLog(again).at(-1)).toBe('acknowledged→normal');
+    const nothing = await post(`/alarms/${PLOT}/acknowledge`, { by: 'shift-leader' });
+    expect(nothing.status).toBe(409);
+  });
+
+  it('suppresses alarms while the beam is off', async () => {
+    const start = alarmEvents().length;
+    await feedInOrder('BBB');
+    await waitFor(() => alarmLog(start).length === 1, 'the alarm');
+    expect((await post('/condition', { beamOn: false, beamCurrent: 0, by: 'daq' }, 'PUT')).status).toBe(202);
+    await waitFor(() => alarmLog(start).length === 2, 'suppression');
+    await feedInOrder('BBB');
+    expect(alarmLog(start)).toEqual(['raised→active-unacknowledged', 'suppressed→suppressed']);
+    await post('/condition', { beamOn: true, beamCurrent: 150, by: 'daq' }, 'PUT');
+    await waitFor(() => alarmLog(start).length === 4, 'the alarm to come back');
+    expect(alarmLog(start).slice(2)).toEqual(['unsuppressed→normal', 'raised→active-unacknowledged']);
+    await post(`/alarms/${PLOT}/acknowledge`, { by: 'shift-leader' });
+    await feedInOrder('GG');
+    await waitFor(() => alarmLog(start).at(-1) === 'cleared→normal', 'the alarm to clear');
+  });
+
+  it('shelves with an expiry and a reason, and disables; both recorded with who and why', async () => {
+    const start = alarmEvents().length;
+    const until = new Date(Date.now() + 1500).toISOString();
+    const shelved = await post(`/alarms/${PLOT}/shelve`, { by: 'expert', until, reason: 'known dead board' });
+    expect(shelved.status).toBe(200);
+    await feedInOrder('BBB');
+    expect(alarmLog(start)).toEqual(['shelved→shelved']);
+    // When the shelf time ends, the still-bad plot raises the alarm again.
+    await waitFor(() => alarmLog(start).length === 3, 'the shelf to expire', 10_000);
+    expect(alarmLog(start)).toEqual(['shelved→shelved', 'unshelved→normal', 'raised→active-unacknowledged']);
+    await post(`/alarms/${PLOT}/disable`, { by: 'expert', reason: 'detector off' });
+    await feedInOrder('GGBBB');
+    expect(alarmLog(start).at(-1)).toBe('disabled→disabled');
+    const current = (await (await fetch(`${baseUrl}/alarms`)).json()) as {
+      plotType: string;
+      state: string;
+      by: string;
+      reason: string;
+    }[];
+    expect(current.find((alarm) => alarm.plotType === PLOT)).toMatchObject({
+      state: 'disabled',
+      by: 'expert',
+      reason: 'detector off',
+    });
+    const bad = await post(`/alarms/${PLOT}/shelve`, { by: 'expert', until: 'tomorrow', reason: 'x' });
+    expect(bad.status).toBe(400);
+  });
+});

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Model, ModelThreshold, PlotType } from '@hydra/db';
+import { provideTestModel, TEST_MODEL, type TestModel } from '@hydra/ml/testing';
+import { LocalObjectStore, type ObjectStore } from '@hydra/storage';
+import type { DataSource } from 'typeorm';
+
+export async function temporaryStore(): Promise<LocalObjectStore> {
+  return new LocalObjectStore({
+    root: await mkdtemp(join(tmpdir(), 'hydra-store-')),
+    signingSecret: 'test-signing-secret-0123456789',
+    publicBaseUrl: 'http://127.0.0.1/objects',
+  });
+}
+
+/** Registers the trained test model as a candidate of `plotType`, with these thresholds. */
+export async function registerTestModel(
+  db: DataSource,
+  store: ObjectStore,
+  plotType: string,
+  thresholds: Record<string, number>,
+): Promise<{ modelId: string; model: TestModel }> {
+  const modelId = randomUUID();
+  const artifactPrefix = `models/${plotType}/${modelId}/`;
+  const model = await provideTestModel(store, artifactPrefix);
+  await db
+    .getRepository(PlotType)
+    .upsert({ name: plotType, alarmOnDelay: 3, alarmOffDelay: 2, collectPercent: 0 }, ['name']);
+  await db.getRepository(Model).insert({
+    id: modelId,
+    plotType,
+    architecture: 'hydra-cnn',
+    status: 'candidate',
+    labels: [...TEST_MODEL.labels],
+    inputShape: [TEST_MODEL.input.height, TEST_MODEL.input.width, TEST_MODEL.input.channels],
+    artifactPrefix,
+    trainedBy: 'test',
+  });
+  await db.getRepository(ModelThreshold).insert(
+    Object.entries(thresholds).map(([label, threshold]) => ({
+      modelId,
+      label,
+      threshold,
+      setBy: 'max_f1',
+      setAt: new Date(),
+    })),
+  );
+  return { modelId, model };
+}
+
+/** Puts `modelId` in production for its plot type, as labeler-api's promotion does. */
+export async function activate(db: DataSource, plotType: string, modelId: string): Promise<void> {
+  await db.getRepository(PlotType).update({ name: plotType }, { activeModelId: modelId });
+}
