@@ -46,6 +46,19 @@ export const runConditionDto = z.object({
 });
 export type RunConditionDto = z.infer<typeof runConditionDto>;
 
+/** POST /explanations on the explainer: a heat map now; without a model id, by the newest verdict's model. */
+export const explanationRequestDto = z.object({ imageId: uuid, modelId: uuid.optional() });
+export type ExplanationRequestDto = z.infer<typeof explanationRequestDto>;
+
+/** The reply: where the overlay PNG is, and a link to it that expires. */
+export interface ExplanationResponse {
+  imageId: string;
+  modelId: string;
+  heatmapKey: string;
+  url: string;
+  computeMs: number;
+}
+
 /** PUT /plot-types/:plotType: the settings an admin may change. */
 export const plotTypeSettingsDto = z.object({
   group: z.string().max(64).nullable().optional(),

@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Subjects } from '@hydra/contracts';
-import { Classification, createDataSource, Image, migrate, PlotType } from '@hydra/db';
+import { Classification, createDataSource, Image, migrate } from '@hydra/db';
 import { createTestDatabase, type TestDatabase } from '@hydra/db/testing';
 import { defaultJetStreamOptions, EventPublisher, JetStreamConnection } from '@hydra/messaging';
 import { deleteStream, isolatedStream, NATS_URL, recordEvents, waitFor } from '@hydra/messaging/testing';
@@ -16,7 +16,7 @@ import type { LocalObjectStore } from '@hydra/storage';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DataSource } from 'typeorm';
 import { createClassifierApp } from '../src/classifier.app';
-import { activate, registerTestModel, temporaryStore } from './support';
+import { activate, registerTestModel, storeImage, temporaryStore } from '@hydra/testing';
 
 const namespace = isolatedStream();
 const PLOT = 'FCAL_occupancy';
@@ -27,7 +27,6 @@ let app: NestExpressApplication;
 let baseUrl: string;
 let recorder: Awaited<ReturnType<typeof recordEvents>>;
 let modelId: string;
-let clock = Date.now();
 
 /** Simulated plots the test model judges right with confidence, so alarm sequences are certain. */
 const confident: Record<SimulatedLabel, SimulatedPlot[]> = { Good: [], Bad: [], NoData: [] };
@@ -43,41 +42,26 @@ async function pickConfident(reference: Classifier, label: SimulatedLabel, count
   }
 }
 
-/** Stores the plot as ingest would and announces it; plots of one plot type get increasing times. */
+/** Stores the plot as ingest would and announces it. */
 async function feed(plot: SimulatedPlot, plotType = PLOT, bytes = plot.png): Promise<string> {
-  const imageId = randomUUID();
-  const sha256 = createHash('sha256').update(bytes).update(imageId).digest('hex');
-  const storageKey = `images/${plotType}/1/${sha256}.png`;
-  await store.put(storageKey, bytes);
-  await db.getRepository(PlotType).upsert({ name: plotType }, ['name']);
-  const capturedAt = new Date((clock += 1000));
-  await db.getRepository(Image).insert({
-    id: imageId,
-    plotType,
-    runPeriod: '2026-01',
-    runNumber: 1,
-    chunk: null,
-    pad: null,
-    capturedAt,
-    sha256,
-    storageKey,
-    sizeBytes: bytes.length,
-    width: plot.width,
-    height: plot.height,
-  });
-  await app.get(EventPublisher).publish(Subjects.imageNew, {
-    imageId,
-    plotType,
-    runPeriod: '2026-01',
-    runNumber: 1,
-    chunk: null,
-    capturedAt: capturedAt.toISOString(),
-    sha256,
-    storageKey,
-    width: plot.width,
-    height: plot.height,
-  });
-  return imageId;
+  const image = await storeImage(db, store, plot, plotType, bytes);
+  await app.get(EventPublisher).publish(Subjects.imageNew, imageNewOf(image));
+  return image.id;
+}
+
+function imageNewOf(image: Image) {
+  return {
+    imageId: image.id,
+    plotType: image.plotType,
+    runPeriod: image.runPeriod,
+    runNumber: image.runNumber,
+    chunk: image.chunk,
+    capturedAt: image.capturedAt.toISOString(),
+    sha256: image.sha256,
+    storageKey: image.storageKey,
+    width: image.width,
+    height: image.height,
+  };
 }
 
 async function verdictOf(imageId: string) {
@@ -198,18 +182,7 @@ describe('verdicts', () => {
     const imageId = await feed(confident.Good[2] as SimulatedPlot);
     await verdictOf(imageId);
     const image = await db.getRepository(Image).findOneByOrFail({ id: imageId });
-    await app.get(EventPublisher).publish(Subjects.imageNew, {
-      imageId,
-      plotType: PLOT,
-      runPeriod: '2026-01',
-      runNumber: 1,
-      chunk: null,
-      capturedAt: image.capturedAt.toISOString(),
-      sha256: image.sha256,
-      storageKey: image.storageKey,
-      width: image.width,
-      height: image.height,
-    });
+    await app.get(EventPublisher).publish(Subjects.imageNew, imageNewOf(image));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await db.getRepository(Classification).countBy({ imageId })).toBe(1);
   });

@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Model, ModelThreshold, PlotType } from '@hydra/db';
+import { Image, Model, ModelThreshold, PlotType } from '@hydra/db';
 import { provideTestModel, TEST_MODEL, type TestModel } from '@hydra/ml/testing';
+import type { SimulatedPlot } from '@hydra/simulator';
 import { LocalObjectStore, type ObjectStore } from '@hydra/storage';
 import type { DataSource } from 'typeorm';
 
@@ -54,3 +55,36 @@ export async function registerTestModel(
 export async function activate(db: DataSource, plotType: string, modelId: string): Promise<void> {
   await db.getRepository(PlotType).update({ name: plotType }, { activeModelId: modelId });
 }
+
+/** Stores a plot's bytes and its `image` row as ingest would; plots get increasing capture times. */
+export async function storeImage(
+  db: DataSource,
+  store: ObjectStore,
+  plot: Pick<SimulatedPlot, 'width' | 'height'>,
+  plotType: string,
+  bytes: Buffer,
+): Promise<Image> {
+  const id = randomUUID();
+  const sha256 = createHash('sha256').update(bytes).update(id).digest('hex');
+  const storageKey = `images/${plotType}/1/${sha256}.png`;
+  await store.put(storageKey, bytes);
+  await db.getRepository(PlotType).upsert({ name: plotType }, ['name']);
+  const fields = {
+    id,
+    plotType,
+    runPeriod: '2026-01',
+    runNumber: 1,
+    chunk: null,
+    pad: null,
+    capturedAt: new Date((clock += 1000)),
+    sha256,
+    storageKey,
+    sizeBytes: bytes.length,
+    width: plot.width,
+    height: plot.height,
+  };
+  await db.getRepository(Image).insert(fields);
+  return db.getRepository(Image).findOneByOrFail({ id });
+}
+
+let clock = Date.now();

@@ -1,0 +1,26 @@
+import { configVars, loadConfig } from '@hydra/runtime';
+import { z } from 'zod';
+
+export interface ExplainerConfig {
+  port: number;
+  databaseUrl: string;
+  /** tfjs models kept in memory at once (the newest used stay). */
+  cachedModels: number;
+}
+
+export const EXPLAINER_CONFIG = Symbol('EXPLAINER_CONFIG');
+
+const explainerEnvironment = z.object({
+  DATABASE_URL: configVars.url(['postgres', 'postgresql']),
+  EXPLAINER_PORT: configVars.port(3003),
+  EXPLAINER_CACHED_MODELS: z.coerce.number().int().min(1).max(64).default(8),
+});
+
+export function explainerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ExplainerConfig {
+  const config = loadConfig(explainerEnvironment, env);
+  return {
+    port: config.EXPLAINER_PORT,
+    databaseUrl: config.DATABASE_URL,
+    cachedModels: config.EXPLAINER_CACHED_MODELS,
+  };
+}

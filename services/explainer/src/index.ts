@@ -1,0 +1,2 @@
+export * from './explainer.app';
+export * from './explainer.config';

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { type ExplanationResponse, Subjects } from '@hydra/contracts';
+import { Classification, createDataSource, Explanation, type Image, migrate } from '@hydra/db';
+import { createTestDatabase, type TestDatabase } from '@hydra/db/testing';
+import { EventPublisher } from '@hydra/messaging';
+import { deleteStream, isolatedStream, NATS_URL, recordEvents, waitFor } from '@hydra/messaging/testing';
+import { simulatePlot } from '@hydra/simulator';
+import type { LocalObjectStore } from '@hydra/storage';
+import { activate, registerTestModel, storeImage, temporaryStore } from '@hydra/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import sharp from 'sharp';
+import type { DataSource } from 'typeorm';
+import { createExplainerApp } from '../src/explainer.app';
+
+const namespace = isolatedStream();
+const PLOT = 'FCAL_occupancy';
+let database: TestDatabase;
+let db: DataSource;
+let store: LocalObjectStore;
+let app: NestExpressApplication;
+let baseUrl: string;
+let recorder: Awaited<ReturnType<typeof recordEvents>>;
+let modelId: string;
+
+/** An image with a verdict of the test model, as the classifier leaves it; the verdict is announced when asked. */
+async function judged(verdict: string, confirmed: boolean, announce: boolean): Promise<Image> {
+  const plot = await simulatePlot(PLOT, verdict === 'Good' ? 'Good' : 'Bad', Math.floor(Math.random() * 1e6));
+  const image = await storeImage(db, store, plot, PLOT, plot.png);
+  const outputs = { Good: 0.1, Bad: 0.1, NoData: 0.1, [verdict]: 0.8 };
+  const thresholds = { Good: 0.5, Bad: 0.5, NoData: 0.5 };
+  const row = {
+    imageId: image.id,
+    modelId,
+    verdict,
+    confidence: 0.8,
+    outputs,
+    thresholds,
+    confirmed,
+    latencyMs: 5,
+  };
+  await db.getRepository(Classification).insert(row);
+  if (announce) {
+    await app.get(EventPublisher).publish(Subjects.imageClassified, {
+      ...row,
+      plotType: PLOT,
+      collected: false,
+      keepReason: null,
+    });
+  }
+  return image;
+}
+
+const explained = (imageId: string) =>
+  recorder.of('image.explained').find((event) => event.imageId === imageId);
+
+beforeAll(async () => {
+  database = await createTestDatabase('hydra_explainer');
+  await migrate(database.url);
+  db = await createDataSource(database.url).initialize();
+  store = await temporaryStore();
+  ({ modelId } = await registerTestModel(db, store, PLOT, { Good: 0.5, Bad: 0.5, NoData: 0.5 }));
+  await activate(db, PLOT, modelId);
+  app = await createExplainerApp(
+    { port: 0, databaseUrl: database.url, cachedModels: 2 },
+    {
+      databaseUrl: database.url,
+      transport: { kind: 'jetstream', servers: [NATS_URL], options: namespace },
+      store,
+      logger: false,
+    },
+  );
+  await app.listen(0, '127.0.0.1');
+  baseUrl = await app.getUrl();
+  recorder = await recordEvents(namespace, 'image.explained');
+}, 300_000);
+
+afterAll(async () => {
+  await recorder?.stop();
+  await app?.close();
+  await db?.destroy();
+  await database?.drop();
+  await deleteStream(namespace.stream);
+});
+
+it('draws the heat map of every confirmed Bad verdict with the model that gave it, and only those', async () => {
+  const bad = await judged('Bad', true, true);
+  const unconfirmed = await judged('Bad', false, true);
+  const good = await judged('Good', true, true);
+  await waitFor(() => explained(bad.id) !== undefined, 'image.explained');
+  const event = explained(bad.id);
+  expect(event).toMatchObject({ modelId, heatmapKey: `heatmaps/${bad.id}/${modelId}.png` });
+  const overlay = await sharp(await store.get(event?.heatmapKey as string)).metadata();
+  expect({ format: overlay.format, width: overlay.width, height: overlay.height }).toEqual({
+    format: 'png',
+    width: bad.width,
+    height: bad.height,
+  });
+  const row = await db.getRepository(Explanation).findOneByOrFail({ imageId: bad.id });
+  expect(row.computeMs).toBeGreaterThan(0);
+  // Verdicts are handled in order, so the two after it have been passed over by now.
+  await judged('Bad', true, true).then((next) => waitFor(() => explained(next.id) !== undefined, 'the next'));
+  expect(explained(unconfirmed.id)).toBeUndefined();
+  expect(explained(good.id)).toBeUndefined();
+});
+
+it('answers explain.request with image.explained, for the class of the verdict', async () => {
+  const good = await judged('Good', true, false);
+  await app.get(EventPublisher).publish(Subjects.explainRequest, { imageId: good.id });
+  await waitFor(() => explained(good.id) !== undefined, 'the reply');
+  expect(explained(good.id)?.modelId).toBe(modelId);
+});
+
+it('POST /explanations computes once and links to the overlay; unknown images are a 404', async () => {
+  const bad = await judged('Bad', true, false);
+  const ask = () =>
+    fetch(`${baseUrl}/explanations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ imageId: bad.id }),
+    });
+  const first = (await (await ask()).json()) as ExplanationResponse;
+  expect(first).toMatchObject({ imageId: bad.id, modelId, heatmapKey: `heatmaps/${bad.id}/${modelId}.png` });
+  expect(first.url).toContain(encodeURIComponent(first.heatmapKey).replace(/%2F/g, '/'));
+  const second = (await (await ask()).json()) as ExplanationResponse;
+  expect(second.computeMs).toBe(first.computeMs);
+  expect(await db.getRepository(Explanation).countBy({ imageId: bad.id })).toBe(1);
+
+  const unknown = await fetch(`${baseUrl}/explanations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ imageId: randomUUID() }),
+  });
+  expect(unknown.status).toBe(404);
+  expect(((await unknown.json()) as { message: string }).message).toContain('no model has judged');
+});
