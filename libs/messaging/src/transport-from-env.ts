@@ -1,5 +1,6 @@
 import { configVars, loadConfig } from '@hydra/runtime';
 import { z } from 'zod';
+import type { DeliveryPolicy } from './delivery-policy';
 import type { TransportChoice } from './event-transport';
 
 const messagingEnvironment = z.object({
@@ -25,5 +26,19 @@ export function transportFromEnv(env: NodeJS.ProcessEnv = process.env): Transpor
     kind: 'jetstream',
     servers: config.NATS_URL,
     options: { stream: config.NATS_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX },
+  };
+}
+
+const deliveryEnvironment = z.object({
+  NATS_ACK_WAIT_MS: z.coerce.number().int().min(1_000).optional(),
+  NATS_MAX_DELIVER: z.coerce.number().int().min(1).optional(),
+});
+
+/** Overrides of the consumers' defaults: `NATS_ACK_WAIT_MS` (how soon a dead replica's messages go to another), `NATS_MAX_DELIVER`. */
+export function deliveryFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<DeliveryPolicy> {
+  const config = loadConfig(deliveryEnvironment, env);
+  return {
+    ...(config.NATS_ACK_WAIT_MS && { ackWaitMs: config.NATS_ACK_WAIT_MS }),
+    ...(config.NATS_MAX_DELIVER && { maxDeliver: config.NATS_MAX_DELIVER }),
   };
 }

@@ -1,14 +1,21 @@
 import { DatabaseHealthProbe, DatabaseModule } from '@hydra/db';
 import {
   type DeliveryPolicy,
+  deliveryFromEnv,
   MessagingHealthProbe,
   MessagingModule,
   startEventConsumers,
   type TransportChoice,
+  transportFromEnv,
 } from '@hydra/messaging';
 import { createLogger, NestPinoLogger, ObservabilityModule } from '@hydra/runtime';
-import { type ObjectStore, ObjectStoreHealthProbe, ObjectStoreModule } from '@hydra/storage';
-import type { DynamicModule, LoggerService, Type } from '@nestjs/common';
+import {
+  type ObjectStore,
+  ObjectStoreHealthProbe,
+  ObjectStoreModule,
+  objectStoreFromEnv,
+} from '@hydra/storage';
+import { type DynamicModule, Logger, type LoggerService, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
@@ -61,4 +68,29 @@ export async function createServiceApp(
   await startEventConsumers(app);
   await app.init();
   return app;
+}
+
+/**
+ * A service's `main`: configuration and connections from the environment (a clear message and
+ * exit code 1 when they are wrong), then the app on its port.
+ */
+export function runService<C extends { port: number; databaseUrl: string }>(
+  configFromEnv: () => C,
+  createApp: (config: C, connections: ServiceConnections) => Promise<NestExpressApplication>,
+): void {
+  const start = async () => {
+    const config = configFromEnv();
+    const app = await createApp(config, {
+      databaseUrl: config.databaseUrl,
+      transport: transportFromEnv(),
+      delivery: deliveryFromEnv(),
+      store: () => objectStoreFromEnv(),
+    });
+    await app.listen(config.port);
+    new Logger('Service').log(`listening on ${await app.getUrl()}`);
+  };
+  start().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
 }

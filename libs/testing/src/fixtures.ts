@@ -3,8 +3,14 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Image, Model, ModelThreshold, PlotType } from '@hydra/db';
+import { createClassifier, imageToInput, initialiseBackend, loadModelArtifacts } from '@hydra/ml';
 import { provideTestModel, TEST_MODEL, type TestModel } from '@hydra/ml/testing';
-import type { SimulatedPlot } from '@hydra/simulator';
+import {
+  type SimulatedLabel,
+  type SimulatedPlot,
+  type SimulatedPlotType,
+  simulatePlot,
+} from '@hydra/simulator';
 import { LocalObjectStore, type ObjectStore } from '@hydra/storage';
 import type { DataSource } from 'typeorm';
 
@@ -88,3 +94,33 @@ export async function storeImage(
 }
 
 let clock = Date.now();
+
+/**
+ * Simulated plots of each label that the model under `artifactPrefix` judges right with at least
+ * `minConfidence`, so a test's verdicts (and the alarms they drive) are certain.
+ */
+export async function confidentPlots(
+  store: ObjectStore,
+  artifactPrefix: string,
+  plotType: SimulatedPlotType,
+  counts: Partial<Record<SimulatedLabel, number>>,
+  minConfidence = 0.75,
+): Promise<Record<SimulatedLabel, SimulatedPlot[]>> {
+  await initialiseBackend();
+  const loaded = await loadModelArtifacts(store, artifactPrefix);
+  const classifier = await createClassifier(loaded);
+  const result: Record<SimulatedLabel, SimulatedPlot[]> = { Good: [], Bad: [], NoData: [] };
+  try {
+    for (const [label, count] of Object.entries(counts) as [SimulatedLabel, number][]) {
+      const index = loaded.manifest.labels.indexOf(label);
+      for (let seed = 10_000 * (index + 1); result[label].length < count; seed++) {
+        const plot = await simulatePlot(plotType, label, seed);
+        const [output] = await classifier.predict([await imageToInput(plot.png, loaded.manifest.input)]);
+        if ((output?.[index] ?? 0) >= minConfidence) result[label].push(plot);
+      }
+    }
+  } finally {
+    await classifier.dispose();
+  }
+  return result;
+}

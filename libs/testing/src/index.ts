@@ -1,1 +1,3 @@
 export * from './fixtures';
+export * from './service-process';
+export * from './watch-loop-harness';

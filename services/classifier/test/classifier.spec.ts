@@ -11,12 +11,12 @@ import {
   initialiseBackend,
   loadModelArtifacts,
 } from '@hydra/ml';
-import { simulatePlot, type SimulatedLabel, type SimulatedPlot } from '@hydra/simulator';
+import type { SimulatedLabel, SimulatedPlot } from '@hydra/simulator';
 import type { LocalObjectStore } from '@hydra/storage';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DataSource } from 'typeorm';
 import { createClassifierApp } from '../src/classifier.app';
-import { activate, registerTestModel, storeImage, temporaryStore } from '@hydra/testing';
+import { activate, confidentPlots, registerTestModel, storeImage, temporaryStore } from '@hydra/testing';
 
 const namespace = isolatedStream();
 const PLOT = 'FCAL_occupancy';
@@ -29,18 +29,7 @@ let recorder: Awaited<ReturnType<typeof recordEvents>>;
 let modelId: string;
 
 /** Simulated plots the test model judges right with confidence, so alarm sequences are certain. */
-const confident: Record<SimulatedLabel, SimulatedPlot[]> = { Good: [], Bad: [], NoData: [] };
-
-async function pickConfident(reference: Classifier, label: SimulatedLabel, count: number, seed: number) {
-  const index = ['Good', 'Bad', 'NoData'].indexOf(label);
-  for (let candidate = seed; confident[label].length < count; candidate++) {
-    const plot = await simulatePlot(PLOT, label, candidate);
-    const [output] = await reference.predict([
-      await imageToInput(plot.png, { height: 60, width: 80, channels: 3 }),
-    ]);
-    if (output && (output[index] as number) > 0.75) confident[label].push(plot);
-  }
-}
+let confident: Record<SimulatedLabel, SimulatedPlot[]>;
 
 /** Stores the plot as ingest would and announces it. */
 async function feed(plot: SimulatedPlot, plotType = PLOT, bytes = plot.png): Promise<string> {
@@ -105,13 +94,7 @@ beforeAll(async () => {
   store = await temporaryStore();
   ({ modelId } = await registerTestModel(db, store, PLOT, { Good: 0.6, Bad: 0.6, NoData: 0.6 }));
   await activate(db, PLOT, modelId);
-  await initialiseBackend();
-  const model = await loadModelArtifacts(store, `models/${PLOT}/${modelId}/`);
-  const reference = await createClassifier(model);
-  await pickConfident(reference, 'Good', 6, 5000);
-  await pickConfident(reference, 'Bad', 6, 6000);
-  await pickConfident(reference, 'NoData', 2, 7000);
-  await reference.dispose();
+  confident = await confidentPlots(store, `models/${PLOT}/${modelId}/`, PLOT, { Good: 6, Bad: 6, NoData: 2 });
   app = await createClassifierApp(
     { port: 0, databaseUrl: database.url, maxBatch: 32, defaultThreshold: 0.5, shelfSweepMs: 200 },
     {

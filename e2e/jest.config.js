@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../jest.preset.js'),
+  displayName: 'e2e',
+  testEnvironment: '../jest.environment.js',
+};

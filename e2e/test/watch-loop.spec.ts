@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { waitFor } from '@hydra/messaging/testing';
+import { simulatePlot, type SimulatedLabel, type SimulatedPlot } from '@hydra/simulator';
+import { confidentPlots, startWatchLoop, type WatchLoop } from '@hydra/testing';
+
+const PLOT = 'FCAL_occupancy';
+let loop: WatchLoop;
+let confident: Record<SimulatedLabel, SimulatedPlot[]>;
+let chunk = 0;
+
+/** Writes a plot where the DAQ would and returns the sha256 ingest will know it by. */
+async function writePlot(run: number, name: string, bytes: Buffer): Promise<string> {
+  const path = join(loop.watchDir, 'RunPeriod-2026-01', `Run${String(run).padStart(6, '0')}`, name);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, bytes);
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+const nextChunk = (plotType = PLOT) => `${plotType}_${String(++chunk).padStart(4, '0')}.png`;
+const imageIdOf = (sha256: string) =>
+  loop.events.of('image.new').find((event) => event.sha256 === sha256)?.imageId as string | undefined;
+const verdictOf = (imageId: string | undefined) =>
+  loop.events.of('image.classified').find((event) => event.imageId === imageId);
+
+async function classified(sha256: string) {
+  await waitFor(
+    () => verdictOf(imageIdOf(sha256)) !== undefined,
+    `the verdict of ${sha256.slice(0, 8)}`,
+    30_000,
+  );
+  return verdictOf(imageIdOf(sha256)) as Record<string, unknown>;
+}
+
+/** Plots of these labels written one after another into `run`, each judged before the next. */
+async function writeInOrder(run: number, labels: SimulatedLabel[]): Promise<Record<string, unknown>[]> {
+  const verdicts = [];
+  for (const label of labels) {
+    const pool = confident[label];
+    // Each plot once: the same bytes twice would be one image.
+    const plot = pool.shift() as SimulatedPlot;
+    verdicts.push(await classified(await writePlot(run, nextChunk(), plot.png)));
+  }
+  return verdicts;
+}
+
+const alarms = () => loop.events.events.filter((event) => event.subject.startsWith('alarm.'));
+
+beforeAll(async () => {
+  loop = await startWatchLoop({
+    scripts: {
+      ingest: require.resolve('@hydra/ingest/dist/main.js'),
+      classifier: require.resolve('@hydra/classifier/dist/main.js'),
+      explainer: require.resolve('@hydra/explainer/dist/main.js'),
+    },
+    plotType: PLOT,
+    thresholds: { Good: 0.6, Bad: 0.6, NoData: 0.6 },
+    ackWaitMs: 3_000,
+  });
+  confident = await confidentPlots(loop.store, `models/${PLOT}/${loop.modelId}/`, PLOT, {
+    Good: 12,
+    Bad: 10,
+    NoData: 3,
+  });
+}, 300_000);
+
+afterAll(() => loop?.stop());
+
+it('judges plots written into the watched folder with the production model', async () => {
+  const verdicts = await writeInOrder(1, ['Good', 'Bad', 'NoData', 'Good', 'Bad', 'NoData', 'Good']);
+  expect(verdicts.map((verdict) => verdict.verdict)).toEqual([
+    'Good',
+    'Bad',
+    'NoData',
+    'Good',
+    'Bad',
+    'NoData',
+    'Good',
+  ]);
+  expect(verdicts.every((verdict) => verdict.modelId === loop.modelId && verdict.confirmed)).toBe(true);
+});
+
+it('raises one alarm for a fault lasting several chunks, latches it until acknowledged, clears it on recovery, and explains the Bad plots', async () => {
+  const before = alarms().length;
+  await writeInOrder(2, ['Good', 'Good']);
+  const bad = await writeInOrder(2, ['Bad', 'Bad', 'Bad', 'Bad']);
+  await waitFor(() => alarms().length > before, 'the alarm');
+  expect(
+    alarms()
+      .slice(before)
+      .map((event) => event.subject),
+  ).toEqual([`alarm.raised.${PLOT}`]);
+
+  // The heat maps of confirmed Bad verdicts, by the model that gave them.
+  await waitFor(
+    () =>
+      bad.every((verdict) =>
+        loop.events.of('image.explained').some((event) => event.imageId === verdict.imageId),
+      ),
+    'the heat maps',
+  );
+  const explained = loop.events.of('image.explained').find((event) => event.imageId === bad[0]?.imageId);
+  expect(await loop.store.stat(explained?.heatmapKey as string)).not.toBeNull();
+
+  const [classifier] = loop.classifiers;
+  const acknowledge = await fetch(`${classifier?.url}/alarms/${PLOT}/acknowledge`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ by: 'shift-leader' }),
+  });
+  expect(acknowledge.status).toBe(200);
+  await writeInOrder(2, ['Good', 'Good']);
+  await waitFor(() => alarms().length === before + 3, 'the alarm to clear');
+  expect(
+    alarms()
+      .slice(before)
+      .map((event) => `${event.data.event}→${event.data.state}`),
+  ).toEqual(['raised→active-unacknowledged', 'acknowledged→active-acknowledged', 'cleared→normal']);
+});
+
+it('treats a duplicate, a truncated file and an unknown plot type as specified', async () => {
+  const good = confident.Good.shift() as SimulatedPlot;
+  const first = await writePlot(3, nextChunk(), good.png);
+  await classified(first);
+  const imagesBefore = loop.events.of('image.new').length;
+  await writePlot(3, nextChunk(), good.png);
+
+  const truncated = nextChunk();
+  await writePlot(3, truncated, good.png.subarray(0, 2000));
+  const reason = join(loop.watchDir, 'rejected', 'RunPeriod-2026-01', 'Run000003', `${truncated}.reason.txt`);
+  await waitFor(
+    () =>
+      readFile(reason).then(
+        () => true,
+        () => false,
+      ),
+    'the truncated file to be moved aside',
+  );
+  expect(await readFile(reason, 'utf8')).toMatch(/^truncated: /);
+
+  const unknown = await writePlot(
+    3,
+    nextChunk('Mystery_plot'),
+    (await simulatePlot('CDC_timing', 'Good', 1)).png,
+  );
+  expect(await classified(unknown)).toMatchObject({
+    plotType: 'Mystery_plot',
+    verdict: 'NoModel',
+    modelId: null,
+  });
+  // The duplicate announced nothing new.
+  expect(loop.events.of('image.new').length).toBe(imagesBefore + 1);
+});
+
+it('loses no image when the classifier is killed mid-stream: every image gets exactly one verdict', async () => {
+  const plots = await Promise.all(
+    Array.from({ length: 60 }, (_, index) => simulatePlot(PLOT, index % 3 ? 'Good' : 'Bad', 90_000 + index)),
+  );
+  const hashes: string[] = [];
+  const writing = (async () => {
+    for (const plot of plots) {
+      hashes.push(await writePlot(4, nextChunk(), plot.png));
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  })();
+  await waitFor(
+    () => hashes.filter((sha256) => verdictOf(imageIdOf(sha256))).length >= 10,
+    'the first verdicts',
+  );
+  await loop.classifiers[0]?.kill();
+  const judgedBeforeTheCrash = hashes.filter((sha256) => verdictOf(imageIdOf(sha256))).length;
+  await writing;
+  expect(judgedBeforeTheCrash).toBeLessThan(plots.length);
+  await loop.startClassifier();
+  await waitFor(
+    () => hashes.every((sha256) => verdictOf(imageIdOf(sha256)) !== undefined),
+    'a verdict for every image',
+    60_000,
+  );
+  const ids = hashes.map((sha256) => imageIdOf(sha256) as string);
+  const rows: { image_id: string; verdicts: number }[] = await loop.db.query(
+    'SELECT image_id, count(*)::int AS verdicts FROM classification WHERE image_id = ANY($1) GROUP BY image_id',
+    [ids],
+  );
+  expect(rows).toHaveLength(60);
+  expect(rows.every((row) => row.verdicts === 1)).toBe(true);
+}, 120_000);
