@@ -4,13 +4,6 @@ import { Classification, createDataSource, Image, migrate } from '@hydra/db';
 import { createTestDatabase, type TestDatabase } from '@hydra/db/testing';
 import { defaultJetStreamOptions, EventPublisher, JetStreamConnection } from '@hydra/messaging';
 import { deleteStream, isolatedStream, NATS_URL, recordEvents, waitFor } from '@hydra/messaging/testing';
-import {
-  type Classifier,
-  createClassifier,
-  imageToInput,
-  initialiseBackend,
-  loadModelArtifacts,
-} from '@hydra/ml';
 import type { SimulatedLabel, SimulatedPlot } from '@hydra/simulator';
 import type { LocalObjectStore } from '@hydra/storage';
 import type { NestExpressApplication } from '@nestjs/platform-express';
