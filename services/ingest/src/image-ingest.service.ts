@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { type ImageUploadResponse, Subjects } from '@hydra/contracts';
-import type { Image } from '@hydra/db';
 import { EventPublisher } from '@hydra/messaging';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { INGEST_CONFIG, type IngestConfig } from './ingest.config';
 import { ImageRejectedError, inspectImage } from './image-validation';
-import { ImageRepository } from './image.repository';
+import { ImageRepository, type StoredImage } from './image.repository';
 import { ingestedImagesTotal, ingestSeconds, rejectedImagesTotal } from './ingest.metrics';
 import type { PlotFileName } from './plot-file-name';
 
@@ -64,7 +63,7 @@ export class ImageIngestService {
     return { imageId: image.id, plotType: image.plotType, duplicate };
   }
 
-  private async announce(image: Image): Promise<void> {
+  private async announce(image: StoredImage): Promise<void> {
     await this.events.publish(Subjects.imageNew, {
       // The image id as message id: JetStream drops a re-announcement inside its duplicate window.
       id: image.id,

@@ -34,6 +34,8 @@ export interface RecordedEvent {
   /** Without the namespace prefix, e.g. `image.new`. */
   subject: string;
   data: Record<string, unknown>;
+  /** `performance.now()` when this process received it. */
+  receivedAt: number;
 }
 
 /** Everything published in a test's namespace on subjects matching `filter` (e.g. `alarm.>`), in order. */
@@ -56,6 +58,7 @@ export async function recordEvents(
       events.push({
         subject: message.subject.slice(namespace.subjectPrefix.length),
         data: message.json<Record<string, unknown>>(),
+        receivedAt: performance.now(),
       });
     }
   })();

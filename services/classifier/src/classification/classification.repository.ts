@@ -24,16 +24,24 @@ export class ClassificationRepository {
     return new Map(rows.map((row) => [row.id, row.keepReason]));
   }
 
-  /** Inserts the verdicts; one that another replica stored first is kept, not duplicated. */
-  async insert(rows: NewClassification[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.dataSource
+  /** Inserts the verdicts and returns those stored now; one another replica stored first is kept, not duplicated. */
+  async insert(rows: NewClassification[]): Promise<Map<string, Classification>> {
+    if (rows.length === 0) return new Map();
+    const result = await this.dataSource
       .createQueryBuilder()
       .insert()
       .into(Classification)
       .values(rows)
       .orIgnore()
+      .returning(['id', 'imageId', 'classifiedAt'])
       .execute();
+    const stored = result.raw as { id: string; image_id: string; classified_at: Date }[];
+    return new Map(
+      stored.map(({ id, image_id, classified_at }) => {
+        const row = rows.find((candidate) => candidate.imageId === image_id) as NewClassification;
+        return [image_id, { ...row, id, classifiedAt: classified_at }];
+      }),
+    );
   }
 
   async keep(kept: { imageId: string; reason: KeepReason }[]): Promise<void> {

@@ -48,47 +48,75 @@ export class ClassificationService {
 
   private async classifyBatch(images: ImageNewEvent[]): Promise<PromiseSettledResult<unknown>[]> {
     const ids = images.map((image) => image.imageId);
-    const settings = await this.settings.load([...new Set(images.map((image) => image.plotType))]);
-    const done = await this.classifications.findByImages(ids);
+    // The bytes are fetched while the database says what to do with them.
+    const bytes = new Map(images.map((image) => [image.imageId, this.fetch(image.storageKey)]));
+    const [settings, done] = await Promise.all([
+      this.settings.load([...new Set(images.map((image) => image.plotType))]),
+      this.classifications.findByImages(ids),
+    ]);
     const judged = await this.judge(
       images.filter((image) => !done.has(image.imageId)),
       settings,
+      bytes,
     );
     const verdicts = [...judged.values()].flatMap((result) => (result instanceof Error ? [] : [result]));
-    await this.classifications.insert(verdicts);
-    await this.classifications.keep(
-      verdicts.flatMap((verdict) => {
-        const reason = keepReasonFor(
+    const reasons = new Map(
+      verdicts.map((verdict) => [
+        verdict.imageId,
+        keepReasonFor(
           verdict,
           settings.get(plotTypeOf(images, verdict.imageId))?.collectPercent ?? 0,
           sampleDraw(verdict.imageId),
-        );
-        return reason ? [{ imageId: verdict.imageId, reason }] : [];
+        ),
+      ]),
+    );
+    const inserted = await this.classifications.insert(verdicts);
+    // What someone else stored first (a redelivery, another replica) is what gets published.
+    const others = ids.filter((id) => !inserted.has(id));
+    const [stored, storedReasons] = others.length
+      ? await Promise.all([
+          this.classifications.findByImages(others),
+          this.classifications.keepReasons(others),
+        ])
+      : [new Map<string, Classification>(), new Map<string, KeepReason | null>()];
+    const keeping = this.classifications.keep(
+      [...inserted.keys()].flatMap((imageId) => {
+        const reason = reasons.get(imageId);
+        return reason ? [{ imageId, reason }] : [];
       }),
     );
-    // Publish what is stored, whoever stored it (a redelivery, another replica).
-    const stored = await this.classifications.findByImages(ids);
-    const keepReasons = await this.classifications.keepReasons(ids);
     const results = await Promise.allSettled(
       images.map(async (image) => {
         const failure = judged.get(image.imageId);
         if (failure instanceof Error) throw failure;
-        const verdict = stored.get(image.imageId);
+        const verdict = inserted.get(image.imageId) ?? stored.get(image.imageId);
         if (!verdict) throw new Error(`no verdict was stored for image ${image.imageId}`);
-        await this.announce(image, verdict, keepReasons.get(image.imageId) ?? null);
+        const reason = inserted.has(image.imageId)
+          ? reasons.get(image.imageId)
+          : storedReasons.get(image.imageId);
+        await this.announce(image, verdict, reason ?? null);
       }),
     );
+    await keeping;
     const alarmed = new Set(
-      verdicts.filter((verdict) => verdict.modelId).map((v) => plotTypeOf(images, v.imageId)),
+      verdicts.filter((verdict) => verdict.modelId).map((verdict) => plotTypeOf(images, verdict.imageId)),
     );
     for (const plotType of alarmed) await this.alarms.evaluate(settings.get(plotType) as PlotTypeSettings);
     return results;
+  }
+
+  private fetch(key: string): Promise<Buffer> {
+    const bytes = this.store.get(key);
+    // Awaited later, or never when the image turns out to be judged already.
+    bytes.catch(() => undefined);
+    return bytes;
   }
 
   /** The verdict of each image, or the Error that kept it from one (the message is then retried). */
   private async judge(
     images: ImageNewEvent[],
     settings: Map<string, PlotTypeSettings>,
+    bytes: Map<string, Promise<Buffer>>,
   ): Promise<Map<string, NewClassification | Error>> {
     const result = new Map<string, NewClassification | Error>();
     const byModel = new Map<string, ImageNewEvent[]>();
@@ -97,12 +125,14 @@ export class ClassificationService {
       if (!modelId) result.set(image.imageId, noModelVerdict(image));
       else byModel.set(modelId, [...(byModel.get(modelId) ?? []), image]);
     }
-    const thresholds = await this.settings.thresholds([...byModel.keys()]);
     for (const [modelId, group] of byModel) {
+      const plotType = group[0]?.plotType as string;
       try {
-        const model = await this.models.get(group[0]?.plotType as string, modelId);
+        const model = await this.models.get(plotType, modelId);
         const inputs = await Promise.allSettled(
-          group.map(async (image) => imageToInput(await this.store.get(image.storageKey), model.input)),
+          group.map(async (image) =>
+            imageToInput(await (bytes.get(image.imageId) as Promise<Buffer>), model.input),
+          ),
         );
         const ready = group.filter((_, index) => inputs[index]?.status === 'fulfilled');
         const stopTimer = inferenceSeconds.startTimer({ engine: model.classifier.engine });
@@ -123,7 +153,7 @@ export class ClassificationService {
               modelId,
               model.labels,
               outputs[index] as number[],
-              thresholds.get(modelId) ?? {},
+              settings.get(plotType)?.thresholds ?? {},
             ),
           ),
         );

@@ -8,6 +8,8 @@ export interface PlotTypeSettings {
   activeModelId: string | null;
   collectPercent: number;
   alarm: AlarmPolicy;
+  /** The active model's confirmation thresholds, `{label: threshold}`. */
+  thresholds: Record<string, number>;
 }
 
 interface SettingsRow {
@@ -18,16 +20,18 @@ interface SettingsRow {
   alarm_off_delay: number;
   alarm_severity: AlarmPolicy['severity'];
   alarm_enabled: boolean;
+  thresholds: Record<string, number> | null;
 }
 
-/** Reads plot-type settings and model thresholds (both written by labeler-api). */
+/** Reads plot-type settings with the active model's thresholds (both written by labeler-api). */
 @Injectable()
 export class PlotTypeSettingsRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async load(names: string[]): Promise<Map<string, PlotTypeSettings>> {
     const rows: SettingsRow[] = await this.dataSource.query(
-      `SELECT name, active_model_id, collect_percent, alarm_on_delay, alarm_off_delay, alarm_severity, alarm_enabled
+      `SELECT name, active_model_id, collect_percent, alarm_on_delay, alarm_off_delay, alarm_severity, alarm_enabled,
+              (SELECT jsonb_object_agg(label, threshold) FROM model_threshold WHERE model_id = active_model_id) AS thresholds
          FROM plot_type WHERE name = ANY($1)`,
       [names],
     );
@@ -36,18 +40,6 @@ export class PlotTypeSettingsRepository {
 
   async loadOne(name: string): Promise<PlotTypeSettings | null> {
     return (await this.load([name])).get(name) ?? null;
-  }
-
-  /** `{modelId: {label: threshold}}` */
-  async thresholds(modelIds: string[]): Promise<Map<string, Record<string, number>>> {
-    const rows: { model_id: string; label: string; threshold: number }[] = await this.dataSource.query(
-      'SELECT model_id, label, threshold FROM model_threshold WHERE model_id = ANY($1)',
-      [modelIds],
-    );
-    const result = new Map<string, Record<string, number>>();
-    for (const row of rows)
-      result.set(row.model_id, { ...result.get(row.model_id), [row.label]: row.threshold });
-    return result;
   }
 }
 
@@ -62,5 +54,6 @@ function toSettings(row: SettingsRow): PlotTypeSettings {
       severity: row.alarm_severity,
       enabled: row.alarm_enabled,
     },
+    thresholds: row.thresholds ?? {},
   };
 }

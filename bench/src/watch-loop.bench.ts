@@ -1,0 +1,154 @@
+/**
+ * The watch loop end to end, each service in its own process on PostgreSQL, NATS and S3 (a local
+ * Ceph gateway): file lands → image.classified, at paced rates; verdict → heat map; and classifier
+ * throughput with 1 and 2 replicas.
+ *   npm run bench:watch-loop -- --rates 1,10,50 --duration 60 --backlog 500
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { waitFor } from '@hydra/messaging/testing';
+import { simulatePlot } from '@hydra/simulator';
+import { startWatchLoop, type WatchLoop } from '@hydra/testing';
+import { Command } from 'commander';
+import { summarize } from './stats';
+
+const options = new Command('watch-loop-bench')
+  .option('--rates <list>', 'images/s of the paced runs', (value) => value.split(',').map(Number), [1, 10, 50])
+  .option('--duration <s>', 'seconds each paced run lasts', Number, 60)
+  .option('--backlog <n>', 'images waiting when the classifier replicas start', Number, 500)
+  .parse()
+  .opts<{ rates: number[]; duration: number; backlog: number }>();
+
+const PLOT = 'FCAL_occupancy';
+let seed = 1;
+let chunk = 0;
+
+/** Distinct plots (the same bytes twice would be one image), about a third of them Bad. */
+async function plots(count: number): Promise<Buffer[]> {
+  const result: Buffer[] = [];
+  for (let index = 0; index < count; index++) {
+    const plot = await simulatePlot(PLOT, index % 3 === 2 ? 'Bad' : 'Good', seed++);
+    result.push(plot.png);
+    if (index % 500 === 499) process.stdout.write(`  simulated ${index + 1}/${count} plots\n`);
+  }
+  return result;
+}
+
+async function write(loop: WatchLoop, bytes: Buffer): Promise<{ sha256: string; writtenAt: number }> {
+  const folder = join(loop.watchDir, 'RunPeriod-bench', 'Run000001');
+  await mkdir(folder, { recursive: true });
+  await writeFile(join(folder, `${PLOT}_${String(++chunk).padStart(6, '0')}.png`), bytes);
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), writtenAt: performance.now() };
+}
+
+function index(loop: WatchLoop) {
+  const imageBySha = new Map(loop.events.of('image.new').map((event) => [event.sha256, event.imageId]));
+  const at = (subject: string) =>
+    new Map(
+      loop.events.events
+        .filter((event) => event.subject === subject)
+        .map((event) => [event.data.imageId as string, { time: event.receivedAt, data: event.data }]),
+    );
+  return {
+    imageBySha,
+    announced: at('image.new'),
+    classified: at('image.classified'),
+    explained: at('image.explained'),
+  };
+}
+
+async function pacedRun(loop: WatchLoop, rate: number) {
+  const images = await plots(Math.round(rate * options.duration));
+  const written: { sha256: string; writtenAt: number }[] = [];
+  const start = performance.now();
+  for (const [position, bytes] of images.entries()) {
+    const due = start + (position * 1000) / rate;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+    written.push(await write(loop, bytes));
+  }
+  await waitFor(
+    () => {
+      const { imageBySha, classified } = index(loop);
+      return written.every(({ sha256 }) => classified.has(imageBySha.get(sha256) as string));
+    },
+    `every verdict at ${rate}/s`,
+    120_000,
+  );
+  const { imageBySha, announced, classified, explained } = index(loop);
+  const timeOf = (events: typeof classified, sha256: string) =>
+    events.get(imageBySha.get(sha256) as string)?.time as number;
+  const latencies = written.map(({ sha256, writtenAt }) => timeOf(classified, sha256) - writtenAt);
+  const ingest = written.map(({ sha256, writtenAt }) => timeOf(announced, sha256) - writtenAt);
+  const heatMaps = written.flatMap(({ sha256 }) => {
+    const imageId = imageBySha.get(sha256) as string;
+    const heatMap = explained.get(imageId);
+    return heatMap ? [heatMap.time - (classified.get(imageId)?.time as number)] : [];
+  });
+  return {
+    rate,
+    images: written.length,
+    ingest: summarize(ingest),
+    verdict: summarize(latencies),
+    heatMap: summarize(heatMaps),
+  };
+}
+
+async function backlogRun(loop: WatchLoop, replicas: number) {
+  await Promise.all(loop.classifiers.splice(0).map((classifier) => classifier.stop()));
+  const before = loop.events.of('image.new').length;
+  const images = await plots(options.backlog);
+  for (const bytes of images) await write(loop, bytes);
+  await waitFor(() => loop.events.of('image.new').length >= before + images.length, 'ingest', 120_000);
+  const firstNew = loop.events.events.length;
+  loop.classifiers.push(...(await Promise.all(Array.from({ length: replicas }, () => loop.startClassifier()))));
+  const verdicts = () => loop.events.events.slice(firstNew).filter((event) => event.subject === 'image.classified');
+  await waitFor(() => verdicts().length >= images.length, `the backlog with ${replicas} replicas`, 300_000);
+  const times = verdicts().map((event) => event.receivedAt);
+  const seconds = (Math.max(...times) - Math.min(...times)) / 1000;
+  return { replicas, images: images.length, imagesPerSecond: (images.length - 1) / seconds };
+}
+
+async function main() {
+  console.log('starting PostgreSQL database, Ceph gateway, ingest, classifier and explainer processes…');
+  const loop = await startWatchLoop({
+    scripts: {
+      ingest: require.resolve('@hydra/ingest/dist/main.js'),
+      classifier: require.resolve('@hydra/classifier/dist/main.js'),
+      explainer: require.resolve('@hydra/explainer/dist/main.js'),
+    },
+    plotType: PLOT,
+    thresholds: { Good: 0.5, Bad: 0.5, NoData: 0.5 },
+  });
+  try {
+    const paced = [];
+    for (const rate of options.rates) {
+      console.log(`paced run: ${rate} images/s for ${options.duration} s`);
+      paced.push(await pacedRun(loop, rate));
+    }
+    const backlog = [];
+    for (const replicas of [1, 2]) {
+      console.log(`backlog run: ${options.backlog} images, ${replicas} classifier replica(s)`);
+      backlog.push(await backlogRun(loop, replicas));
+    }
+    console.log('\nfile lands → image.new and → image.classified; confirmed Bad verdict → image.explained (ms)');
+    console.log('| images/s | images | image.new p50 | verdict p50 | verdict p99 | heat map p50 | heat map p99 |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const run of paced) {
+      console.log(
+        `| ${run.rate} | ${run.images} | ${run.ingest.p50.toFixed(1)} | ${run.verdict.p50.toFixed(1)} | ${run.verdict.p99.toFixed(1)} | ${run.heatMap.p50.toFixed(1)} | ${run.heatMap.p99.toFixed(1)} |`,
+      );
+    }
+    console.log('\nclassifier throughput on a waiting backlog');
+    console.log('| replicas | images | images/s |');
+    console.log('| --- | --- | --- |');
+    for (const run of backlog) console.log(`| ${run.replicas} | ${run.images} | ${run.imagesPerSecond.toFixed(0)} |`);
+  } finally {
+    await loop.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
