@@ -9,16 +9,22 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulatePlot } from '@hydra/simulator';
-import { startWatchLoop, type WatchLoop } from '@hydra/testing';
+import { startHydraProcesses, type HydraProcesses } from '@hydra/testing';
 import { Command } from 'commander';
 import { summarize } from './stats';
 
 const options = new Command('watch-loop-bench')
-  .option('--rates <list>', 'images/s of the paced runs', (value) => value.split(',').map(Number), [1, 10, 50])
+  .option(
+    '--rates <list>',
+    'images/s of the paced runs',
+    (value) => value.split(',').map(Number),
+    [1, 10, 50],
+  )
   .option('--duration <s>', 'seconds each paced run lasts', Number, 60)
   .option('--backlog <n>', 'images waiting when the classifier replicas start', Number, 500)
+  .option('--store <kind>', 's3 (a local Ceph gateway) or local (a folder, as on one machine)', 's3')
   .parse()
-  .opts<{ rates: number[]; duration: number; backlog: number }>();
+  .opts<{ rates: number[]; duration: number; backlog: number; store: 's3' | 'local' }>();
 
 const PLOT = 'FCAL_occupancy';
 let seed = 1;
@@ -35,14 +41,14 @@ async function plots(count: number): Promise<Buffer[]> {
   return result;
 }
 
-async function write(loop: WatchLoop, bytes: Buffer): Promise<{ sha256: string; writtenAt: number }> {
+async function write(loop: HydraProcesses, bytes: Buffer): Promise<{ sha256: string; writtenAt: number }> {
   const folder = join(loop.watchDir, 'RunPeriod-bench', 'Run000001');
   await mkdir(folder, { recursive: true });
   await writeFile(join(folder, `${PLOT}_${String(++chunk).padStart(6, '0')}.png`), bytes);
   return { sha256: createHash('sha256').update(bytes).digest('hex'), writtenAt: performance.now() };
 }
 
-function index(loop: WatchLoop) {
+function index(loop: HydraProcesses) {
   const imageBySha = new Map(loop.events.of('image.new').map((event) => [event.sha256, event.imageId]));
   const at = (subject: string) =>
     new Map(
@@ -58,7 +64,7 @@ function index(loop: WatchLoop) {
   };
 }
 
-async function pacedRun(loop: WatchLoop, rate: number) {
+async function pacedRun(loop: HydraProcesses, rate: number) {
   const images = await plots(Math.round(rate * options.duration));
   const written: { sha256: string; writtenAt: number }[] = [];
   const start = performance.now();
@@ -67,19 +73,19 @@ async function pacedRun(loop: WatchLoop, rate: number) {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
     written.push(await write(loop, bytes));
   }
-  await waitFor(
-    () => {
-      const { imageBySha, classified } = index(loop);
-      return written.every(({ sha256 }) => classified.has(imageBySha.get(sha256) as string));
-    },
-    `every verdict at ${rate}/s`,
-    120_000,
-  );
+  const missing = () => {
+    const { imageBySha, classified } = index(loop);
+    return written.filter(({ sha256 }) => !classified.has(imageBySha.get(sha256) as string));
+  };
+  // A rate the machine cannot keep up with is reported with what was judged after a grace period.
+  await waitFor(() => missing().length === 0, `every verdict at ${rate}/s`, 60_000).catch(() => undefined);
+  const unjudged = missing().length;
   const { imageBySha, announced, classified, explained } = index(loop);
   const timeOf = (events: typeof classified, sha256: string) =>
     events.get(imageBySha.get(sha256) as string)?.time as number;
-  const latencies = written.map(({ sha256, writtenAt }) => timeOf(classified, sha256) - writtenAt);
-  const ingest = written.map(({ sha256, writtenAt }) => timeOf(announced, sha256) - writtenAt);
+  const judged = written.filter(({ sha256 }) => classified.has(imageBySha.get(sha256) as string));
+  const latencies = judged.map(({ sha256, writtenAt }) => timeOf(classified, sha256) - writtenAt);
+  const ingest = judged.map(({ sha256, writtenAt }) => timeOf(announced, sha256) - writtenAt);
   const heatMaps = written.flatMap(({ sha256 }) => {
     const imageId = imageBySha.get(sha256) as string;
     const heatMap = explained.get(imageId);
@@ -88,21 +94,23 @@ async function pacedRun(loop: WatchLoop, rate: number) {
   return {
     rate,
     images: written.length,
+    unjudged,
     ingest: summarize(ingest),
     verdict: summarize(latencies),
     heatMap: summarize(heatMaps),
   };
 }
 
-async function backlogRun(loop: WatchLoop, replicas: number) {
+async function backlogRun(loop: HydraProcesses, replicas: number) {
   await Promise.all(loop.classifiers.splice(0).map((classifier) => classifier.stop()));
   const before = loop.events.of('image.new').length;
   const images = await plots(options.backlog);
   for (const bytes of images) await write(loop, bytes);
-  await waitFor(() => loop.events.of('image.new').length >= before + images.length, 'ingest', 120_000);
+  await waitFor(() => loop.events.of('image.new').length >= before + images.length, 'ingest', 600_000);
   const firstNew = loop.events.events.length;
-  loop.classifiers.push(...(await Promise.all(Array.from({ length: replicas }, () => loop.startClassifier()))));
-  const verdicts = () => loop.events.events.slice(firstNew).filter((event) => event.subject === 'image.classified');
+  await Promise.all(Array.from({ length: replicas }, () => loop.start('classifier')));
+  const verdicts = () =>
+    loop.events.events.slice(firstNew).filter((event) => event.subject === 'image.classified');
   await waitFor(() => verdicts().length >= images.length, `the backlog with ${replicas} replicas`, 300_000);
   const times = verdicts().map((event) => event.receivedAt);
   const seconds = (Math.max(...times) - Math.min(...times)) / 1000;
@@ -110,8 +118,10 @@ async function backlogRun(loop: WatchLoop, replicas: number) {
 }
 
 async function main() {
-  console.log('starting PostgreSQL database, Ceph gateway, ingest, classifier and explainer processes…');
-  const loop = await startWatchLoop({
+  console.log(
+    `starting a database, the ${options.store} object store, ingest, classifier and explainer processes…`,
+  );
+  const loop = await startHydraProcesses({
     scripts: {
       ingest: require.resolve('@hydra/ingest/dist/main.js'),
       classifier: require.resolve('@hydra/classifier/dist/main.js'),
@@ -119,30 +129,40 @@ async function main() {
     },
     plotType: PLOT,
     thresholds: { Good: 0.5, Bad: 0.5, NoData: 0.5 },
+    store: options.store,
   });
   try {
     const paced = [];
     for (const rate of options.rates) {
       console.log(`paced run: ${rate} images/s for ${options.duration} s`);
-      paced.push(await pacedRun(loop, rate));
+      const run = await pacedRun(loop, rate);
+      paced.push(run);
+      console.log(`  ${JSON.stringify(run)}`);
     }
     const backlog = [];
     for (const replicas of [1, 2]) {
       console.log(`backlog run: ${options.backlog} images, ${replicas} classifier replica(s)`);
-      backlog.push(await backlogRun(loop, replicas));
+      const run = await backlogRun(loop, replicas);
+      backlog.push(run);
+      console.log(`  ${JSON.stringify(run)}`);
     }
-    console.log('\nfile lands → image.new and → image.classified; confirmed Bad verdict → image.explained (ms)');
-    console.log('| images/s | images | image.new p50 | verdict p50 | verdict p99 | heat map p50 | heat map p99 |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    console.log(
+      '\nfile lands → image.new and → image.classified; confirmed Bad verdict → image.explained (ms)',
+    );
+    console.log(
+      '| images/s | images | unjudged after 60 s | image.new p50 | verdict p50 | verdict p99 | heat map p50 | heat map p99 |',
+    );
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const run of paced) {
       console.log(
-        `| ${run.rate} | ${run.images} | ${run.ingest.p50.toFixed(1)} | ${run.verdict.p50.toFixed(1)} | ${run.verdict.p99.toFixed(1)} | ${run.heatMap.p50.toFixed(1)} | ${run.heatMap.p99.toFixed(1)} |`,
+        `| ${run.rate} | ${run.images} | ${run.unjudged} | ${run.ingest.p50.toFixed(1)} | ${run.verdict.p50.toFixed(1)} | ${run.verdict.p99.toFixed(1)} | ${run.heatMap.p50.toFixed(1)} | ${run.heatMap.p99.toFixed(1)} |`,
       );
     }
     console.log('\nclassifier throughput on a waiting backlog');
     console.log('| replicas | images | images/s |');
     console.log('| --- | --- | --- |');
-    for (const run of backlog) console.log(`| ${run.replicas} | ${run.images} | ${run.imagesPerSecond.toFixed(0)} |`);
+    for (const run of backlog)
+      console.log(`| ${run.replicas} | ${run.images} | ${run.imagesPerSecond.toFixed(0)} |`);
   } finally {
     await loop.stop();
   }

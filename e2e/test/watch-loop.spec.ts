@@ -3,10 +3,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulatePlot, type SimulatedLabel, type SimulatedPlot } from '@hydra/simulator';
-import { confidentPlots, startWatchLoop, type WatchLoop } from '@hydra/testing';
+import { confidentPlots, startHydraProcesses, type HydraProcesses } from '@hydra/testing';
 
 const PLOT = 'FCAL_occupancy';
-let loop: WatchLoop;
+let loop: HydraProcesses;
 let confident: Record<SimulatedLabel, SimulatedPlot[]>;
 let chunk = 0;
 
@@ -48,7 +48,7 @@ async function writeInOrder(run: number, labels: SimulatedLabel[]): Promise<Reco
 const alarms = () => loop.events.events.filter((event) => event.subject.startsWith('alarm.'));
 
 beforeAll(async () => {
-  loop = await startWatchLoop({
+  loop = await startHydraProcesses({
     scripts: {
       ingest: require.resolve('@hydra/ingest/dist/main.js'),
       classifier: require.resolve('@hydra/classifier/dist/main.js'),
@@ -172,7 +172,7 @@ it('loses no image when the classifier is killed mid-stream: every image gets ex
   const judgedBeforeTheCrash = hashes.filter((sha256) => verdictOf(imageIdOf(sha256))).length;
   await writing;
   expect(judgedBeforeTheCrash).toBeLessThan(plots.length);
-  await loop.startClassifier();
+  await loop.start('classifier');
   await waitFor(
     () => hashes.every((sha256) => verdictOf(imageIdOf(sha256)) !== undefined),
     'a verdict for every image',

@@ -18,12 +18,28 @@ export const labelBatchDto = z.object({
 });
 export type LabelBatchDto = z.infer<typeof labelBatchDto>;
 
+/** POST /plot-types/:plotType/labels: one audited labeling batch; the client's batch id makes a retry harmless. */
+export const labelBatchRequestDto = labelBatchDto.extend({ batchId: uuid, by: userName });
+export type LabelBatchRequestDto = z.infer<typeof labelBatchRequestDto>;
+
 /** POST /plot-types/:plotType/training: push-button training. */
-export const trainingRequestDto = z.object({ options: trainingOptions.default({}) });
+export const trainingRequestDto = z.object({ options: trainingOptions.default({}), by: userName });
 export type TrainingRequestDto = z.infer<typeof trainingRequestDto>;
 
 /** PUT /models/:modelId/thresholds/:label */
-export const thresholdUpdateDto = z.object({ threshold: probability, reason: z.string().min(1).max(500) });
+export const thresholdUpdateDto = z.object({
+  threshold: probability,
+  reason: z.string().min(1).max(500),
+  by: userName,
+});
+
+/** POST /models/:id/promote, /models/:id/retire, /training-jobs/:id/cancel: who does it. */
+export const actorDto = z.object({ by: userName });
+export type ActorDto = z.infer<typeof actorDto>;
+
+/** POST /plot-types/:plotType/rollback: back to `modelId`, or to the model in production before the current one. */
+export const rollbackDto = z.object({ by: userName, modelId: uuid.optional() });
+export type RollbackDto = z.infer<typeof rollbackDto>;
 export type ThresholdUpdateDto = z.infer<typeof thresholdUpdateDto>;
 
 /** POST /alarms/:alarmId/shelve */

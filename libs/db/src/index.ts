@@ -2,3 +2,4 @@ export * from './entities';
 export * from './data-source';
 export * from './snake-naming.strategy';
 export * from './nest/database.module';
+export * from './image-new-payload';

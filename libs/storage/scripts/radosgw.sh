@@ -56,7 +56,7 @@ osd max object namespace len = 64
 osd crush update on start = false
 osd class update on start = false
 [client.rgw]
-rgw frontends = beast endpoint=127.0.0.1:$port
+rgw frontends = beast endpoint=127.0.0.1:$port tcp_nodelay=1
 rgw data = $dir/rgw
 rgw dns name = 127.0.0.1
 CONF

@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { Client, S3Error } from 'minio';
@@ -35,6 +37,8 @@ export class S3ObjectStore implements ObjectStore {
       region: options.region ?? 'us-east-1',
       partSize: options.partSize ?? 64 * 1024 * 1024,
       pathStyle: true,
+      // Without TCP_NODELAY a small PUT waits for the server's delayed ACK: 45 ms instead of 5.
+      transportAgent: new (useSSL ? HttpsAgent : HttpAgent)({ keepAlive: true, noDelay: true }),
     });
     this.bucket = options.bucket;
     this.partSize = options.partSize ?? 64 * 1024 * 1024;

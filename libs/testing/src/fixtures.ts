@@ -43,6 +43,7 @@ export async function registerTestModel(
     labels: [...TEST_MODEL.labels],
     inputShape: [TEST_MODEL.input.height, TEST_MODEL.input.width, TEST_MODEL.input.channels],
     artifactPrefix,
+    metrics: { summary: { accuracy: model.validationAccuracy } },
     trainedBy: 'test',
   });
   await db.getRepository(ModelThreshold).insert(
@@ -60,6 +61,7 @@ export async function registerTestModel(
 /** Puts `modelId` in production for its plot type, as labeler-api's promotion does. */
 export async function activate(db: DataSource, plotType: string, modelId: string): Promise<void> {
   await db.getRepository(PlotType).update({ name: plotType }, { activeModelId: modelId });
+  await db.getRepository(Model).update({ id: modelId }, { promotedAt: new Date(), promotedBy: 'test' });
 }
 
 /** Stores a plot's bytes and its `image` row as ingest would; plots get increasing capture times. */

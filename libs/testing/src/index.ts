@@ -1,3 +1,4 @@
 export * from './fixtures';
 export * from './service-process';
-export * from './watch-loop-harness';
+export * from './hydra-processes';
+export * from './service-test-bed';

@@ -1,24 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { Subjects } from '@hydra/contracts';
-import { Classification, createDataSource, Image, migrate } from '@hydra/db';
-import { createTestDatabase, type TestDatabase } from '@hydra/db/testing';
+import { Classification, Image, imageNewPayload } from '@hydra/db';
 import { defaultJetStreamOptions, EventPublisher, JetStreamConnection } from '@hydra/messaging';
-import { deleteStream, isolatedStream, NATS_URL, recordEvents, waitFor } from '@hydra/messaging/testing';
+import { NATS_URL, waitFor } from '@hydra/messaging/testing';
 import type { SimulatedLabel, SimulatedPlot } from '@hydra/simulator';
 import type { LocalObjectStore } from '@hydra/storage';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DataSource } from 'typeorm';
 import { createClassifierApp } from '../src/classifier.app';
-import { activate, confidentPlots, registerTestModel, storeImage, temporaryStore } from '@hydra/testing';
+import {
+  activate,
+  confidentPlots,
+  registerTestModel,
+  type ServiceTestBed,
+  startServiceTestBed,
+  storeImage,
+  temporaryStore,
+} from '@hydra/testing';
 
-const namespace = isolatedStream();
 const PLOT = 'FCAL_occupancy';
-let database: TestDatabase;
+let bed: ServiceTestBed;
 let db: DataSource;
 let store: LocalObjectStore;
 let app: NestExpressApplication;
 let baseUrl: string;
-let recorder: Awaited<ReturnType<typeof recordEvents>>;
+let recorder: Awaited<ReturnType<ServiceTestBed['serve']>>['events'];
 let modelId: string;
 
 /** Simulated plots the test model judges right with confidence, so alarm sequences are certain. */
@@ -27,23 +33,8 @@ let confident: Record<SimulatedLabel, SimulatedPlot[]>;
 /** Stores the plot as ingest would and announces it. */
 async function feed(plot: SimulatedPlot, plotType = PLOT, bytes = plot.png): Promise<string> {
   const image = await storeImage(db, store, plot, plotType, bytes);
-  await app.get(EventPublisher).publish(Subjects.imageNew, imageNewOf(image));
+  await app.get(EventPublisher).publish(Subjects.imageNew, imageNewPayload(image));
   return image.id;
-}
-
-function imageNewOf(image: Image) {
-  return {
-    imageId: image.id,
-    plotType: image.plotType,
-    runPeriod: image.runPeriod,
-    runNumber: image.runNumber,
-    chunk: image.chunk,
-    capturedAt: image.capturedAt.toISOString(),
-    sha256: image.sha256,
-    storageKey: image.storageKey,
-    width: image.width,
-    height: image.height,
-  };
 }
 
 async function verdictOf(imageId: string) {
@@ -81,35 +72,20 @@ async function post(path: string, body: unknown, method = 'POST') {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase('hydra_classifier');
-  await migrate(database.url);
-  db = await createDataSource(database.url).initialize();
+  bed = await startServiceTestBed('hydra_classifier');
+  db = bed.db;
   store = await temporaryStore();
   ({ modelId } = await registerTestModel(db, store, PLOT, { Good: 0.6, Bad: 0.6, NoData: 0.6 }));
   await activate(db, PLOT, modelId);
   confident = await confidentPlots(store, `models/${PLOT}/${modelId}/`, PLOT, { Good: 6, Bad: 6, NoData: 2 });
   app = await createClassifierApp(
-    { port: 0, databaseUrl: database.url, maxBatch: 32, defaultThreshold: 0.5, shelfSweepMs: 200 },
-    {
-      databaseUrl: database.url,
-      transport: { kind: 'jetstream', servers: [NATS_URL], options: namespace },
-      store,
-      delivery: { backoffMs: [50], maxDeliver: 2, ackWaitMs: 5_000 },
-      logger: false,
-    },
+    { port: 0, databaseUrl: bed.databaseUrl, maxBatch: 32, defaultThreshold: 0.5, shelfSweepMs: 200 },
+    bed.connections(store, { delivery: { backoffMs: [50], maxDeliver: 2, ackWaitMs: 5_000 } }),
   );
-  await app.listen(0, '127.0.0.1');
-  baseUrl = await app.getUrl();
-  recorder = await recordEvents(namespace, '>');
+  ({ url: baseUrl, events: recorder } = await bed.serve(app, '>'));
 }, 300_000);
 
-afterAll(async () => {
-  await recorder?.stop();
-  await app?.close();
-  await db?.destroy();
-  await database?.drop();
-  await deleteStream(namespace.stream);
-});
+afterAll(() => bed?.stop());
 
 describe('verdicts', () => {
   it('judges each plot with the production model, storing and publishing every class output', async () => {
@@ -158,7 +134,7 @@ describe('verdicts', () => {
     const imageId = await feed(confident.Good[2] as SimulatedPlot);
     await verdictOf(imageId);
     const image = await db.getRepository(Image).findOneByOrFail({ id: imageId });
-    await app.get(EventPublisher).publish(Subjects.imageNew, imageNewOf(image));
+    await app.get(EventPublisher).publish(Subjects.imageNew, imageNewPayload(image));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await db.getRepository(Classification).countBy({ imageId })).toBe(1);
   });
@@ -185,7 +161,7 @@ describe('verdicts', () => {
     const corrupt = await feed(confident.Good[0] as SimulatedPlot, PLOT, Buffer.from('not a png'));
     const raw = await JetStreamConnection.open({
       ...defaultJetStreamOptions,
-      ...namespace,
+      ...bed.namespace,
       servers: [NATS_URL],
       connectionName: 'raw-sender',
     });

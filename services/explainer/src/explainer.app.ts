@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from 'node:os';
 import { initialiseBackend } from '@hydra/ml';
 import { createServiceApp, type ServiceConnections } from '@hydra/service';
 import { Logger } from '@nestjs/common';
@@ -10,6 +11,8 @@ export async function createExplainerApp(
   config: ExplainerConfig,
   connections: ServiceConnections,
 ): Promise<NestExpressApplication> {
+  // Never slow the classifier down where both share a machine.
+  if (config.nice > 0) setPriority(Math.max(getPriority(), config.nice));
   // Grad-CAM needs gradients: TensorFlow.js on the fastest backend this machine has.
   const backend = await initialiseBackend();
   const app = await createServiceApp(EXPLAINER_SERVICE, ExplainerModule.forRoot(config, connections), {

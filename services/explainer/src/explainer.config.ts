@@ -6,6 +6,8 @@ export interface ExplainerConfig {
   databaseUrl: string;
   /** tfjs models kept in memory at once (the newest used stay). */
   cachedModels: number;
+  /** The process's CPU niceness (0–19): on a shared machine, heat maps wait for verdicts, not the reverse. */
+  nice: number;
 }
 
 export const EXPLAINER_CONFIG = Symbol('EXPLAINER_CONFIG');
@@ -14,6 +16,7 @@ const explainerEnvironment = z.object({
   DATABASE_URL: configVars.url(['postgres', 'postgresql']),
   EXPLAINER_PORT: configVars.port(3003),
   EXPLAINER_CACHED_MODELS: z.coerce.number().int().min(1).max(64).default(8),
+  EXPLAINER_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 
 export function explainerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ExplainerConfig {
@@ -22,5 +25,6 @@ export function explainerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ex
     port: config.EXPLAINER_PORT,
     databaseUrl: config.DATABASE_URL,
     cachedModels: config.EXPLAINER_CACHED_MODELS,
+    nice: config.EXPLAINER_NICE,
   };
 }

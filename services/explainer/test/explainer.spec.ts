@@ -1,25 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { type ExplanationResponse, Subjects } from '@hydra/contracts';
-import { Classification, createDataSource, Explanation, type Image, migrate } from '@hydra/db';
-import { createTestDatabase, type TestDatabase } from '@hydra/db/testing';
+import { Classification, Explanation, type Image } from '@hydra/db';
 import { EventPublisher } from '@hydra/messaging';
-import { deleteStream, isolatedStream, NATS_URL, recordEvents, waitFor } from '@hydra/messaging/testing';
+import { waitFor } from '@hydra/messaging/testing';
 import { simulatePlot } from '@hydra/simulator';
 import type { LocalObjectStore } from '@hydra/storage';
-import { activate, registerTestModel, storeImage, temporaryStore } from '@hydra/testing';
+import {
+  activate,
+  registerTestModel,
+  type ServiceTestBed,
+  startServiceTestBed,
+  storeImage,
+  temporaryStore,
+} from '@hydra/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
 import { createExplainerApp } from '../src/explainer.app';
 
-const namespace = isolatedStream();
 const PLOT = 'FCAL_occupancy';
-let database: TestDatabase;
+let bed: ServiceTestBed;
 let db: DataSource;
 let store: LocalObjectStore;
 let app: NestExpressApplication;
 let baseUrl: string;
-let recorder: Awaited<ReturnType<typeof recordEvents>>;
+let recorder: Awaited<ReturnType<ServiceTestBed['serve']>>['events'];
 let modelId: string;
 
 /** An image with a verdict of the test model, as the classifier leaves it; the verdict is announced when asked. */
@@ -54,33 +59,19 @@ const explained = (imageId: string) =>
   recorder.of('image.explained').find((event) => event.imageId === imageId);
 
 beforeAll(async () => {
-  database = await createTestDatabase('hydra_explainer');
-  await migrate(database.url);
-  db = await createDataSource(database.url).initialize();
+  bed = await startServiceTestBed('hydra_explainer');
+  db = bed.db;
   store = await temporaryStore();
   ({ modelId } = await registerTestModel(db, store, PLOT, { Good: 0.5, Bad: 0.5, NoData: 0.5 }));
   await activate(db, PLOT, modelId);
   app = await createExplainerApp(
-    { port: 0, databaseUrl: database.url, cachedModels: 2 },
-    {
-      databaseUrl: database.url,
-      transport: { kind: 'jetstream', servers: [NATS_URL], options: namespace },
-      store,
-      logger: false,
-    },
+    { port: 0, databaseUrl: bed.databaseUrl, cachedModels: 2, nice: 0 },
+    bed.connections(store),
   );
-  await app.listen(0, '127.0.0.1');
-  baseUrl = await app.getUrl();
-  recorder = await recordEvents(namespace, 'image.explained');
+  ({ url: baseUrl, events: recorder } = await bed.serve(app, 'image.explained'));
 }, 300_000);
 
-afterAll(async () => {
-  await recorder?.stop();
-  await app?.close();
-  await db?.destroy();
-  await database?.drop();
-  await deleteStream(namespace.stream);
-});
+afterAll(() => bed?.stop());
 
 it('draws the heat map of every confirmed Bad verdict with the model that gave it, and only those', async () => {
   const bad = await judged('Bad', true, true);

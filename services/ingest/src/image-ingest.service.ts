@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type ImageUploadResponse, Subjects } from '@hydra/contracts';
+import { imageNewPayload } from '@hydra/db';
 import { EventPublisher } from '@hydra/messaging';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -67,16 +68,7 @@ export class ImageIngestService {
     await this.events.publish(Subjects.imageNew, {
       // The image id as message id: JetStream drops a re-announcement inside its duplicate window.
       id: image.id,
-      imageId: image.id,
-      plotType: image.plotType,
-      runPeriod: image.runPeriod,
-      runNumber: image.runNumber,
-      chunk: image.chunk,
-      capturedAt: image.capturedAt.toISOString(),
-      sha256: image.sha256,
-      storageKey: image.storageKey,
-      width: image.width,
-      height: image.height,
+      ...imageNewPayload(image),
     });
   }
 

@@ -30,6 +30,8 @@ export class PlotFolderWatcher implements OnApplicationBootstrap, OnApplicationS
   /** The size seen at the last look at an incomplete file. */
   private readonly lastSize = new Map<string, number>();
   private readonly busy = new Set<string>();
+  /** Files that changed while being examined: looked at again as soon as that ends. */
+  private readonly changedWhileBusy = new Set<string>();
   /** Stored files left in place, by `mtime:size`, so a touch without new content is not re-read. */
   private readonly done = new Map<string, string>();
   private stopped = false;
@@ -75,7 +77,10 @@ export class PlotFolderWatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async examine(root: string, path: string): Promise<void> {
-    if (this.busy.has(path)) return this.schedule(root, path, this.config.watch.stableMs);
+    if (this.busy.has(path)) {
+      this.changedWhileBusy.add(path);
+      return;
+    }
     this.busy.add(path);
     try {
       const stats = await stat(path).catch(() => null);
@@ -91,6 +96,7 @@ export class PlotFolderWatcher implements OnApplicationBootstrap, OnApplicationS
       await this.store(root, path, bytes, stats.mtime, version);
     } finally {
       this.busy.delete(path);
+      if (this.changedWhileBusy.delete(path)) this.schedule(root, path, 0);
     }
   }
 

@@ -1,25 +1,24 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createDataSource, Image, migrate, PlotType } from '@hydra/db';
-import { createTestDatabase, type TestDatabase } from '@hydra/db/testing';
-import { deleteStream, isolatedStream, NATS_URL, recordEvents, waitFor } from '@hydra/messaging/testing';
+import { Image, PlotType } from '@hydra/db';
+import { waitFor } from '@hydra/messaging/testing';
 import { simulatePlot } from '@hydra/simulator';
-import { LocalObjectStore } from '@hydra/storage';
+import type { LocalObjectStore } from '@hydra/storage';
+import { type ServiceTestBed, startServiceTestBed, temporaryStore } from '@hydra/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
 import { createIngestApp } from '../src/ingest.app';
 import type { IngestConfig } from '../src/ingest.config';
 
-const namespace = isolatedStream();
-let database: TestDatabase;
+let bed: ServiceTestBed;
 let db: DataSource;
 let app: NestExpressApplication;
 let baseUrl: string;
 let root: string;
 let store: LocalObjectStore;
-let recorder: Awaited<ReturnType<typeof recordEvents>>;
+let recorder: Awaited<ReturnType<ServiceTestBed['serve']>>['events'];
 
 const runFolder = (run: number) => join(root, 'RunPeriod-2026-01', `Run${String(run).padStart(6, '0')}`);
 
@@ -55,39 +54,22 @@ function upload(query: string, body: Buffer | string, contentType?: string) {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase('hydra_ingest');
-  await migrate(database.url);
-  db = await createDataSource(database.url).initialize();
+  bed = await startServiceTestBed('hydra_ingest');
+  db = bed.db;
   root = await mkdtemp(join(tmpdir(), 'hydra-watch-'));
-  const storeRoot = await mkdtemp(join(tmpdir(), 'hydra-store-'));
-  store = new LocalObjectStore({
-    root: storeRoot,
-    signingSecret: 'test-signing-secret-0123456789',
-    publicBaseUrl: 'http://127.0.0.1/objects',
-  });
+  store = await temporaryStore();
   const config: IngestConfig = {
     port: 0,
-    databaseUrl: database.url,
+    databaseUrl: bed.databaseUrl,
     watch: { roots: [root], stableMs: 300, afterStore: 'move' },
     limits: { maxBytes: 5_000_000, maxPixels: 25_000_000 },
   };
-  app = await createIngestApp(config, {
-    databaseUrl: database.url,
-    transport: { kind: 'jetstream', servers: [NATS_URL], options: namespace },
-    store,
-    logger: false,
-  });
-  await app.listen(0, '127.0.0.1');
-  baseUrl = await app.getUrl();
-  recorder = await recordEvents(namespace, 'image.new');
+  app = await createIngestApp(config, bed.connections(store));
+  ({ url: baseUrl, events: recorder } = await bed.serve(app, 'image.new'));
 }, 60_000);
 
 afterAll(async () => {
-  await recorder?.stop();
-  await app?.close();
-  await db?.destroy();
-  await database?.drop();
-  await deleteStream(namespace.stream);
+  await bed?.stop();
   await rm(root, { recursive: true, force: true });
 });
 

@@ -10,7 +10,18 @@ export const trainingOptions = z.object({
   learningRate: z.number().positive().max(10).optional(),
   optimizer: z.enum(['sgd', 'adam']).optional(),
   balancing: z.enum(['resample', 'weighted-loss']).optional(),
+  /** Fine-tune this model (same labels) instead of starting from scratch. */
   parentModelId: uuid.optional(),
+  /** The model's input; the architecture's own size when absent. */
+  input: z
+    .object({ height: z.number().int().min(16).max(1024), width: z.number().int().min(16).max(1024) })
+    .optional(),
+  /** MobileNetV2's width multiplier α. */
+  widthMultiplier: z.number().min(0.1).max(2).optional(),
+  /** Stop when validation loss has not improved by 0.005 for this many epochs (Hydra: 5). */
+  patience: z.number().int().min(1).max(100).optional(),
+  /** Seeds the split, the initial weights and the sampling, so a run can be repeated. */
+  seed: z.number().int().nonnegative().optional(),
 });
 export type TrainingOptions = z.infer<typeof trainingOptions>;
 

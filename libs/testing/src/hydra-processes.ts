@@ -1,0 +1,164 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDataSource, migrate } from '@hydra/db';
+import { createTestDatabase } from '@hydra/db/testing';
+import type { Subject } from '@hydra/contracts';
+import { buildEvent, defaultJetStreamOptions, type EventInput, JetStreamConnection } from '@hydra/messaging';
+import { deleteStream, isolatedStream, NATS_URL, recordEvents } from '@hydra/messaging/testing';
+import { LocalObjectStore, type ObjectStore, S3ObjectStore } from '@hydra/storage';
+import { startS3TestServer } from '@hydra/storage/testing';
+import type { DataSource } from 'typeorm';
+import { activate, registerTestModel } from './fixtures';
+import { type ServiceProcess, startServiceProcess } from './service-process';
+
+/** The services, by the name their folder under `services/` has. */
+export type ServiceName = 'ingest' | 'classifier' | 'explainer' | 'trainer' | 'labeler-api';
+
+const PORT_VARIABLES: Record<ServiceName, string> = {
+  ingest: 'INGEST_PORT',
+  classifier: 'CLASSIFIER_PORT',
+  explainer: 'EXPLAINER_PORT',
+  trainer: 'TRAINER_PORT',
+  'labeler-api': 'LABELER_API_PORT',
+};
+
+export interface HydraOptions {
+  /** The built entry points (`dist/main.js`) of the services to run, resolved by the caller. */
+  scripts: Partial<Record<ServiceName, string>>;
+  /** The plot type that gets the test model in production. */
+  plotType: string;
+  thresholds: Record<string, number>;
+  classifierReplicas?: number;
+  /** How soon a killed replica's messages go to another. */
+  ackWaitMs?: number;
+  /** `s3`: a local Ceph gateway (the default); `local`: a folder, as on one machine. */
+  store?: 's3' | 'local';
+  /** More environment for every service. */
+  env?: Record<string, string>;
+}
+
+/** Hydra's services as separate processes on real PostgreSQL, NATS and an object store, with the test model in production. */
+export interface HydraProcesses {
+  db: DataSource;
+  store: ObjectStore;
+  /** The folder ingest watches. */
+  watchDir: string;
+  modelId: string;
+  /** Everything published, in order. */
+  events: Awaited<ReturnType<typeof recordEvents>>;
+  services: Partial<Record<ServiceName, ServiceProcess>>;
+  classifiers: ServiceProcess[];
+  /** Starts (another replica of) a service; the classifier's replicas are kept in `classifiers`. */
+  start(name: ServiceName): Promise<ServiceProcess>;
+  /** Publishes as a service would (validated, with an envelope). */
+  publish<S extends Subject>(subject: S, input: EventInput<S>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startHydraProcesses(options: HydraOptions): Promise<HydraProcesses> {
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  const namespace = isolatedStream();
+  cleanups.push(() => deleteStream(namespace.stream));
+  try {
+    const database = await createTestDatabase('hydra_processes');
+    cleanups.push(() => database.drop());
+    await migrate(database.url);
+    const db = await createDataSource(database.url).initialize();
+    cleanups.push(() => db.destroy());
+    const { store, env: storeEnv } = await objectStore(options.store ?? 's3', cleanups);
+    const watchDir = await mkdtemp(join(tmpdir(), 'hydra-loop-watch-'));
+    cleanups.push(() => rm(watchDir, { recursive: true, force: true }));
+
+    const { modelId } = await registerTestModel(db, store, options.plotType, options.thresholds);
+    await activate(db, options.plotType, modelId);
+
+    const env = {
+      DATABASE_URL: database.url,
+      NATS_URL,
+      NATS_STREAM: namespace.stream,
+      NATS_SUBJECT_PREFIX: namespace.subjectPrefix,
+      NATS_ACK_WAIT_MS: String(options.ackWaitMs ?? 30_000),
+      WATCH_DIRS: watchDir,
+      INGEST_STABLE_MS: '300',
+      ...storeEnv,
+      ...options.env,
+    };
+    const running: ServiceProcess[] = [];
+    cleanups.push(() => Promise.all(running.map((service) => service.stop())));
+    const services: Partial<Record<ServiceName, ServiceProcess>> = {};
+    const classifiers: ServiceProcess[] = [];
+    const start = async (name: ServiceName) => {
+      const script = options.scripts[name];
+      if (!script) throw new Error(`no script given for ${name}`);
+      const service = await startServiceProcess(script, PORT_VARIABLES[name], env);
+      running.push(service);
+      services[name] = service;
+      if (name === 'classifier') classifiers.push(service);
+      return service;
+    };
+    // Consumers first: the classifier's must exist before anything is announced.
+    if (options.scripts.classifier)
+      await Promise.all(Array.from({ length: options.classifierReplicas ?? 1 }, () => start('classifier')));
+    const others = (Object.keys(options.scripts) as ServiceName[]).filter((name) => name !== 'classifier');
+    await Promise.all(others.map((name) => start(name)));
+    const events = await recordEvents(namespace, '>');
+    cleanups.push(() => events.stop());
+    const connection = await JetStreamConnection.open({
+      ...defaultJetStreamOptions,
+      ...namespace,
+      servers: [NATS_URL],
+      connectionName: 'test-publisher',
+    });
+    cleanups.push(() => connection.close());
+    return {
+      db,
+      store,
+      watchDir,
+      modelId,
+      events,
+      services,
+      classifiers,
+      start,
+      publish: async (subject, input) => {
+        const event = buildEvent(subject, input);
+        await connection.publish(subject, JSON.stringify(event), event.id);
+      },
+      stop: () => runCleanups(cleanups),
+    };
+  } catch (error) {
+    await runCleanups(cleanups);
+    throw error;
+  }
+}
+
+async function objectStore(
+  kind: 's3' | 'local',
+  cleanups: (() => Promise<unknown> | unknown)[],
+): Promise<{ store: ObjectStore; env: Record<string, string> }> {
+  if (kind === 'local') {
+    const root = await mkdtemp(join(tmpdir(), 'hydra-loop-store-'));
+    cleanups.push(() => rm(root, { recursive: true, force: true }));
+    const signingSecret = 'hydra-loop-signing-secret';
+    const store = new LocalObjectStore({ root, signingSecret, publicBaseUrl: 'http://127.0.0.1/objects' });
+    return { store, env: { STORAGE_DIR: root, STORAGE_SIGNING_SECRET: signingSecret } };
+  }
+  const s3 = await startS3TestServer();
+  cleanups.push(() => s3.stop());
+  const bucket = 'hydra-loop';
+  const store = new S3ObjectStore({ ...s3, bucket, region: 'us-east-1' });
+  await store.ensureBucket();
+  return {
+    store,
+    env: {
+      S3_ENDPOINT: s3.endpoint,
+      S3_ACCESS_KEY: s3.accessKey,
+      S3_SECRET_KEY: s3.secretKey,
+      S3_BUCKET: bucket,
+    },
+  };
+}
+
+async function runCleanups(cleanups: (() => Promise<unknown> | unknown)[]): Promise<void> {
+  for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+}

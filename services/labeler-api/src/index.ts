@@ -1,0 +1,2 @@
+export * from './labeler-api.app';
+export * from './labeler-api.config';

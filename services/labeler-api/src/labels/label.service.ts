@@ -1,0 +1,106 @@
+import { type LabelBatchRequestDto, Subjects } from '@hydra/contracts';
+import { ImageLabel, Label, LabelBatch, PlotTypeLabel, User } from '@hydra/db';
+import { EventPublisher } from '@hydra/messaging';
+import { BadRequestException, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+
+/** Hydra's starting palette; `Ignore` never trains a model. */
+const DEFAULT_LABELS = [
+  { name: 'Good', colour: '#2e7d32', excludedFromTraining: false, description: 'the detector looks fine' },
+  { name: 'Bad', colour: '#c62828', excludedFromTraining: false, description: 'something is wrong' },
+  { name: 'NoData', colour: '#757575', excludedFromTraining: false, description: 'too little data to judge' },
+  { name: 'Ignore', colour: '#9e9e9e', excludedFromTraining: true, description: 'not fit to learn from' },
+];
+
+export interface LabelBatchResult {
+  batchId: string;
+  labeled: number;
+  /** True when this batch id was recorded before (a retried submission): nothing changed. */
+  repeated: boolean;
+}
+
+/** The audited label path: every change is a batch saying who set what, when, and what it was before. */
+@Injectable()
+export class LabelService implements OnApplicationBootstrap {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly events: EventPublisher,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(Label)
+      .values(DEFAULT_LABELS)
+      .orIgnore()
+      .execute();
+  }
+
+  async label(plotType: string, batch: LabelBatchRequestDto): Promise<LabelBatchResult> {
+    const result = await this.dataSource.transaction(async (manager) => {
+      if (await manager.existsBy(LabelBatch, { id: batch.batchId }))
+        return { batchId: batch.batchId, labeled: 0, repeated: true };
+      const names = [...new Set(batch.items.map((item) => item.label))];
+      const labels = await manager.findBy(Label, { name: In(names) });
+      const missing = names.filter((name) => !labels.some((label) => label.name === name));
+      if (missing.length) throw new BadRequestException(`unknown label(s): ${missing.join(', ')}`);
+      const palette = await manager.findBy(PlotTypeLabel, { plotType });
+      const outside = palette.length
+        ? labels.filter((label) => !palette.some((entry) => entry.labelId === label.id))
+        : [];
+      if (outside.length)
+        throw new BadRequestException(
+          `${outside.map((label) => label.name).join(', ')} not in ${plotType}'s palette`,
+        );
+      const ids = batch.items.map((item) => item.imageId);
+      const images: { id: string; previous: string | null }[] = await manager.query(
+        `SELECT i.id, l.name AS previous FROM image i
+           LEFT JOIN image_label il ON il.image_id = i.id LEFT JOIN label l ON l.id = il.label_id
+          WHERE i.id = ANY($1) AND i.plot_type = $2`,
+        [ids, plotType],
+      );
+      const strangers = ids.filter((id) => !images.some((image) => image.id === id));
+      if (strangers.length)
+        throw new BadRequestException(`not images of ${plotType}: ${strangers.slice(0, 5).join(', ')}`);
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(User)
+        .values({ name: batch.by, role: 'labeler' })
+        .orIgnore()
+        .execute();
+      const user = await manager.findOneByOrFail(User, { name: batch.by });
+      await manager.insert(LabelBatch, {
+        id: batch.batchId,
+        userId: user.id,
+        plotType,
+        items: batch.items.map((item) => ({
+          ...item,
+          previousLabel: images.find((image) => image.id === item.imageId)?.previous ?? null,
+        })),
+      });
+      const labelId = new Map(labels.map((label) => [label.name, label.id]));
+      const now = new Date();
+      await manager.upsert(
+        ImageLabel,
+        batch.items.map((item) => ({
+          imageId: item.imageId,
+          labelId: labelId.get(item.label) as number,
+          batchId: batch.batchId,
+          labeledAt: now,
+        })),
+        ['imageId'],
+      );
+      return { batchId: batch.batchId, labeled: batch.items.length, repeated: false };
+    });
+    if (!result.repeated)
+      await this.events.publish(Subjects.labelAdded, {
+        id: batch.batchId,
+        batchId: batch.batchId,
+        user: batch.by,
+        items: batch.items,
+      });
+    return result;
+  }
+}

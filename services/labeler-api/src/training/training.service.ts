@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { Subjects, type TrainingOptions } from '@hydra/contracts';
+import { PlotType, TrainingJob } from '@hydra/db';
+import { EventPublisher } from '@hydra/messaging';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, QueryFailedError } from 'typeorm';
+
+/** Push-button training: queue a job (one active per plot type), follow it, cancel it. */
+@Injectable()
+export class TrainingService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly events: EventPublisher,
+  ) {}
+
+  async request(plotType: string, options: TrainingOptions, by: string): Promise<TrainingJob> {
+    if (!(await this.dataSource.getRepository(PlotType).existsBy({ name: plotType })))
+      throw new NotFoundException(`no plot type "${plotType}"`);
+    const id = randomUUID();
+    try {
+      await this.dataSource
+        .getRepository(TrainingJob)
+        .insert({ id, plotType, requestedBy: by, options, status: 'queued' });
+    } catch (error) {
+      // The partial unique index allows one queued or running job per plot type.
+      if (
+        error instanceof QueryFailedError &&
+        error.message.includes('training_job_one_active_per_plot_type')
+      ) {
+        const active = await this.dataSource.getRepository(TrainingJob).findOneBy([
+          { plotType, status: 'queued' },
+          { plotType, status: 'running' },
+        ]);
+        throw new ConflictException(`${plotType} is already being trained (job ${active?.id ?? 'unknown'})`);
+      }
+      throw error;
+    }
+    try {
+      await this.events.publish(Subjects.trainingRequested, {
+        jobId: id,
+        plotType,
+        requestedBy: by,
+        options,
+      });
+    } catch (error) {
+      await this.dataSource
+        .getRepository(TrainingJob)
+        .update(
+          { id },
+          { status: 'failed', error: `could not queue: ${(error as Error).message}`, finishedAt: new Date() },
+        );
+      throw error;
+    }
+    return this.job(id);
+  }
+
+  async job(id: string): Promise<TrainingJob> {
+    const job = await this.dataSource.getRepository(TrainingJob).findOneBy({ id });
+    if (!job) throw new NotFoundException(`no training job ${id}`);
+    return job;
+  }
+
+  /** The trainer notices at its next heartbeat and stops. */
+  async cancel(id: string, by: string): Promise<TrainingJob> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(TrainingJob)
+      .set({ status: 'cancelled', error: `cancelled by ${by}`, finishedAt: () => 'now()' })
+      .where("id = :id AND status IN ('queued', 'running')", { id })
+      .execute();
+    const job = await this.job(id);
+    if (!result.affected)
+      throw new ConflictException(
+        `job ${id} is ${job.status}; only a queued or running job can be cancelled`,
+      );
+    return job;
+  }
+}

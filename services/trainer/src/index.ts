@@ -1,0 +1,2 @@
+export * from './trainer.app';
+export * from './trainer.config';
