@@ -98,14 +98,16 @@ async function main() {
       const epochs = hydra.events
         .of('training.progress')
         .filter((event) => event.jobId === job.id && event.epoch !== null).length;
-      rows.push({
+      const row = {
         spec,
         seconds: (performance.now() - started) / 1000,
         epochs,
         status: trained.status,
         accuracy: trained.metrics.accuracy,
         testImages: trained.metrics.testImages,
-      });
+      };
+      rows.push(row);
+      console.log(`  ${JSON.stringify(row)}`);
     }
     console.log(`\n"Train" → validated candidate, ${options.images} labeled images (70/15/15 split)`);
     console.log('| model | epochs run | seconds | status | test accuracy (images) |');

@@ -258,18 +258,32 @@ describe('push-button training', () => {
     );
   });
 
-  it('resumes the job of a trainer killed mid-training, and auto-promotes where the plot type allows', async () => {
+  it('hands back the job of a stopped trainer, resumes that of a killed one, and auto-promotes where allowed', async () => {
     await hydra.db.getRepository(PlotType).update({ name: PLOT }, { autoPromote: true });
     const request = await call<{ id: string }>('POST', `/plot-types/${PLOT}/training`, {
       by: 'expert',
       options: OPTIONS,
     });
     const jobId = request.body.id;
-    await waitFor(
-      () => progressOf(jobId).some((event) => event.phase === 'training' && event.epoch !== null),
-      'an epoch',
-      60_000,
-    );
+    const anEpoch = (after: number) =>
+      waitFor(
+        () =>
+          progressOf(jobId)
+            .slice(after)
+            .some((event) => event.phase === 'training' && event.epoch !== null),
+        'an epoch',
+        60_000,
+      );
+    await anEpoch(0);
+    // Stopped (a roll-out), the trainer gives the job back at once instead of finishing it.
+    const stopping = Date.now();
+    await hydra.services.trainer?.stop();
+    expect(Date.now() - stopping).toBeLessThan(15_000);
+    expect((await call('GET', `/training-jobs/${jobId}`)).body).toMatchObject({ status: 'queued' });
+    const restarted = progressOf(jobId).length;
+    await hydra.start('trainer');
+    await anEpoch(restarted);
+    // Killed (a crash), it leaves the job running; the next trainer takes it over.
     await hydra.services.trainer?.kill();
     const resumedFrom = progressOf(jobId).length;
     await hydra.start('trainer');

@@ -51,6 +51,16 @@ export class TrainingJobRepository {
       .execute();
   }
 
+  /** Puts a job this trainer is giving up (it is shutting down) back in the queue for another. */
+  async requeue(jobId: string): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .update(TrainingJob)
+      .set({ status: 'queued', heartbeatAt: null, startedAt: null })
+      .where("id = :jobId AND status = 'running'", { jobId })
+      .execute();
+  }
+
   /** Fails the running jobs whose trainer stopped beating; returns their ids. */
   async failStale(staleMs: number): Promise<string[]> {
     const result = await this.dataSource

@@ -22,13 +22,15 @@ import {
   validationReport,
 } from '@hydra/ml';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type Dataset, DatasetBuilder, type SplitImage } from '../dataset/dataset-builder';
 import { TrainingJobRepository } from '../jobs/training-job.repository';
 import { TRAINER_CONFIG, type TrainerConfig } from '../trainer.config';
 import { gateFailures, trainingGates } from './gates';
 import { ModelRepository } from './model.repository';
 import { type ResolvedTrainingOptions, resolveTrainingOptions } from './training-options';
+
+const SHUTTING_DOWN = 'the trainer is shutting down';
 
 /** Predictions are made this many images at a time. */
 const PREDICT_BATCH = 32;
@@ -39,8 +41,10 @@ const PREDICT_BATCH = 32;
  * gates, store the artifacts and the model row, announce `model.trained`.
  */
 @Injectable()
-export class TrainingRunService {
+export class TrainingRunService implements OnModuleDestroy {
   private readonly logger = new Logger(TrainingRunService.name);
+  /** The job being trained here, stopped when the process is asked to stop. */
+  private readonly running = new Map<string, AbortController>();
 
   constructor(
     @Inject(TRAINER_CONFIG) private readonly config: TrainerConfig,
@@ -51,6 +55,11 @@ export class TrainingRunService {
     private readonly events: EventPublisher,
   ) {}
 
+  /** A stopping trainer gives its job back rather than training on for an hour (pods are stopped on every roll-out). */
+  onModuleDestroy(): void {
+    for (const controller of this.running.values()) controller.abort(SHUTTING_DOWN);
+  }
+
   async run(request: TrainingRequestedEvent): Promise<void> {
     // A heartbeat missed four times over: the trainer that had the job is gone, and this delivery of
     // its message (after the broker's ack wait) takes it over from the start.
@@ -60,6 +69,7 @@ export class TrainingRunService {
       return;
     }
     const cancel = new AbortController();
+    this.running.set(request.jobId, cancel);
     let latest: Record<string, unknown> | undefined;
     const heartbeat = setInterval(() => {
       void this.jobs.heartbeat(request.jobId, latest).then(
@@ -85,6 +95,11 @@ export class TrainingRunService {
       await this.train(request, progress, cancel.signal);
       await this.jobs.finish(request.jobId, 'succeeded');
     } catch (error) {
+      if (cancel.signal.reason === SHUTTING_DOWN) {
+        await this.jobs.requeue(request.jobId);
+        // Thrown, so the message is not acknowledged and another trainer takes the job.
+        throw new Error(`trainer stopping: job ${request.jobId} put back in the queue`);
+      }
       const cancelled = error instanceof TrainingCancelledError;
       this.logger.warn(
         `job ${request.jobId} ${cancelled ? 'cancelled' : `failed: ${(error as Error).message}`}`,
@@ -97,6 +112,7 @@ export class TrainingRunService {
       await progress(cancelled ? 'cancelled' : 'failed');
     } finally {
       clearInterval(heartbeat);
+      this.running.delete(request.jobId);
     }
   }
 
