@@ -1,7 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Image, Model, ModelThreshold, PlotType } from '@hydra/db';
 import { createClassifier, imageToInput, initialiseBackend, loadModelArtifacts } from '@hydra/ml';
 import { provideTestModel, TEST_MODEL, type TestModel } from '@hydra/ml/testing';
@@ -11,16 +8,8 @@ import {
   type SimulatedPlotType,
   simulatePlot,
 } from '@hydra/simulator';
-import { LocalObjectStore, type ObjectStore } from '@hydra/storage';
+import type { ObjectStore } from '@hydra/storage';
 import type { DataSource } from 'typeorm';
-
-export async function temporaryStore(): Promise<LocalObjectStore> {
-  return new LocalObjectStore({
-    root: await mkdtemp(join(tmpdir(), 'hydra-store-')),
-    signingSecret: 'test-signing-secret-0123456789',
-    publicBaseUrl: 'http://127.0.0.1/objects',
-  });
-}
 
 /** Registers the trained test model as a candidate of `plotType`, with these thresholds. */
 export async function registerTestModel(

@@ -2,7 +2,10 @@ import { createDataSource, migrate } from '@hydra/db';
 import { createTestDatabase } from '@hydra/db/testing';
 import { deleteStream, isolatedStream, NATS_URL, recordEvents } from '@hydra/messaging/testing';
 import type { ServiceConnections } from '@hydra/service';
-import type { ObjectStore } from '@hydra/storage';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalObjectStore, type ObjectStore } from '@hydra/storage';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 
@@ -10,6 +13,8 @@ import type { DataSource } from 'typeorm';
 export interface ServiceTestBed {
   db: DataSource;
   databaseUrl: string;
+  /** An object store in a temporary folder, removed by `stop`. */
+  store: LocalObjectStore;
   /** The test's own stream and subject prefix. */
   namespace: { stream: string; subjectPrefix: string };
   /** What the service is wired to; `extra` overrides (delivery timing, …). */
@@ -27,7 +32,14 @@ export async function startServiceTestBed(prefix: string): Promise<ServiceTestBe
   const database = await createTestDatabase(prefix);
   await migrate(database.url);
   const db = await createDataSource(database.url).initialize();
+  const storeRoot = await mkdtemp(join(tmpdir(), 'hydra-store-'));
+  const store = new LocalObjectStore({
+    root: storeRoot,
+    signingSecret: 'test-signing-secret-0123456789',
+    publicBaseUrl: 'http://127.0.0.1/objects',
+  });
   const cleanups: (() => Promise<unknown>)[] = [
+    () => rm(storeRoot, { recursive: true, force: true }),
     () => deleteStream(namespace.stream),
     () => database.drop(),
     () => db.destroy(),
@@ -35,6 +47,7 @@ export async function startServiceTestBed(prefix: string): Promise<ServiceTestBe
   return {
     db,
     databaseUrl: database.url,
+    store,
     namespace,
     connections: (store, extra = {}) => ({
       databaseUrl: database.url,

@@ -15,7 +15,6 @@ import {
   type ServiceTestBed,
   startServiceTestBed,
   storeImage,
-  temporaryStore,
 } from '@hydra/testing';
 
 const PLOT = 'FCAL_occupancy';
@@ -74,7 +73,7 @@ async function post(path: string, body: unknown, method = 'POST') {
 beforeAll(async () => {
   bed = await startServiceTestBed('hydra_classifier');
   db = bed.db;
-  store = await temporaryStore();
+  store = bed.store;
   ({ modelId } = await registerTestModel(db, store, PLOT, { Good: 0.6, Bad: 0.6, NoData: 0.6 }));
   await activate(db, PLOT, modelId);
   confident = await confidentPlots(store, `models/${PLOT}/${modelId}/`, PLOT, { Good: 6, Bad: 6, NoData: 2 });

@@ -11,7 +11,6 @@ import {
   type ServiceTestBed,
   startServiceTestBed,
   storeImage,
-  temporaryStore,
 } from '@hydra/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import sharp from 'sharp';
@@ -61,7 +60,7 @@ const explained = (imageId: string) =>
 beforeAll(async () => {
   bed = await startServiceTestBed('hydra_explainer');
   db = bed.db;
-  store = await temporaryStore();
+  store = bed.store;
   ({ modelId } = await registerTestModel(db, store, PLOT, { Good: 0.5, Bad: 0.5, NoData: 0.5 }));
   await activate(db, PLOT, modelId);
   app = await createExplainerApp(

@@ -5,7 +5,7 @@ import { Image, PlotType } from '@hydra/db';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulatePlot } from '@hydra/simulator';
 import type { LocalObjectStore } from '@hydra/storage';
-import { type ServiceTestBed, startServiceTestBed, temporaryStore } from '@hydra/testing';
+import { type ServiceTestBed, startServiceTestBed } from '@hydra/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
@@ -57,7 +57,7 @@ beforeAll(async () => {
   bed = await startServiceTestBed('hydra_ingest');
   db = bed.db;
   root = await mkdtemp(join(tmpdir(), 'hydra-watch-'));
-  store = await temporaryStore();
+  store = bed.store;
   const config: IngestConfig = {
     port: 0,
     databaseUrl: bed.databaseUrl,
