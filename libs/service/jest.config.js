@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'service', passWithNoTests: true };
+module.exports = { ...require('../../jest.preset.js'), displayName: 'service' };

@@ -1,4 +1,4 @@
-import { configVars, loadConfig } from '@hydra/runtime';
+import { loadServiceConfig } from '@hydra/service';
 import { z } from 'zod';
 
 export interface ClassifierConfig {
@@ -14,19 +14,21 @@ export interface ClassifierConfig {
 
 export const CLASSIFIER_CONFIG = Symbol('CLASSIFIER_CONFIG');
 
-const classifierEnvironment = z.object({
-  DATABASE_URL: configVars.url(['postgres', 'postgresql']),
-  CLASSIFIER_PORT: configVars.port(3002),
+const classifierVariables = {
   CLASSIFIER_MAX_BATCH: z.coerce.number().int().min(1).max(512).default(32),
   DEFAULT_CONFIRMATION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   SHELF_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
-});
+};
 
 export function classifierConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ClassifierConfig {
-  const config = loadConfig(classifierEnvironment, env);
+  const {
+    port,
+    databaseUrl,
+    values: config,
+  } = loadServiceConfig('CLASSIFIER_PORT', 3002, classifierVariables, env);
   return {
-    port: config.CLASSIFIER_PORT,
-    databaseUrl: config.DATABASE_URL,
+    port,
+    databaseUrl,
     maxBatch: config.CLASSIFIER_MAX_BATCH,
     defaultThreshold: config.DEFAULT_CONFIRMATION_THRESHOLD,
     shelfSweepMs: config.SHELF_SWEEP_MS,

@@ -1,4 +1,4 @@
-import { configVars, loadConfig } from '@hydra/runtime';
+import { loadServiceConfig } from '@hydra/service';
 import { z } from 'zod';
 
 export interface ExplainerConfig {
@@ -12,18 +12,20 @@ export interface ExplainerConfig {
 
 export const EXPLAINER_CONFIG = Symbol('EXPLAINER_CONFIG');
 
-const explainerEnvironment = z.object({
-  DATABASE_URL: configVars.url(['postgres', 'postgresql']),
-  EXPLAINER_PORT: configVars.port(3003),
+const explainerVariables = {
   EXPLAINER_CACHED_MODELS: z.coerce.number().int().min(1).max(64).default(8),
   EXPLAINER_NICE: z.coerce.number().int().min(0).max(19).default(10),
-});
+};
 
 export function explainerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ExplainerConfig {
-  const config = loadConfig(explainerEnvironment, env);
+  const {
+    port,
+    databaseUrl,
+    values: config,
+  } = loadServiceConfig('EXPLAINER_PORT', 3003, explainerVariables, env);
   return {
-    port: config.EXPLAINER_PORT,
-    databaseUrl: config.DATABASE_URL,
+    port,
+    databaseUrl,
     cachedModels: config.EXPLAINER_CACHED_MODELS,
     nice: config.EXPLAINER_NICE,
   };

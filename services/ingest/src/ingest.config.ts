@@ -1,4 +1,4 @@
-import { configVars, loadConfig } from '@hydra/runtime';
+import { loadServiceConfig } from '@hydra/service';
 import { delimiter } from 'node:path';
 import { z } from 'zod';
 import type { ImageLimits } from './image-validation';
@@ -22,9 +22,7 @@ export interface IngestConfig {
 
 export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
 
-const ingestEnvironment = z.object({
-  DATABASE_URL: configVars.url(['postgres', 'postgresql']),
-  INGEST_PORT: configVars.port(3001),
+const ingestVariables = {
   WATCH_DIRS: z.string().default(''),
   INGEST_STABLE_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   INGEST_AFTER_STORE: z.enum(afterStoreActions).default('keep'),
@@ -34,14 +32,14 @@ const ingestEnvironment = z.object({
     .positive()
     .default(20 * 1024 * 1024),
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(25_000_000),
-});
+};
 
 /** `WATCH_DIRS` lists folders separated by the platform's path delimiter (":" here) or commas. */
 export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IngestConfig {
-  const config = loadConfig(ingestEnvironment, env);
+  const { port, databaseUrl, values: config } = loadServiceConfig('INGEST_PORT', 3001, ingestVariables, env);
   return {
-    port: config.INGEST_PORT,
-    databaseUrl: config.DATABASE_URL,
+    port,
+    databaseUrl,
     watch: {
       roots: config.WATCH_DIRS.split(new RegExp(`[,${delimiter}]`))
         .map((root) => root.trim())

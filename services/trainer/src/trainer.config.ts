@@ -1,4 +1,4 @@
-import { configVars, loadConfig } from '@hydra/runtime';
+import { loadServiceConfig } from '@hydra/service';
 import { z } from 'zod';
 
 export interface TrainerConfig {
@@ -15,18 +15,20 @@ export interface TrainerConfig {
 
 export const TRAINER_CONFIG = Symbol('TRAINER_CONFIG');
 
-const trainerEnvironment = z.object({
-  DATABASE_URL: configVars.url(['postgres', 'postgresql']),
-  TRAINER_PORT: configVars.port(3004),
+const trainerVariables = {
   TRAINER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
   TRAINER_STALE_JOB_MS: z.coerce.number().int().min(1_000).default(120_000),
-});
+};
 
 export function trainerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): TrainerConfig {
-  const config = loadConfig(trainerEnvironment, env);
+  const {
+    port,
+    databaseUrl,
+    values: config,
+  } = loadServiceConfig('TRAINER_PORT', 3004, trainerVariables, env);
   return {
-    port: config.TRAINER_PORT,
-    databaseUrl: config.DATABASE_URL,
+    port,
+    databaseUrl,
     heartbeatMs: config.TRAINER_HEARTBEAT_MS,
     staleJobMs: config.TRAINER_STALE_JOB_MS,
   };
