@@ -18,3 +18,22 @@ export function aliasResult(backend: BackendWasm, compute: () => tf.Tensor): tf.
   result.dispose();
   return output;
 }
+
+/**
+ * A new float32 buffer of `shape` filled by `fill` in JavaScript, straight on the wasm heap: `fill`
+ * gets views of the output and of `sources` (taken after the allocation, which may grow the heap
+ * and detach older views) and must write every output element.
+ */
+export function fillOnHeap(
+  backend: BackendWasm,
+  shape: number[],
+  sources: tf.TensorInfo[],
+  fill: (output: Float32Array, ...inputs: Float32Array[]) => void,
+): tf.TensorInfo {
+  const output = backend.makeOutput(shape, 'float32');
+  fill(
+    backend.typedArrayFromHeap(output) as Float32Array,
+    ...sources.map((source) => backend.typedArrayFromHeap(source) as Float32Array),
+  );
+  return output;
+}

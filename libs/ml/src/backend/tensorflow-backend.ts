@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerBatchNormGradient } from './batch-norm-gradient';
+import { registerBatchNormTraining } from './batch-norm-training';
 import { registerWasmGradientKernels } from './wasm-gradient-kernels';
 
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -51,6 +52,7 @@ async function activate(name: BackendName): Promise<void> {
   if (name === 'wasm') {
     setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
     registerWasmGradientKernels();
+    registerBatchNormTraining();
   }
   registerBatchNormGradient();
   if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" is not available`);

@@ -128,6 +128,20 @@ describe('wasm gradient kernels', () => {
     );
   });
 
+  it.each([
+    // name, input NHWC, pool size, strides, padding
+    ['2×2 stride 2, odd size', [2, 9, 7, 3], 2, 2, 'valid'],
+    ['3×3 stride 2 same, overlapping', [1, 10, 11, 4], 3, 2, 'same'],
+    ['3×2 strides 1×2 same', [2, 6, 9, 2], [3, 2], [1, 2], 'same'],
+  ] as const)('MaxPoolGrad equals the cpu kernel: %s', (_name, inputShape, filterSize, strides, pad) => {
+    // Rounded values make ties, which both kernels must break the same way.
+    const input = tf.randomNormal([...inputShape], 0, 2, 'float32', 4).round();
+    const attrs = { filterSize, strides, pad, dimRoundingMode: undefined };
+    const output = tf.maxPool(input as tf.Tensor4D, filterSize as never, strides as never, pad);
+    const dy = tf.randomNormal(output.shape, 0, 1, 'float32', 5);
+    expectMatchesCpu(tf.MaxPoolGrad, { dy, input, output }, attrs, [...inputShape]);
+  });
+
   it('leaks neither tensors nor wasm buffers across gradient steps', () => {
     const x = tf.randomNormal([2, 9, 9, 3]) as tf.Tensor4D;
     const filter = tf.variable(tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D);

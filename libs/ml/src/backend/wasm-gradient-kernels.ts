@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { channelsFirstPatches } from './im2col';
 import { aliasResult, fromInfo } from './kernel-tensors';
+import { maxPoolGradient } from './max-pool-gradient';
 
 /**
  * Gradient kernels the stock wasm backend lacks (Conv2DBackpropFilter) or runs slowly
- * (Conv2DBackpropInput), rebuilt from pad / strided-slice / concat / matMul / conv2d so that
- * XNNPACK does the multiply-adds. They lean on tfjs internals: tfjs is pinned exactly, and every
+ * (Conv2DBackpropInput, MaxPoolGrad), rebuilt from im2col written in JavaScript, pad / matMul / conv2d so
+ * that XNNPACK does the multiply-adds. They lean on tfjs internals: tfjs is pinned exactly, and every
  * kernel is checked against the `cpu` backend's in the tests.
  */
 export function registerWasmGradientKernels(): void {
@@ -14,6 +16,7 @@ export function registerWasmGradientKernels(): void {
     conv2dBackpropInput,
     depthwiseBackpropFilter,
     depthwiseBackpropInput,
+    maxPoolGradient,
   ]) {
     if (tf.getKernel(config.kernelName, 'wasm')) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
@@ -43,14 +46,8 @@ const conv2dBackpropFilter: tf.KernelConfig = {
       const gradient = fromInfo(wasm, dy) as tf.Tensor4D;
       // dW = im2col(x)ᵀ · dy. The patches are built already transposed, [taps × channels, positions],
       // from a channels-first copy of x: XNNPACK multiplies that 5–10× faster than with transposeA.
-      const channelsFirst = padInput(input, info).transpose([3, 0, 1, 2]) as tf.Tensor4D;
+      const patches = channelsFirstPatches(wasm, input.transpose([3, 0, 1, 2]), info);
       const rows = info.batchSize * info.outHeight * info.outWidth;
-      const taps: tf.Tensor2D[] = [];
-      for (let row = 0; row < info.filterHeight; row++) {
-        for (let column = 0; column < info.filterWidth; column++)
-          taps.push(tapSlice(channelsFirst, info, row, column).reshape([info.inChannels, rows]));
-      }
-      const patches = taps.length === 1 ? (taps[0] as tf.Tensor2D) : tf.concat(taps, 0);
       const product = tf.matMul(patches, gradient.reshape([rows, info.outChannels]));
       return product.reshape(filterShape);
     });
@@ -198,23 +195,6 @@ function padInput(input: tf.Tensor4D, info: ConvInfo): tf.Tensor4D {
     : input;
 }
 
-/** The input values filter tap (row, column) meets at every output position, from a [C, N, H, W] input. */
-function tapSlice(channelsFirst: tf.Tensor4D, info: ConvInfo, row: number, column: number): tf.Tensor4D {
-  const begin = [0, 0, row, column];
-  const end = [
-    info.inChannels,
-    info.batchSize,
-    row + (info.outHeight - 1) * info.strideHeight + 1,
-    column + (info.outWidth - 1) * info.strideWidth + 1,
-  ];
-  return tf.stridedSlice(channelsFirst, begin, end, [
-    1,
-    1,
-    info.strideHeight,
-    info.strideWidth,
-  ]) as tf.Tensor4D;
-}
-
 /** dy dilated by the stride and framed so a valid correlation with the turned filter gives dx's size. */
 function framedGradient(gradient: tf.Tensor4D, info: ConvInfo): tf.Tensor4D {
   const dilated = dilate(gradient, info.strideHeight, info.strideWidth);
@@ -253,12 +233,16 @@ function padOrCrop(
   left: number,
   right: number,
 ): tf.Tensor4D {
-  const padded = tf.pad(values, [
-    [0, 0],
-    [Math.max(top, 0), Math.max(bottom, 0)],
-    [Math.max(left, 0), Math.max(right, 0)],
-    [0, 0],
-  ]) as tf.Tensor4D;
+  const margins = [top, bottom, left, right];
+  const padded = margins.some((margin) => margin > 0)
+    ? (tf.pad(values, [
+        [0, 0],
+        [Math.max(top, 0), Math.max(bottom, 0)],
+        [Math.max(left, 0), Math.max(right, 0)],
+        [0, 0],
+      ]) as tf.Tensor4D)
+    : values;
+  if (margins.every((margin) => margin >= 0)) return padded;
   const [batch, height, width, channels] = padded.shape;
   const cropTop = Math.max(-top, 0);
   const cropLeft = Math.max(-left, 0);

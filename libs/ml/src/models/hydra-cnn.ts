@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { InputShape } from '../preprocessing/image-input';
+import { batchNormalization } from './batch-normalization';
 import { classifierHead } from './classifier-head';
 
 export interface HydraCnnOptions {
@@ -36,9 +37,9 @@ export function hydraCnn({
       })
       .apply(features) as tf.SymbolicTensor;
     // momentum 0.99 (the tfjs default) left validation at chance after hundreds of steps; 0.9 tracks.
-    features = tf.layers
-      .batchNormalization({ momentum: 0.9, name: `${block}_bn` })
-      .apply(features) as tf.SymbolicTensor;
+    features = batchNormalization({ momentum: 0.9, name: `${block}_bn` }).apply(
+      features,
+    ) as tf.SymbolicTensor;
     features = tf.layers.reLU({ name: `${block}_relu` }).apply(features) as tf.SymbolicTensor;
     if (index < filters.length - 1)
       features = tf.layers

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { InputShape } from '../preprocessing/image-input';
+import { batchNormalization } from './batch-normalization';
 import { classifierHead } from './classifier-head';
 
 export interface InceptionV3Options {
@@ -42,9 +43,9 @@ export function inceptionV3({ input, classes, seed }: InceptionV3Options): tf.La
       })
       .apply(x) as tf.SymbolicTensor;
     // Keras drops the scale (a ReLU follows); tfjs-layers cannot train without one (it reads gamma unconditionally).
-    const normalised = tf.layers
-      .batchNormalization({ momentum: 0.9, epsilon: 1e-3, name: `${name}_bn` })
-      .apply(conv) as tf.SymbolicTensor;
+    const normalised = batchNormalization({ momentum: 0.9, epsilon: 1e-3, name: `${name}_bn` }).apply(
+      conv,
+    ) as tf.SymbolicTensor;
     return tf.layers
       .activation({ activation: 'relu', name: `${name}_relu` })
       .apply(normalised) as tf.SymbolicTensor;

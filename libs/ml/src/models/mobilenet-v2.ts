@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { InputShape } from '../preprocessing/image-input';
+import { batchNormalization } from './batch-normalization';
 import { classifierHead } from './classifier-head';
 
 export interface MobileNetV2Options {
@@ -45,7 +46,7 @@ export function mobileNetV2({ input, classes, alpha = 1, seed }: MobileNetV2Opti
       })
       .apply(x) as tf.SymbolicTensor;
   const bn = (x: tf.SymbolicTensor, name: string) =>
-    tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-3, name }).apply(x) as tf.SymbolicTensor;
+    batchNormalization({ momentum: 0.9, epsilon: 1e-3, name }).apply(x) as tf.SymbolicTensor;
   const relu6 = (x: tf.SymbolicTensor, name: string) =>
     tf.layers.reLU({ maxValue: 6, name }).apply(x) as tf.SymbolicTensor;
 
