@@ -7,13 +7,13 @@ function trainingStep(layer: tf.layers.Layer, input: tf.Tensor, weights: tf.Tens
   const x = tf.variable(input);
   const gamma = tf.randomNormal([input.shape.at(-1) as number], 1, 0.3, 'float32', 7);
   const beta = tf.randomNormal(gamma.shape, 0, 0.5, 'float32', 8);
-  tf.dispose(layer.apply(input, { training: false })); // builds the weights
+  tf.dispose(layer.apply(input, { training: false }) as tf.Tensor); // builds the weights
   layer.setWeights([gamma, beta, ...layer.getWeights().slice(2)]);
   const { value, grads } = tf.variableGrads(() => {
     const output = layer.apply(x, { training: true }) as tf.Tensor;
     return tf.sum(tf.mul(output, weights)) as tf.Scalar;
   });
-  const [gammaVariable, betaVariable] = layer.trainableWeights.map((weight) => weight.read().name);
+  const [gammaVariable, betaVariable] = layer.trainableWeights.map((weight) => weight.name);
   const result = {
     loss: value.dataSync()[0],
     dx: grads[x.name]?.dataSync(),

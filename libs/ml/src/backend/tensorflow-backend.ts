@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerBatchNormGradient } from './batch-norm-gradient';
 import { registerBatchNormTraining } from './batch-norm-training';
+import { registerWasmClipGradient } from './clip-gradient';
 import { registerWasmGradientKernels } from './wasm-gradient-kernels';
 
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -53,6 +54,7 @@ async function activate(name: BackendName): Promise<void> {
     setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`);
     registerWasmGradientKernels();
     registerBatchNormTraining();
+    registerWasmClipGradient();
   }
   registerBatchNormGradient();
   if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" is not available`);
