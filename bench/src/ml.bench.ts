@@ -113,9 +113,10 @@ async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }
   const model = build();
   const size = input.height * input.width * input.channels;
   const images = Array.from({ length: 32 }, () => Float32Array.from({ length: size }, () => Math.random()));
-  const tfjsBatch = (count: number) => () =>
-    tf.tidy(() =>
-      (
+  // Every measurement ends with a read: a GPU backend only queues work until then.
+  const tfjsBatch = (count: number) => async () => {
+    const probabilities = tf.tidy(
+      () =>
         model.predict(
           tf.tensor4d(Float32Array.from(images.slice(0, count).flatMap((image) => Array.from(image))), [
             count,
@@ -123,10 +124,12 @@ async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }
             input.width,
             input.channels,
           ]),
-        ) as tf.Tensor
-      ).dataSync(),
+        ) as tf.Tensor,
     );
-  const onnx = await OnnxClassifier.load(exportToOnnx(model), input, { threads: 2 });
+    await probabilities.data();
+    probabilities.dispose();
+  };
+  const onnx = await OnnxClassifier.load(await exportToOnnx(model), input, { threads: 2 });
   const optimizer = tf.train.adam(1e-3);
   const trainingBatch = tf.randomUniform([trainBatch, input.height, input.width, input.channels]);
   const targets = tf.oneHot(
@@ -136,16 +139,21 @@ async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }
     ),
     3,
   );
-  const step = () =>
-    tf.tidy(() => {
-      optimizer.minimize(
-        () =>
-          tf.losses.softmaxCrossEntropy(
-            targets,
-            model.apply(trainingBatch, { training: true }) as tf.Tensor,
-          ) as tf.Scalar,
-      );
-    });
+  const step = async () => {
+    const loss = tf.tidy(
+      () =>
+        optimizer.minimize(
+          () =>
+            tf.losses.softmaxCrossEntropy(
+              targets,
+              model.apply(trainingBatch, { training: true }) as tf.Tensor,
+            ) as tf.Scalar,
+          true,
+        ) as tf.Scalar,
+    );
+    await loss.data();
+    loss.dispose();
+  };
   const row = {
     model: label,
     // Training first: after large inference batches the 4 GiB wasm heap is too fragmented for it.
@@ -176,8 +184,9 @@ async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }
  */
 async function main() {
   if (options.candidate !== undefined) {
-    await initialiseBackend();
-    console.log(`ROW ${JSON.stringify(await measure(CANDIDATES[Number(options.candidate)] as Candidate))}`);
+    const backend = await initialiseBackend();
+    const row = await measure(CANDIDATES[Number(options.candidate)] as Candidate);
+    console.log(`ROW ${JSON.stringify({ ...row, backend })}`);
     return;
   }
   const rows = [];
@@ -201,9 +210,8 @@ async function main() {
           },
     );
   }
-  const backend = process.env.HYDRA_TF_BACKEND ?? 'first available (wasm here)';
   console.log(
-    `\nModel speed, tfjs backend ${backend}, ONNX Runtime on 2 threads; training batch 16 (hydra-cnn) or 4 (others); medians`,
+    '\nModel speed (tfjs on the backend shown; HYDRA_TF_BACKEND forces one), ONNX Runtime on 2 threads; training batch 16 (hydra-cnn) or 4 (others); medians',
   );
   console.table(rows);
 }

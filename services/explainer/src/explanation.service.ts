@@ -56,7 +56,7 @@ export class ExplanationService {
     const bytes = await this.store.get(image.storageKey);
     const input = await imageToInput(bytes, manifest.input);
     const classIndex = manifest.labels.indexOf(verdict);
-    const heat = gradCam(
+    const heat = await gradCam(
       model,
       input,
       manifest.input,

@@ -45,7 +45,7 @@ export async function saveModelArtifacts(
   if (!saved?.weightData || !saved.weightSpecs)
     throw new Error(`model ${model.name} produced no weights to save`);
   const weights = Buffer.from(tf.io.concatenateArrayBuffers(saved.weightData as ArrayBuffer | ArrayBuffer[]));
-  const onnx = Buffer.from(exportToOnnx(model));
+  const onnx = Buffer.from(await exportToOnnx(model));
   const topology = {
     modelTopology: saved.modelTopology,
     weightsManifest: [{ paths: [FILES.weights], weights: saved.weightSpecs }],

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { fillOnHeap } from './kernel-tensors';
+import { fillOnHeap, registerKernels } from './kernel-tensors';
 
 /**
  * Batch normalisation in training (batch statistics over every axis but the last), forward and
@@ -27,10 +27,7 @@ export function batchNormInTraining(
 }
 
 export function registerBatchNormTraining(): void {
-  for (const config of [forward, backward]) {
-    if (tf.getKernel(config.kernelName, 'wasm')) tf.unregisterKernel(config.kernelName, 'wasm');
-    tf.registerKernel(config);
-  }
+  registerKernels([forward, backward]);
   tf.registerGradient({
     kernelName: BATCH_NORM_TRAINING,
     inputsToSave: ['x', 'gamma'],

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { fillOnHeap } from './kernel-tensors';
+import { fillOnHeap, registerKernels } from './kernel-tensors';
 
 const CLIP_GRADIENT = 'HydraClipByValueGrad';
 
@@ -14,21 +14,22 @@ interface ClipAttrs {
  * The stock gradient takes four full-size ops (≥, ≤, and, select): a sixth of a MobileNet step.
  */
 export function registerWasmClipGradient(): void {
-  if (tf.getKernel(CLIP_GRADIENT, 'wasm')) tf.unregisterKernel(CLIP_GRADIENT, 'wasm');
-  tf.registerKernel({
-    kernelName: CLIP_GRADIENT,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { dy, x } = inputs as Record<'dy' | 'x', tf.TensorInfo>;
-      const { clipValueMin: low, clipValueMax: high } = attrs as unknown as ClipAttrs;
-      return fillOnHeap(backend as BackendWasm, x.shape, [dy, x], (output, gradient, input) => {
-        for (let index = 0; index < output.length; index++) {
-          const value = input[index] as number;
-          output[index] = value >= low && value <= high ? (gradient[index] as number) : 0;
-        }
-      });
+  registerKernels([
+    {
+      kernelName: CLIP_GRADIENT,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const { dy, x } = inputs as Record<'dy' | 'x', tf.TensorInfo>;
+        const { clipValueMin: low, clipValueMax: high } = attrs as unknown as ClipAttrs;
+        return fillOnHeap(backend as BackendWasm, x.shape, [dy, x], (output, gradient, input) => {
+          for (let index = 0; index < output.length; index++) {
+            const value = input[index] as number;
+            output[index] = value >= low && value <= high ? (gradient[index] as number) : 0;
+          }
+        });
+      },
     },
-  });
+  ]);
   tf.registerGradient({
     kernelName: tf.ClipByValue,
     inputsToSave: ['x'],

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** A Tensor over a kernel input; the backend's reference count keeps the input alive when it is disposed. */
-export function fromInfo(backend: BackendWasm, info: tf.TensorInfo): tf.Tensor {
+export function fromInfo(backend: tf.KernelBackend, info: tf.TensorInfo): tf.Tensor {
   backend.incRef(info.dataId);
   return tf.engine().makeTensorFromTensorInfo(info);
 }
@@ -11,7 +11,7 @@ export function fromInfo(backend: BackendWasm, info: tf.TensorInfo): tf.Tensor {
  * Runs ordinary ops inside a kernel and hands their result to the engine without a copy: the
  * backend keeps the buffer alive (incRef) while the temporary tensors are disposed.
  */
-export function aliasResult(backend: BackendWasm, compute: () => tf.Tensor): tf.TensorInfo {
+export function aliasResult(backend: tf.KernelBackend, compute: () => tf.Tensor): tf.TensorInfo {
   const result = tf.tidy(compute);
   backend.incRef(result.dataId);
   const output = { dataId: result.dataId, shape: result.shape, dtype: result.dtype };
@@ -36,4 +36,13 @@ export function fillOnHeap(
     ...sources.map((source) => backend.typedArrayFromHeap(source) as Float32Array),
   );
   return output;
+}
+
+/** Registers kernels, replacing any the backend already has under the same names. */
+export function registerKernels(configs: tf.KernelConfig[]): void {
+  for (const config of configs) {
+    if (tf.getKernel(config.kernelName, config.backendName))
+      tf.unregisterKernel(config.kernelName, config.backendName);
+    tf.registerKernel(config);
+  }
 }

@@ -54,7 +54,7 @@ describe('ONNX export', () => {
         shape.channels,
       ]);
       const expected = tf.tidy(() => (model.predict(batch) as tf.Tensor).arraySync() as number[][]);
-      const classifier = await OnnxClassifier.load(exportToOnnx(model), shape);
+      const classifier = await OnnxClassifier.load(await exportToOnnx(model), shape);
       const actual = await classifier.predict(inputs);
       const difference = Math.max(
         ...actual.flatMap((row, rowIndex) =>
@@ -70,12 +70,12 @@ describe('ONNX export', () => {
     60_000,
   );
 
-  it('names a layer it cannot export', () => {
+  it('names a layer it cannot export', async () => {
     const inputs = tf.input({ shape: [8, 8, 3] });
     const outputs = tf.layers
       .conv2dTranspose({ filters: 2, kernelSize: 3, name: 'upsample' })
       .apply(inputs) as tf.SymbolicTensor;
-    expect(() => exportToOnnx(tf.model({ inputs, outputs }))).toThrow(
+    await expect(exportToOnnx(tf.model({ inputs, outputs }))).rejects.toThrow(
       'cannot export layer "upsample" of type Conv2DTranspose to ONNX',
     );
   });

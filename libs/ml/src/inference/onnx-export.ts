@@ -6,7 +6,7 @@ import { onnx } from 'onnx-proto';
  * same network 5–10× faster on a CPU. The graph takes the same NHWC input as the tfjs model and
  * works in NCHW inside. Layers outside the zoo's vocabulary are refused by name.
  */
-export function exportToOnnx(model: tf.LayersModel): Uint8Array {
+export async function exportToOnnx(model: tf.LayersModel): Promise<Uint8Array> {
   const graph = new GraphBuilder();
   const input = model.inputs[0] as tf.SymbolicTensor;
   const inputName = model.inputLayers[0]?.name as string;
@@ -18,7 +18,7 @@ export function exportToOnnx(model: tf.LayersModel): Uint8Array {
     const sources = (layer.inboundNodes[0]?.inboundLayers ?? []).map(
       (inbound) => outputOf.get(inbound.name) as string,
     );
-    outputOf.set(layer.name, convertLayer(graph, layer, sources));
+    outputOf.set(layer.name, await convertLayer(graph, layer, sources));
   }
   const last = outputOf.get(model.outputLayers[0]?.name as string) as string;
   const output = graph.node('Identity', [last], {}, 'probabilities');
@@ -78,7 +78,7 @@ class GraphBuilder {
   }
 }
 
-function convertLayer(graph: GraphBuilder, layer: tf.layers.Layer, sources: string[]): string {
+async function convertLayer(graph: GraphBuilder, layer: tf.layers.Layer, sources: string[]): Promise<string> {
   const config = layer.getConfig() as Record<string, unknown>;
   const weights = layer.getWeights();
   const name = layer.name;
@@ -101,12 +101,9 @@ function convertLayer(graph: GraphBuilder, layer: tf.layers.Layer, sources: stri
             .transpose([3, 2, 0, 1])
         : (weights[0] as tf.Tensor).transpose([3, 2, 0, 1]);
       const strides = pair(config.strides);
-      const inputs = [
-        source,
-        graph.constant(`${name}_kernel`, kernel.dataSync() as Float32Array, kernel.shape),
-      ];
+      const inputs = [source, graph.constant(`${name}_kernel`, await valuesOf(kernel), kernel.shape)];
       if (config.useBias && weights[1])
-        inputs.push(graph.constant(`${name}_bias`, weights[1].dataSync() as Float32Array, weights[1].shape));
+        inputs.push(graph.constant(`${name}_bias`, await valuesOf(weights[1]), weights[1].shape));
       const convolved = graph.node(
         'Conv',
         inputs,
@@ -128,7 +125,7 @@ function convertLayer(graph: GraphBuilder, layer: tf.layers.Layer, sources: stri
     }
     case 'BatchNormalization': {
       const channels = inputShape[inputShape.length - 1] as number;
-      const [gamma, beta, movingMean, movingVariance] = batchNormWeights(config, weights, channels);
+      const [gamma, beta, movingMean, movingVariance] = await batchNormWeights(config, weights, channels);
       return graph.node(
         'BatchNormalization',
         [
@@ -186,8 +183,8 @@ function convertLayer(graph: GraphBuilder, layer: tf.layers.Layer, sources: stri
         'Gemm',
         [
           source,
-          graph.constant(`${name}_kernel`, kernel.dataSync() as Float32Array, kernel.shape),
-          graph.constant(`${name}_bias`, bias.dataSync() as Float32Array, bias.shape),
+          graph.constant(`${name}_kernel`, await valuesOf(kernel), kernel.shape),
+          graph.constant(`${name}_bias`, await valuesOf(bias), bias.shape),
         ],
         {},
         `${name}_gemm`,
@@ -237,20 +234,22 @@ function activation(graph: GraphBuilder, name: string | undefined, source: strin
 }
 
 /** gamma, beta, moving mean, moving variance, with the defaults for a disabled scale or center. */
-function batchNormWeights(
+async function batchNormWeights(
   config: Record<string, unknown>,
   weights: tf.Tensor[],
   channels: number,
-): [Float32Array, Float32Array, Float32Array, Float32Array] {
+): Promise<[Float32Array, Float32Array, Float32Array, Float32Array]> {
   const queue = [...weights];
-  // Copied at once: a wasm tensor's data can be a view that the next allocation detaches.
   const take = (present: boolean, fill: number) =>
-    present
-      ? Float32Array.from(queue.shift()?.dataSync() as Float32Array)
-      : new Float32Array(channels).fill(fill);
-  const gamma = take(config.scale !== false, 1);
-  const beta = take(config.center !== false, 0);
-  return [gamma, beta, take(true, 0), take(true, 1)];
+    present ? valuesOf(queue.shift() as tf.Tensor) : Promise.resolve(new Float32Array(channels).fill(fill));
+  const gamma = await take(config.scale !== false, 1);
+  const beta = await take(config.center !== false, 0);
+  return [gamma, beta, await take(true, 0), await take(true, 1)];
+}
+
+/** A copy of a tensor's values, read asynchronously (a GPU backend has no synchronous read in Node). */
+async function valuesOf(tensor: tf.Tensor): Promise<Float32Array> {
+  return Float32Array.from((await tensor.data()) as Float32Array);
 }
 
 /** ONNX pads [top, left, bottom, right] for TF's "valid" or "same" (extra padding at the end). */

@@ -43,12 +43,12 @@ describe.each([
     model.dispose();
   }, 120_000);
 
-  it('explains itself with a heat map over the whole input', () => {
+  it('explains itself with a heat map over the whole input', async () => {
     const model = build();
     const input = tf
       .randomUniform([SHAPE.height * SHAPE.width * 3], 0, 1, 'float32', 3)
       .dataSync() as Float32Array;
-    const result = gradCam(model, input, SHAPE, gradCamLayer);
+    const result = await gradCam(model, input, SHAPE, gradCamLayer);
     expect(result.heat).toHaveLength(SHAPE.height * SHAPE.width);
     expect(Math.max(...result.heat)).toBeLessThanOrEqual(1);
     expect(Math.min(...result.heat)).toBeGreaterThanOrEqual(0);

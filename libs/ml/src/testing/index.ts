@@ -1,1 +1,2 @@
 export * from './test-model';
+export * from './kernel-reference';

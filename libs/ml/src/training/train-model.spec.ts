@@ -62,7 +62,7 @@ describe('training hydra-cnn on simulated plots', () => {
     expect(epochs.length).toBe(result.history.length);
     expect(batches).toBeGreaterThan(epochs.length * 20);
     expect(epochs.every((epoch) => Number.isFinite(epoch.loss) && epoch.etaS >= 0)).toBe(true);
-    const heldOut = evaluate(model, test, 3);
+    const heldOut = await evaluate(model, test, 3);
     console.log(
       `hydra-cnn held-out accuracy ${heldOut.accuracy.toFixed(3)} after ${epochs.length} epochs (best ${result.bestEpoch})`,
     );
@@ -75,7 +75,7 @@ describe('training hydra-cnn on simulated plots', () => {
     let inside = 0;
     const misses: string[] = [];
     for (const { plot, index } of localised) {
-      const result = gradCam(
+      const result = await gradCam(
         model,
         test.inputs[index] as Float32Array,
         INPUT,

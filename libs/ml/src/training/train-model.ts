@@ -100,7 +100,7 @@ export async function trainModel(
       for (let batch = 0; batch < batches; batch++) {
         if (options.signal?.aborted) throw new TrainingCancelledError('training was cancelled');
         const indices = order.slice(batch * options.batchSize, (batch + 1) * options.batchSize);
-        const { loss, hits } = trainStep(
+        const { loss, hits } = await trainStep(
           model,
           optimizer,
           train,
@@ -114,7 +114,7 @@ export async function trainModel(
         options.onBatch?.({ epoch, batch, batches, loss });
         await new Promise((resolve) => setImmediate(resolve)); // let progress and cancellation through
       }
-      const evaluation = evaluate(model, validation, classCount, options.batchSize);
+      const evaluation = await evaluate(model, validation, classCount, options.batchSize);
       const elapsed = (Date.now() - started) / 1000;
       const progress: EpochProgress = {
         epoch,
@@ -142,7 +142,7 @@ export async function trainModel(
   }
 }
 
-function trainStep(
+async function trainStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
   examples: Examples,
@@ -150,8 +150,8 @@ function trainStep(
   classCount: number,
   lossWeights: number[] | null,
   augment: (batch: tf.Tensor4D) => tf.Tensor4D,
-): { loss: number; hits: number } {
-  return tf.tidy(() => {
+): Promise<{ loss: number; hits: number }> {
+  const [loss, hits] = tf.tidy(() => {
     const inputs = augment(batchTensor(examples, indices, model));
     const targets = tf.oneHot(
       tf.tensor1d(
@@ -163,26 +163,34 @@ function trainStep(
     const sampleWeights = lossWeights
       ? tf.tensor1d(indices.map((index) => lossWeights[examples.labels[index] as number] as number))
       : null;
-    let hits = 0;
-    const loss = optimizer.minimize(() => {
+    let correct: tf.Tensor | undefined;
+    const value = optimizer.minimize(() => {
       const predictions = model.apply(inputs, { training: true }) as tf.Tensor;
-      hits = tf.equal(tf.argMax(predictions, 1), tf.argMax(targets, 1)).sum().dataSync()[0] as number;
+      correct = tf.keep(tf.equal(tf.argMax(predictions, 1), tf.argMax(targets, 1)).sum());
       const perExample = crossEntropy(targets, predictions);
       return (
         sampleWeights ? perExample.mul(sampleWeights).sum().div(sampleWeights.sum()) : perExample.mean()
       ) as tf.Scalar;
     }, true) as tf.Scalar;
-    return { loss: loss.dataSync()[0] as number, hits };
+    return [value, correct as tf.Tensor];
   });
+  return { loss: await scalarOf(loss), hits: await scalarOf(hits) };
+}
+
+/** A scalar's value, read asynchronously (a GPU backend has no synchronous read in Node); disposes it. */
+async function scalarOf(tensor: tf.Tensor): Promise<number> {
+  const [value] = await tensor.data();
+  tensor.dispose();
+  return value as number;
 }
 
 /** Loss and accuracy on examples, in inference mode. */
-export function evaluate(
+export async function evaluate(
   model: tf.LayersModel,
   examples: Examples,
   classCount: number,
   batchSize = 32,
-): { loss: number; accuracy: number } {
+): Promise<{ loss: number; accuracy: number }> {
   if (examples.labels.length === 0) return { loss: Number.NaN, accuracy: Number.NaN };
   let lossSum = 0;
   let correct = 0;
@@ -191,7 +199,7 @@ export function evaluate(
       { length: Math.min(batchSize, examples.labels.length - start) },
       (_, offset) => start + offset,
     );
-    tf.tidy(() => {
+    const [loss, hits] = tf.tidy(() => {
       const probabilities = model.predict(batchTensor(examples, indices, model)) as tf.Tensor;
       const targets = tf.oneHot(
         tf.tensor1d(
@@ -200,9 +208,13 @@ export function evaluate(
         ),
         classCount,
       );
-      lossSum += crossEntropy(targets, probabilities).sum().dataSync()[0] as number;
-      correct += tf.equal(tf.argMax(probabilities, 1), tf.argMax(targets, 1)).sum().dataSync()[0] as number;
+      return [
+        crossEntropy(targets, probabilities).sum(),
+        tf.equal(tf.argMax(probabilities, 1), tf.argMax(targets, 1)).sum(),
+      ];
     });
+    lossSum += await scalarOf(loss);
+    correct += await scalarOf(hits);
   }
   return { loss: lossSum / examples.labels.length, accuracy: correct / examples.labels.length };
 }
