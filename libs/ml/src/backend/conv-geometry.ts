@@ -1,18 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Attributes and geometry shared by the convolution gradient kernels (NHWC, dilation 1). */
-export interface ConvAttrs {
+interface ConvAttrs {
   strides: [number, number] | number;
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dataFormat?: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-export interface DepthwiseAttrs extends ConvAttrs {
+interface DepthwiseAttrs extends ConvAttrs {
   dilations: [number, number] | number;
 }
 
-export function depthwiseInfo(
+function depthwiseInfo(
   inputShape: number[],
   filterShape: [number, number, number, number],
   strides: DepthwiseAttrs['strides'],
@@ -40,9 +40,9 @@ export function depthwiseInfo(
   );
 }
 
-export type ConvInfo = tf.backend_util.Conv2DInfo;
+type ConvInfo = tf.backend_util.Conv2DInfo;
 
-export function convInfo(
+function convInfo(
   inputShape: number[],
   filterShape: number[],
   strides: ConvAttrs['strides'],
@@ -131,7 +131,7 @@ function padOrCrop(
   );
 }
 
-export function assertNhwc(dataFormat: string, kernel: string): void {
+function assertNhwc(dataFormat: string, kernel: string): void {
   if (dataFormat !== 'NHWC') throw new Error(`Hydra's ${kernel} supports NHWC only, got ${dataFormat}`);
 }
 
@@ -153,30 +153,29 @@ type Shape4D = [number, number, number, number];
 /** x, dy and the geometry of a (full or depthwise) convolution's filter gradient. */
 export function filterGradientArgs({ inputs, attrs }: KernelArgs, depthwise: boolean) {
   const { x, dy } = inputs as Record<'x' | 'dy', tf.TensorInfo>;
-  const { strides, pad, dataFormat, dilations, dimRoundingMode, filterShape } =
-    attrs as unknown as DepthwiseAttrs & { filterShape: Shape4D };
-  assertNhwc(
-    dataFormat ?? 'NHWC',
-    depthwise ? tf.DepthwiseConv2dNativeBackpropFilter : tf.Conv2DBackpropFilter,
-  );
-  const info = depthwise
-    ? depthwiseInfo(x.shape, filterShape, strides, dilations, pad, dimRoundingMode)
-    : convInfo(x.shape, filterShape, strides, pad, dimRoundingMode);
-  return { x, dy, filterShape, info };
+  const { filterShape } = attrs as unknown as { filterShape: Shape4D };
+  const kernel = depthwise ? tf.DepthwiseConv2dNativeBackpropFilter : tf.Conv2DBackpropFilter;
+  return { x, dy, filterShape, info: geometry(attrs, x.shape, filterShape, depthwise, kernel) };
 }
 
 /** dy, the filter and the geometry of a (full or depthwise) convolution's input gradient. */
 export function inputGradientArgs({ inputs, attrs }: KernelArgs, depthwise: boolean) {
   const { dy, filter } = inputs as Record<'dy' | 'filter', tf.TensorInfo>;
-  const { strides, pad, dataFormat, dilations, dimRoundingMode, inputShape } =
-    attrs as unknown as DepthwiseAttrs & { inputShape: Shape4D };
-  assertNhwc(
-    dataFormat ?? 'NHWC',
-    depthwise ? tf.DepthwiseConv2dNativeBackpropInput : tf.Conv2DBackpropInput,
-  );
-  const filterShape = filter.shape as Shape4D;
-  const info = depthwise
-    ? depthwiseInfo(inputShape, filterShape, strides, dilations, pad, dimRoundingMode)
+  const { inputShape } = attrs as unknown as { inputShape: Shape4D };
+  const kernel = depthwise ? tf.DepthwiseConv2dNativeBackpropInput : tf.Conv2DBackpropInput;
+  return { dy, filter, info: geometry(attrs, inputShape, filter.shape, depthwise, kernel) };
+}
+
+function geometry(
+  attrs: KernelArgs['attrs'],
+  inputShape: number[],
+  filterShape: number[],
+  depthwise: boolean,
+  kernel: string,
+): ConvInfo {
+  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as unknown as DepthwiseAttrs;
+  assertNhwc(dataFormat ?? 'NHWC', kernel);
+  return depthwise
+    ? depthwiseInfo(inputShape, filterShape as Shape4D, strides, dilations, pad, dimRoundingMode)
     : convInfo(inputShape, filterShape, strides, pad, dimRoundingMode);
-  return { dy, filter, info };
 }

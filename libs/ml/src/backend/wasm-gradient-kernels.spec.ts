@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   compareWithCpu,
-  CONV_CASES,
-  convGradientCase,
+  CONV_GRADIENT_CHECKS,
   memoryAcrossGradientSteps,
+  runConvGradientCheck,
 } from '../testing/kernel-reference';
 import { initialiseBackend } from './tensorflow-backend';
 
@@ -12,27 +12,10 @@ describe('wasm gradient kernels', () => {
     expect(await initialiseBackend('wasm')).toBe('wasm');
   });
 
-  describe.each([
-    ['full', false],
-    ['depthwise', true],
-  ])('%s convolution', (_kind, depthwise) => {
-    it.each(CONV_CASES)('filter gradient equals the cpu kernel: %s', async (...convCase) => {
-      const gradient = convGradientCase(convCase, depthwise);
-      const result = await compareWithCpu(
-        gradient.filterKernel,
-        gradient.filterInputs(),
-        gradient.filterAttrs,
-      );
-      expect(result.shape).toEqual(gradient.filterShape);
-      expect(result.maxAbsDifference).toBeLessThan(1e-4);
-    });
-
-    it.each(CONV_CASES)('input gradient equals the cpu kernel: %s', async (...convCase) => {
-      const gradient = convGradientCase(convCase, depthwise);
-      const result = await compareWithCpu(gradient.inputKernel, gradient.inputInputs(), gradient.inputAttrs);
-      expect(result.shape).toEqual(gradient.inputShape);
-      expect(result.maxAbsDifference).toBeLessThan(1e-4);
-    });
+  it.each(CONV_GRADIENT_CHECKS)('%s equals the cpu kernel', async (_label, check) => {
+    const { shape, expectedShape, maxAbsDifference } = await runConvGradientCheck(check);
+    expect(shape).toEqual(expectedShape);
+    expect(maxAbsDifference).toBeLessThan(1e-4);
   });
 
   it.each([

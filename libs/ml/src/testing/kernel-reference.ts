@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 /** name, input NHWC, filter HWIO, strides, padding: odd sizes, strides and paddings. */
 export type ConvCase = [string, number[], number[], number | [number, number], 'same' | 'valid'];
 
-export const CONV_CASES: ConvCase[] = [
+const CONV_CASES: ConvCase[] = [
   ['3×3 same stride 1', [2, 7, 9, 3], [3, 3, 3, 5], 1, 'same'],
   ['3×3 valid stride 2 odd size', [3, 11, 8, 2], [3, 3, 2, 4], 2, 'valid'],
   ['5×3 same stride 2', [1, 9, 10, 4], [5, 3, 4, 3], 2, 'same'],
@@ -55,11 +55,28 @@ export async function compareWithCpu(
   return { shape, maxAbsDifference: worst };
 }
 
+export interface ConvGradientCheck {
+  convCase: ConvCase;
+  depthwise: boolean;
+  gradient: 'filter' | 'input';
+}
+
+/** Every case for the filter and input gradients of full and depthwise convolutions, with a label. */
+export const CONV_GRADIENT_CHECKS: [string, ConvGradientCheck][] = CONV_CASES.flatMap((convCase) =>
+  [false, true].flatMap((depthwise) =>
+    (['filter', 'input'] as const).map((gradient): [string, ConvGradientCheck] => [
+      `${depthwise ? 'depthwise' : 'full'} convolution ${gradient} gradient, ${convCase[0]}`,
+      { convCase, depthwise, gradient },
+    ]),
+  ),
+);
+
 /**
- * Inputs and attributes for the filter and input gradients of a full or depthwise convolution case
- * (the depthwise filter is [h, w, in, 1]), with seeded random values.
+ * Runs one gradient check with seeded random inputs (the depthwise filter is [h, w, in, 1]): the
+ * shape the active backend gave, the one expected, and the largest difference from cpu.
  */
-export function convGradientCase([, inputShape, filterShape, strides, pad]: ConvCase, depthwise: boolean) {
+export async function runConvGradientCheck({ convCase, depthwise, gradient }: ConvGradientCheck) {
+  const [, inputShape, filterShape, strides, pad] = convCase;
   const filter = depthwise
     ? [filterShape[0] as number, filterShape[1] as number, inputShape[3] as number, 1]
     : filterShape;
@@ -72,26 +89,27 @@ export function convGradientCase([, inputShape, filterShape, strides, pad]: Conv
     undefined,
     depthwise,
   );
-  const outputShape = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+  const dy = tf.randomNormal(
+    [info.batchSize, info.outHeight, info.outWidth, info.outChannels],
+    0,
+    1,
+    'float32',
+    2,
+  );
   const attrs = { strides, pad, dilations: 1, dataFormat: 'NHWC', dimRoundingMode: undefined };
-  return {
-    filterKernel: depthwise ? tf.DepthwiseConv2dNativeBackpropFilter : tf.Conv2DBackpropFilter,
-    inputKernel: depthwise ? tf.DepthwiseConv2dNativeBackpropInput : tf.Conv2DBackpropInput,
-    filterShape: filter,
-    inputShape,
-    /** Fresh tensors for the filter gradient: x and dy. */
-    filterInputs: () => ({
-      x: tf.randomNormal(inputShape, 0, 1, 'float32', 1),
-      dy: tf.randomNormal(outputShape, 0, 1, 'float32', 2),
-    }),
-    /** Fresh tensors for the input gradient: dy and the filter. */
-    inputInputs: () => ({
-      dy: tf.randomNormal(outputShape, 0, 1, 'float32', 2),
-      filter: tf.randomNormal(filter, 0, 1, 'float32', 3),
-    }),
-    filterAttrs: { ...attrs, filterShape: filter },
-    inputAttrs: { ...attrs, inputShape },
-  };
+  const result =
+    gradient === 'filter'
+      ? await compareWithCpu(
+          depthwise ? tf.DepthwiseConv2dNativeBackpropFilter : tf.Conv2DBackpropFilter,
+          { x: tf.randomNormal(inputShape, 0, 1, 'float32', 1), dy },
+          { ...attrs, filterShape: filter },
+        )
+      : await compareWithCpu(
+          depthwise ? tf.DepthwiseConv2dNativeBackpropInput : tf.Conv2DBackpropInput,
+          { dy, filter: tf.randomNormal(filter, 0, 1, 'float32', 3) },
+          { ...attrs, inputShape },
+        );
+  return { ...result, expectedShape: gradient === 'filter' ? filter : inputShape };
 }
 
 /** Tensor and buffer counts after `steps` conv-gradient steps, and before them (after a warm-up). */
