@@ -1,9 +1,10 @@
 /**
- * Model speed on this machine: inference (tfjs and ONNX Runtime, batch 1 and 32), one training
+ * Model speed on this machine: inference (tfjs, ONNX Runtime in float32 and int8, batch 1 and 32), one training
  * step, and Grad-CAM, per architecture and input size.
  *   npm run bench:ml -- --repeats 20
  */
 import {
+  calibrate,
   exportToOnnx,
   gradCam,
   HYDRA_CNN_GRADCAM_LAYER,
@@ -15,6 +16,7 @@ import {
   MOBILENET_V2_GRADCAM_LAYER,
   mobileNetV2,
   OnnxClassifier,
+  quantizeOnnx,
 } from '@hydra/ml';
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
@@ -129,7 +131,8 @@ async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }
     await probabilities.data();
     probabilities.dispose();
   };
-  const onnx = await OnnxClassifier.load(await exportToOnnx(model), input, { threads: 2 });
+  const floatOnnx = await exportToOnnx(model);
+  const onnx = await OnnxClassifier.load(floatOnnx, input, { threads: 2 });
   const optimizer = tf.train.adam(1e-3);
   const trainingBatch = tf.randomUniform([trainBatch, input.height, input.width, input.channels]);
   const targets = tf.oneHot(
@@ -168,10 +171,22 @@ async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }
     'onnx b1 ms/img': await time('onnx b1 ms/img', () => onnx.predict(images.slice(0, 1)), repeats),
     'onnx b32 ms/img': (await time('onnx b32 ms/img', () => onnx.predict(images), repeats)) / 32,
   };
-  await onnx.dispose();
+  // Calibrated after the tfjs measurements, which it would otherwise crowd out of the wasm heap.
+  const int8 = await OnnxClassifier.load(
+    quantizeOnnx(floatOnnx, await calibrate(model, images, input)),
+    input,
+    {
+      threads: 2,
+    },
+  );
+  const int8Row = {
+    'int8 b1 ms/img': await time('int8 b1 ms/img', () => int8.predict(images.slice(0, 1)), repeats),
+    'int8 b32 ms/img': (await time('int8 b32 ms/img', () => int8.predict(images), repeats)) / 32,
+  };
+  await Promise.all([onnx.dispose(), int8.dispose()]);
   tf.dispose([model, optimizer, trainingBatch, targets] as never);
   return Object.fromEntries(
-    Object.entries(row).map(([key, value]) => [
+    Object.entries({ ...row, ...int8Row }).map(([key, value]) => [
       key,
       typeof value === 'number' ? Number(value.toFixed(2)) : value,
     ]),

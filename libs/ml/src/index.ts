@@ -8,6 +8,7 @@ export * from './training/balanced-sampling';
 export * from './training/train-model';
 export * from './training/stratified-split';
 export * from './inference/onnx-export';
+export * from './inference/onnx-quantize';
 export * from './inference/onnx-classifier';
 export * from './inference/classifier';
 export * from './validation/validation-report';

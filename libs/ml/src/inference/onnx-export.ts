@@ -11,7 +11,12 @@ export async function exportToOnnx(model: tf.LayersModel): Promise<Uint8Array> {
   const input = model.inputs[0] as tf.SymbolicTensor;
   const inputName = model.inputLayers[0]?.name as string;
   graph.inputs.push(valueInfo(inputName, input.shape));
-  const nchw = graph.node('Transpose', [inputName], { perm: [0, 3, 1, 2] }, `${inputName}_nchw`);
+  const nchw = graph.node(
+    'Transpose',
+    [inputName],
+    { perm: [0, 3, 1, 2] },
+    onnxTensorName(model.inputLayers[0] as tf.layers.Layer),
+  );
   const outputOf = new Map<string, string>([[inputName, nchw]]);
   for (const layer of model.layers) {
     if (layer.getClassName() === 'InputLayer') continue;
@@ -38,6 +43,11 @@ export async function exportToOnnx(model: tf.LayersModel): Promise<Uint8Array> {
   return onnx.ModelProto.encode(proto).finish();
 }
 
+/** The ONNX tensor holding a layer's output (NCHW): the layer's name; the input's after its transpose. */
+export function onnxTensorName(layer: tf.layers.Layer): string {
+  return layer.getClassName() === 'InputLayer' ? `${layer.name}_nchw` : layer.name;
+}
+
 type Attribute = number | number[] | string;
 
 class GraphBuilder {
@@ -62,7 +72,7 @@ class GraphBuilder {
       name,
       dims,
       dataType: onnx.TensorProto.DataType.FLOAT,
-      floatData: Array.from(values),
+      rawData: new Uint8Array(Float32Array.from(values).buffer), // little-endian, as ONNX wants
     });
     return name;
   }
