@@ -21,7 +21,7 @@ import {
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
-import { summarize } from './stats';
+import { time, trainingStep } from './model-timing';
 
 const options = new Command('ml-bench')
   .option(
@@ -96,19 +96,6 @@ const CANDIDATES: Candidate[] = [
   ),
 ];
 
-/** Median milliseconds of `repeats` runs after two warm-up runs. */
-async function time(what: string, run: () => unknown | Promise<unknown>, repeats: number): Promise<number> {
-  process.stderr.write(`    ${what}\n`);
-  for (let warmUp = 0; warmUp < 2; warmUp++) await run();
-  const samples: number[] = [];
-  for (let repeat = 0; repeat < repeats; repeat++) {
-    const started = process.hrtime.bigint();
-    await run();
-    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  return summarize(samples).p50;
-}
-
 async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }: Candidate) {
   const label = `${name} ${input.height}×${input.width}`;
   process.stderr.write(`  ${label}…\n`);
@@ -133,34 +120,11 @@ async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }
   };
   const floatOnnx = await exportToOnnx(model);
   const onnx = await OnnxClassifier.load(floatOnnx, input, { threads: 2 });
-  const optimizer = tf.train.adam(1e-3);
-  const trainingBatch = tf.randomUniform([trainBatch, input.height, input.width, input.channels]);
-  const targets = tf.oneHot(
-    tf.tensor1d(
-      Array.from({ length: trainBatch }, (_, index) => index % 3),
-      'int32',
-    ),
-    3,
-  );
-  const step = async () => {
-    const loss = tf.tidy(
-      () =>
-        optimizer.minimize(
-          () =>
-            tf.losses.softmaxCrossEntropy(
-              targets,
-              model.apply(trainingBatch, { training: true }) as tf.Tensor,
-            ) as tf.Scalar,
-          true,
-        ) as tf.Scalar,
-    );
-    await loss.data();
-    loss.dispose();
-  };
+  const training = trainingStep(model, trainBatch);
   const row = {
     model: label,
     // Training first: after large inference batches the 4 GiB wasm heap is too fragmented for it.
-    'train ms/img': (await time('train ms/img', step, repeats)) / trainBatch,
+    'train ms/img': (await time('train ms/img', training.step, repeats)) / trainBatch,
     'grad-cam ms/img': await time(
       'grad-cam ms/img',
       () => gradCam(model, images[0] as Float32Array, input, gradCamLayer),
@@ -184,7 +148,8 @@ async function measure({ name, build, input, gradCamLayer, trainBatch, repeats }
     'int8 b32 ms/img': (await time('int8 b32 ms/img', () => int8.predict(images), repeats)) / 32,
   };
   await Promise.all([onnx.dispose(), int8.dispose()]);
-  tf.dispose([model, optimizer, trainingBatch, targets] as never);
+  training.dispose();
+  model.dispose();
   return Object.fromEntries(
     Object.entries({ ...row, ...int8Row }).map(([key, value]) => [
       key,
