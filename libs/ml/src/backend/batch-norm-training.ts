@@ -8,7 +8,7 @@ import { fillOnHeap, registerKernels } from './kernel-tensors';
  * batchNorm and their gradients: a dozen full-size ops per layer, a fifth of a hydra-cnn training
  * step. Outputs: the normalised tensor, the batch mean and the (biased) batch variance.
  */
-export const BATCH_NORM_TRAINING = 'HydraBatchNormTraining';
+const BATCH_NORM_TRAINING = 'HydraBatchNormTraining';
 const BATCH_NORM_TRAINING_GRAD = 'HydraBatchNormTrainingGrad';
 
 interface Attrs {

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
  */
 
 /** name, input NHWC, filter HWIO, strides, padding: odd sizes, strides and paddings. */
-export type ConvCase = [string, number[], number[], number | [number, number], 'same' | 'valid'];
+type ConvCase = [string, number[], number[], number | [number, number], 'same' | 'valid'];
 
 const CONV_CASES: ConvCase[] = [
   ['3×3 same stride 1', [2, 7, 9, 3], [3, 3, 3, 5], 1, 'same'],
