@@ -11,6 +11,7 @@ export * from './inference/onnx-export';
 export * from './inference/onnx-quantize';
 export * from './inference/onnx-classifier';
 export * from './inference/classifier';
+export * from './inference/serving-exports';
 export * from './validation/validation-report';
 export * from './validation/thresholds';
 export * from './explain/grad-cam';

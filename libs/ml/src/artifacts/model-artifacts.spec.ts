@@ -77,8 +77,9 @@ describe('model artifacts', () => {
     expect(onnx.engine).toBe('onnx');
     const broken = await loadModelArtifacts(store, 'models/BCAL/fallback/');
     const reasons: string[] = [];
-    const tfjs = await createClassifier({ ...broken, onnx: new Uint8Array([1, 2, 3]) }, (reason) =>
-      reasons.push(reason),
+    const tfjs = await createClassifier(
+      { ...broken, onnx: new Uint8Array([1, 2, 3]) },
+      { onFallback: (reason) => reasons.push(reason) },
     );
     expect(tfjs.engine).toBe('tfjs');
     expect(reasons[0]).toMatch(/^ONNX Runtime could not load the model/);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ObjectStore } from '@hydra/storage';
 import * as tf from '@tensorflow/tfjs';
 import { exportToOnnx } from '../inference/onnx-export';
+import type { OnnxExports, Precision } from '../inference/serving-exports';
 import type { InputShape } from '../preprocessing/image-input';
 
 /** Everything a classifier or explainer needs to use a model exactly as it was trained. */
@@ -14,7 +15,9 @@ export interface ModelManifest {
   /** The layer Grad-CAM reads. */
   gradCamLayer: string;
   versions: { tfjs: string; onnxOpset: number };
-  sha256: { weights: string; onnx: string };
+  /** The ONNX model classifiers use unless told otherwise (manifests from before int8 have none: float32). */
+  serving: Precision;
+  sha256: { weights: string; onnx: string; onnxInt8?: string };
   createdAt: string;
 }
 
@@ -24,15 +27,20 @@ const FILES = {
   topology: 'model.json',
   weights: 'weights.bin',
   onnx: 'model.onnx',
+  onnxInt8: 'model.int8.onnx',
   manifest: 'manifest.json',
 };
 
-/** Writes the tfjs model, its ONNX export and the manifest under `prefix` (e.g. `models/<plotType>/<id>/`). */
+/**
+ * Writes the tfjs model, its ONNX exports and the manifest under `prefix` (e.g.
+ * `models/<plotType>/<id>/`). Without `onnxModels` (see exportForServing) only float32 ONNX is written.
+ */
 export async function saveModelArtifacts(
   store: ObjectStore,
   prefix: string,
   model: tf.LayersModel,
   description: ManifestInput,
+  onnxModels?: Pick<OnnxExports, 'float32' | 'int8' | 'serving'>,
 ): Promise<ModelManifest> {
   const directory = prefix.endsWith('/') ? prefix : `${prefix}/`;
   let saved: tf.io.ModelArtifacts | undefined;
@@ -45,7 +53,8 @@ export async function saveModelArtifacts(
   if (!saved?.weightData || !saved.weightSpecs)
     throw new Error(`model ${model.name} produced no weights to save`);
   const weights = Buffer.from(tf.io.concatenateArrayBuffers(saved.weightData as ArrayBuffer | ArrayBuffer[]));
-  const onnx = Buffer.from(await exportToOnnx(model));
+  const onnx = Buffer.from(onnxModels?.float32 ?? (await exportToOnnx(model)));
+  const onnxInt8 = onnxModels?.int8 ? Buffer.from(onnxModels.int8) : null;
   const topology = {
     modelTopology: saved.modelTopology,
     weightsManifest: [{ paths: [FILES.weights], weights: saved.weightSpecs }],
@@ -55,7 +64,12 @@ export async function saveModelArtifacts(
     ...description,
     preprocessing: { resize: 'letterbox', background: '#ffffff', scale: '0..1' },
     versions: { tfjs: tf.version.tfjs, onnxOpset: 13 },
-    sha256: { weights: sha256(weights), onnx: sha256(onnx) },
+    serving: onnxInt8 ? (onnxModels?.serving ?? 'float32') : 'float32',
+    sha256: {
+      weights: sha256(weights),
+      onnx: sha256(onnx),
+      ...(onnxInt8 ? { onnxInt8: sha256(onnxInt8) } : {}),
+    },
     createdAt: new Date().toISOString(),
   };
   await store.put(`${directory}${FILES.weights}`, weights, { contentType: 'application/octet-stream' });
@@ -63,6 +77,8 @@ export async function saveModelArtifacts(
     contentType: 'application/json',
   });
   await store.put(`${directory}${FILES.onnx}`, onnx, { contentType: 'application/octet-stream' });
+  if (onnxInt8)
+    await store.put(`${directory}${FILES.onnxInt8}`, onnxInt8, { contentType: 'application/octet-stream' });
   // The manifest goes last: its presence says the model is complete.
   await store.put(`${directory}${FILES.manifest}`, Buffer.from(JSON.stringify(manifest, null, 2)), {
     contentType: 'application/json',
@@ -74,6 +90,7 @@ export interface LoadedModel {
   manifest: ModelManifest;
   model: tf.LayersModel;
   onnx: Uint8Array;
+  onnxInt8: Uint8Array | null;
 }
 
 /** Reads a model back, refusing weights or an ONNX file whose sha256 differs from the manifest's. */
@@ -82,15 +99,19 @@ export async function loadModelArtifacts(store: ObjectStore, prefix: string): Pr
   const manifest = JSON.parse(
     (await store.get(`${directory}${FILES.manifest}`)).toString('utf8'),
   ) as ModelManifest;
-  const [topologyFile, weights, onnx] = await Promise.all([
+  manifest.serving ??= 'float32';
+  const [topologyFile, weights, onnx, onnxInt8] = await Promise.all([
     store.get(`${directory}${FILES.topology}`),
     store.get(`${directory}${FILES.weights}`),
     store.get(`${directory}${FILES.onnx}`),
+    manifest.sha256.onnxInt8 ? store.get(`${directory}${FILES.onnxInt8}`) : null,
   ]);
   if (sha256(weights) !== manifest.sha256.weights)
     throw new Error(`weights under ${directory} do not match the manifest's sha256`);
   if (sha256(onnx) !== manifest.sha256.onnx)
     throw new Error(`ONNX model under ${directory} does not match the manifest's sha256`);
+  if (onnxInt8 && sha256(onnxInt8) !== manifest.sha256.onnxInt8)
+    throw new Error(`int8 ONNX model under ${directory} does not match the manifest's sha256`);
   const topology = JSON.parse(topologyFile.toString('utf8')) as {
     modelTopology: object;
     weightsManifest: tf.io.WeightsManifestConfig;
@@ -105,7 +126,12 @@ export async function loadModelArtifacts(store: ObjectStore, prefix: string): Pr
       ) as ArrayBuffer,
     }),
   );
-  return { manifest, model, onnx: new Uint8Array(onnx) };
+  return {
+    manifest,
+    model,
+    onnx: new Uint8Array(onnx),
+    onnxInt8: onnxInt8 ? new Uint8Array(onnxInt8) : null,
+  };
 }
 
 function sha256(bytes: Buffer): string {

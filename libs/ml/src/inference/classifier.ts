@@ -2,10 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { LoadedModel } from '../artifacts/model-artifacts';
 import type { InputShape } from '../preprocessing/image-input';
 import { OnnxClassifier } from './onnx-classifier';
+import type { Precision } from './serving-exports';
 
 /** Class probabilities for model inputs, whichever engine computes them. */
 export interface Classifier {
-  readonly engine: 'onnx' | 'tfjs';
+  readonly engine: 'onnx' | 'onnx-int8' | 'tfjs';
   predict(inputs: Float32Array[]): Promise<number[][]>;
   dispose(): Promise<void>;
 }
@@ -37,20 +38,43 @@ export class TfjsClassifier implements Classifier {
   }
 }
 
+export interface ClassifierChoice {
+  /** `auto`: the precision the manifest says to serve. */
+  precision?: 'auto' | Precision;
+  /** Hears why a slower or other classifier than asked for is used, so the caller can log it. */
+  onFallback?: (reason: string) => void;
+}
+
 /**
- * ONNX Runtime when the model's ONNX export loads, else the tfjs model; `onFallback` hears why, so
- * the caller can log it (a slower classifier is worth knowing about).
+ * ONNX Runtime in the chosen precision; float32 ONNX when there is no int8 model or it does not
+ * load; the tfjs model when no ONNX model loads.
  */
 export async function createClassifier(
   loaded: LoadedModel,
-  onFallback?: (reason: string) => void,
+  { precision = 'auto', onFallback }: ClassifierChoice = {},
 ): Promise<Classifier> {
+  const wanted = precision === 'auto' ? loaded.manifest.serving : precision;
+  const { input } = loaded.manifest;
+  if (wanted === 'int8') {
+    if (!loaded.onnxInt8) onFallback?.('the model has no int8 ONNX export; using float32');
+    else {
+      try {
+        const int8 = await OnnxClassifier.load(loaded.onnxInt8, input, { precision: 'int8' });
+        loaded.model.dispose();
+        return int8;
+      } catch (error) {
+        onFallback?.(
+          `ONNX Runtime could not load the int8 model (${(error as Error).message}); using float32`,
+        );
+      }
+    }
+  }
   try {
-    const onnx = await OnnxClassifier.load(loaded.onnx, loaded.manifest.input);
+    const onnx = await OnnxClassifier.load(loaded.onnx, input);
     loaded.model.dispose();
     return onnx;
   } catch (error) {
     onFallback?.(`ONNX Runtime could not load the model (${(error as Error).message}); using tfjs`);
-    return new TfjsClassifier(loaded.model, loaded.manifest.input);
+    return new TfjsClassifier(loaded.model, input);
   }
 }

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InferenceSession, listSupportedBackends, Tensor } from 'onnxruntime-node';
 import type { InputShape } from '../preprocessing/image-input';
+import type { Precision } from './serving-exports';
 
 /** Batched inference on ONNX Runtime: the CUDA execution provider where present, else the CPU. */
 export class OnnxClassifier {
-  readonly engine = 'onnx' as const;
-
   private constructor(
+    readonly engine: 'onnx' | 'onnx-int8',
     private readonly session: InferenceSession,
     readonly input: InputShape,
     readonly executionProvider: string,
@@ -16,7 +16,7 @@ export class OnnxClassifier {
   static async load(
     model: Uint8Array,
     input: InputShape,
-    options: { threads?: number } = {},
+    options: { threads?: number; precision?: Precision } = {},
   ): Promise<OnnxClassifier> {
     const executionProviders = cudaInstalled() ? ['cuda', 'cpu'] : ['cpu'];
     const session = await InferenceSession.create(model, {
@@ -24,7 +24,12 @@ export class OnnxClassifier {
       intraOpNumThreads: options.threads ?? 0,
       graphOptimizationLevel: 'all',
     });
-    return new OnnxClassifier(session, input, executionProviders[0] as string);
+    return new OnnxClassifier(
+      options.precision === 'int8' ? 'onnx-int8' : 'onnx',
+      session,
+      input,
+      executionProviders[0] as string,
+    );
   }
 
   /** Class probabilities for each input (as made by imageToInput). */

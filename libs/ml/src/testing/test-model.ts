@@ -7,6 +7,7 @@ import { LocalObjectStore, type ObjectStore } from '@hydra/storage';
 import * as tf from '@tensorflow/tfjs';
 import { type ModelManifest, saveModelArtifacts } from '../artifacts/model-artifacts';
 import { initialiseBackend } from '../backend/tensorflow-backend';
+import { exportForServing } from '../inference/serving-exports';
 import { HYDRA_CNN_GRADCAM_LAYER, hydraCnn } from '../models/hydra-cnn';
 import { imageToInput, type InputShape } from '../preprocessing/image-input';
 import { type Examples, trainModel } from '../training/train-model';
@@ -31,13 +32,17 @@ export interface TestModel {
 }
 
 const CACHE_FILE = 'test-model.json';
+/** Raised whenever what is cached changes shape, so no machine reuses an older cache. */
+const CACHE_VERSION = 2;
 
 /**
  * Puts the test model's artifacts under `prefix` in `store`. It is trained once per machine (about
  * a minute on two cores) and cached in the temp folder, so every test file after the first copies it.
  */
 export async function provideTestModel(store: ObjectStore, prefix: string): Promise<TestModel> {
-  const key = createHash('sha256').update(JSON.stringify(TEST_MODEL)).update(tf.version.tfjs).digest('hex');
+  const key = createHash('sha256')
+    .update(JSON.stringify({ ...TEST_MODEL, CACHE_VERSION, tfjs: tf.version.tfjs }))
+    .digest('hex');
   const cacheRoot = join(tmpdir(), `hydra-test-model-${key.slice(0, 12)}`);
   const model = (await readCache(cacheRoot)) ?? (await trainOnce(cacheRoot));
   const cache = localStore(cacheRoot);
@@ -130,14 +135,20 @@ async function trainAndCache(cacheRoot: string): Promise<TestModel> {
       ([label, { threshold }]) => [label, threshold],
     ),
   );
+  // Both ONNX models are kept; float32 serves unless a test asks for int8, whichever was faster here.
+  const onnxModels = await exportForServing(model, TEST_MODEL.input, {
+    calibration: train.inputs,
+    check: validation.inputs,
+  });
   // Written beside the final folder and renamed into place, so a parallel test file never sees half a cache.
   const staging = await mkdtemp(`${cacheRoot}-staging-`);
-  const manifest = await saveModelArtifacts(localStore(staging), 'model/', model, {
-    architecture: 'hydra-cnn',
-    labels,
-    input: TEST_MODEL.input,
-    gradCamLayer: HYDRA_CNN_GRADCAM_LAYER(),
-  });
+  const manifest = await saveModelArtifacts(
+    localStore(staging),
+    'model/',
+    model,
+    { architecture: 'hydra-cnn', labels, input: TEST_MODEL.input, gradCamLayer: HYDRA_CNN_GRADCAM_LAYER() },
+    { ...onnxModels, serving: 'float32' },
+  );
   model.dispose();
   const result: TestModel = { manifest, thresholds, validationAccuracy: report.accuracy };
   await writeFile(join(staging, CACHE_FILE), JSON.stringify(result));
