@@ -4,6 +4,7 @@
  *   npm run bench:training -- --images 1000 --runs hydra-cnn,mobilenet-v2:96x128:0.5
  */
 import { randomUUID } from 'node:crypto';
+import { Model } from '@hydra/db';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulateDataset } from '@hydra/simulator';
 import { startHydraProcesses, storeImage } from '@hydra/testing';
@@ -92,8 +93,13 @@ async function main() {
         6 * 3600_000,
       );
       const trained = hydra.events.of('model.trained').find((event) => event.jobId === job.id) as {
+        modelId: string;
         status: string;
         metrics: { accuracy: number; testImages: number };
+      };
+      const { serving } = (await hydra.db.getRepository(Model).findOneByOrFail({ id: trained.modelId }))
+        .metrics as {
+        serving: { precision: string; int8: { msPerImage: { float32: number; int8: number } } };
       };
       const epochs = hydra.events
         .of('training.progress')
@@ -105,16 +111,21 @@ async function main() {
         status: trained.status,
         accuracy: trained.metrics.accuracy,
         testImages: trained.metrics.testImages,
+        serving: serving.precision,
+        onnxMs: serving.int8?.msPerImage,
       };
       rows.push(row);
       console.log(`  ${JSON.stringify(row)}`);
     }
     console.log(`\n"Train" → validated candidate, ${options.images} labeled images (70/15/15 split)`);
-    console.log('| model | epochs run | seconds | status | test accuracy (images) |');
-    console.log('| --- | --- | --- | --- | --- |');
+    console.log(
+      '| model | epochs run | seconds | status | test accuracy (images) | serves | ONNX ms/image float32 / int8 (batch 32) |',
+    );
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const row of rows) {
+      const onnx = row.onnxMs ? `${row.onnxMs.float32.toFixed(2)} / ${row.onnxMs.int8.toFixed(2)}` : '—';
       console.log(
-        `| ${row.spec} | ${row.epochs} | ${row.seconds.toFixed(0)} | ${row.status} | ${row.accuracy.toFixed(3)} (${row.testImages}) |`,
+        `| ${row.spec} | ${row.epochs} | ${row.seconds.toFixed(0)} | ${row.status} | ${row.accuracy.toFixed(3)} (${row.testImages}) | ${row.serving} | ${onnx} |`,
       );
     }
   } finally {

@@ -20,6 +20,11 @@ interface ModelDetail {
     summary: { accuracy: number };
     report: { count: number; confidenceHistograms: unknown[] };
     production: unknown;
+    serving: {
+      precision: string;
+      reason: string | null;
+      int8: { images: number; verdictAgreement: number; msPerImage: Record<string, number> };
+    };
   };
   thresholds: { setBy: string }[];
 }
@@ -28,6 +33,10 @@ const LOOSE_GATES = { maxRegression: 0.5 };
 
 /** Small and quick: what the tests need to see a real model come out. */
 const OPTIONS = { epochs: 6, input: { height: 48, width: 64 }, seed: 3 };
+
+async function validationCount(jobId: string): Promise<number> {
+  return hydra.db.getRepository(TrainingSet).countBy({ trainingJobId: jobId, split: 'validation' });
+}
 
 async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown) {
   const response = await fetch(`${api}${path}`, {
@@ -139,6 +148,11 @@ describe('push-button training', () => {
       modelId: hydra.modelId,
       report: { count: model.metrics.report.count },
     });
+    // Its int8 export was run on the validation and test images beside the float32 one.
+    const { serving } = model.metrics;
+    expect(serving.int8.images).toBe(model.metrics.report.count + (await validationCount(jobId)));
+    expect(serving.int8.verdictAgreement).toBeGreaterThan(0.9);
+    expect(serving.precision).toBe(serving.reason === null ? 'int8' : 'float32');
     expect(model.thresholds.map((threshold: { setBy: string }) => threshold.setBy)).toEqual([
       'max_f1',
       'max_f1',

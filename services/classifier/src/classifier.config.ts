@@ -10,6 +10,8 @@ export interface ClassifierConfig {
   defaultThreshold: number;
   /** How often expired shelf times are looked for. */
   shelfSweepMs: number;
+  /** Which ONNX model serves: `auto` is the one the trainer chose (int8 where it agreed and was faster). */
+  onnxPrecision: 'auto' | 'float32' | 'int8';
 }
 
 export const CLASSIFIER_CONFIG = Symbol('CLASSIFIER_CONFIG');
@@ -18,6 +20,7 @@ const classifierVariables = {
   CLASSIFIER_MAX_BATCH: z.coerce.number().int().min(1).max(512).default(32),
   DEFAULT_CONFIRMATION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   SHELF_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
+  ONNX_PRECISION: z.enum(['auto', 'float32', 'int8']).default('auto'),
 };
 
 export function classifierConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ClassifierConfig {
@@ -32,5 +35,6 @@ export function classifierConfigFromEnv(env: NodeJS.ProcessEnv = process.env): C
     maxBatch: config.CLASSIFIER_MAX_BATCH,
     defaultThreshold: config.DEFAULT_CONFIRMATION_THRESHOLD,
     shelfSweepMs: config.SHELF_SWEEP_MS,
+    onnxPrecision: config.ONNX_PRECISION,
   };
 }

@@ -78,7 +78,15 @@ beforeAll(async () => {
   await activate(db, PLOT, modelId);
   confident = await confidentPlots(store, `models/${PLOT}/${modelId}/`, PLOT, { Good: 6, Bad: 6, NoData: 2 });
   app = await createClassifierApp(
-    { port: 0, databaseUrl: bed.databaseUrl, maxBatch: 32, defaultThreshold: 0.5, shelfSweepMs: 200 },
+    // The test model serves float32 by default (the e2e tests use that); here its int8 export serves.
+    {
+      port: 0,
+      databaseUrl: bed.databaseUrl,
+      maxBatch: 32,
+      defaultThreshold: 0.5,
+      shelfSweepMs: 200,
+      onnxPrecision: 'int8',
+    },
     bed.connections(store, { delivery: { backoffMs: [50], maxDeliver: 2, ackWaitMs: 5_000 } }),
   );
   ({ url: baseUrl, events: recorder } = await bed.serve(app, '>'));
@@ -117,6 +125,9 @@ describe('verdicts', () => {
     const status = recorder.of(`status.${PLOT}`).find((event) => event.imageId === ids[0]);
     expect(status?.value).toBeCloseTo((outputs.Good as number) - (outputs.Bad as number), 6);
     expect(status?.value as number).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/hydra_inference_seconds_count\{[^}]*engine="onnx-int8"[^}]*\} [1-9]/);
+    expect(metrics).not.toMatch(/engine="onnx"/);
   });
 
   it('gives a plot type without a model the "no model" verdict, kept for labeling', async () => {

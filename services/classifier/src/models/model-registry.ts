@@ -3,6 +3,7 @@ import { type Classifier, createClassifier, type InputShape, loadModelArtifacts 
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { CLASSIFIER_CONFIG, type ClassifierConfig } from '../classifier.config';
 
 /** A production model ready to judge images. */
 export interface LoadedClassifier {
@@ -18,7 +19,8 @@ export interface LoadedClassifier {
 const RETIRE_AFTER_MS = 30_000;
 
 /**
- * Loads each plot type's production model once (ONNX Runtime, tfjs as fallback), warms it up and
+ * Loads each plot type's production model once (ONNX Runtime in the precision its trainer chose or
+ * ONNX_PRECISION names, tfjs as fallback), warms it up and
  * swaps it when the plot type's active model changes; no restart needed.
  */
 @Injectable()
@@ -31,6 +33,7 @@ export class ModelRegistry implements OnModuleDestroy {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(CLASSIFIER_CONFIG) private readonly config: ClassifierConfig,
   ) {}
 
   /** The model `modelId`, which `plotType` now has in production; the one it replaces is retired. */
@@ -63,9 +66,10 @@ export class ModelRegistry implements OnModuleDestroy {
     const started = Date.now();
     const row = await this.dataSource.getRepository(Model).findOneByOrFail({ id: modelId });
     const artifacts = await loadModelArtifacts(this.store, row.artifactPrefix);
-    const classifier = await createClassifier(artifacts, (reason) =>
-      this.logger.warn(`model ${modelId}: ${reason}`),
-    );
+    const classifier = await createClassifier(artifacts, {
+      precision: this.config.onnxPrecision,
+      onFallback: (reason) => this.logger.warn(`model ${modelId}: ${reason}`),
+    });
     const { input, labels } = artifacts.manifest;
     // The first call allocates the session's buffers; do it before a real image waits on it.
     await classifier.predict([new Float32Array(input.height * input.width * input.channels)]);

@@ -11,6 +11,7 @@ import {
   buildModel,
   createClassifier,
   type EpochProgress,
+  exportForServing,
   imageToInput,
   loadModelArtifacts,
   maxF1Thresholds,
@@ -170,16 +171,27 @@ export class TrainingRunService implements OnModuleDestroy {
       const thresholds = maxF1Thresholds(dataset.labels, dataset.validation.labels, validationProbabilities);
       const production = await this.productionReport(plotType.activeModelId, dataset);
       const failures = gateFailures(report, production?.report ?? null, gates);
+      // The int8 model is checked on the images the float one was validated on.
+      const onnxModels = await exportForServing(model, input, {
+        calibration: dataset.train.inputs,
+        check: [...dataset.validation.inputs, ...dataset.test.inputs],
+      });
 
       await progress('saving');
       const modelId = randomUUID();
       const artifactPrefix = `models/${plotType.name}/${modelId}/`;
-      await saveModelArtifacts(this.store, artifactPrefix, model, {
-        architecture: parent?.manifest.architecture ?? options.architecture,
-        labels: dataset.labels,
-        input,
-        gradCamLayer,
-      });
+      await saveModelArtifacts(
+        this.store,
+        artifactPrefix,
+        model,
+        {
+          architecture: parent?.manifest.architecture ?? options.architecture,
+          labels: dataset.labels,
+          input,
+          gradCamLayer,
+        },
+        onnxModels,
+      );
       const summary: ModelMetricsSummary = {
         accuracy: report.accuracy,
         macroF1: report.macroF1,
@@ -206,6 +218,11 @@ export class TrainingRunService implements OnModuleDestroy {
             report,
             production,
             thresholds,
+            serving: {
+              precision: onnxModels.serving,
+              reason: onnxModels.reason,
+              int8: onnxModels.comparison,
+            },
             history: result.history,
             bestEpoch: result.bestEpoch,
             stoppedEarly: result.stoppedEarly,
@@ -231,7 +248,7 @@ export class TrainingRunService implements OnModuleDestroy {
         metrics: summary,
       });
       this.logger.log(
-        `job ${request.jobId}: ${status} model ${modelId} for ${plotType.name}, test accuracy ${report.accuracy.toFixed(3)}${reason ? ` (${reason})` : ''}`,
+        `job ${request.jobId}: ${status} model ${modelId} for ${plotType.name}, test accuracy ${report.accuracy.toFixed(3)}${reason ? ` (${reason})` : ''}, serving ${onnxModels.serving}${onnxModels.reason ? ` (${onnxModels.reason})` : ''}`,
       );
     } finally {
       model.dispose();
