@@ -6,6 +6,7 @@ export * from './models/zoo';
 export * from './preprocessing/image-input';
 export * from './training/balanced-sampling';
 export * from './training/train-model';
+export * from './training/micro-batch';
 export * from './training/stratified-split';
 export * from './inference/onnx-export';
 export * from './inference/onnx-quantize';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { balancedEpoch, classWeights, shuffle } from './balanced-sampling';
+import { microBatchSize } from './micro-batch';
 import { seededRandom } from './stratified-split';
 
 /** Examples already turned into model input (see imageToInput). */
@@ -23,6 +24,8 @@ export interface TrainingOptions {
   /** Shifts each batch by up to this many input pixels (white fill); flips only when a plot type allows it. */
   augmentation?: { maxShift: number; flipHorizontal?: boolean };
   seed?: number;
+  /** Images per forward and backward pass; gradients of a batch's micro-batches are summed. Default: microBatchSize. */
+  microBatchSize?: number;
   signal?: AbortSignal;
   onBatch?: (progress: BatchProgress) => void;
   onEpoch?: (progress: EpochProgress) => void;
@@ -50,6 +53,8 @@ export interface TrainingResult {
   history: EpochProgress[];
   bestEpoch: number;
   stoppedEarly: boolean;
+  /** Images in one forward and backward pass (see microBatchSize). */
+  microBatch: number;
 }
 
 export class TrainingCancelledError extends Error {
@@ -80,6 +85,8 @@ export async function trainModel(
           classCount,
         )
       : null;
+  const largest = options.microBatchSize ?? microBatchSize(model, options.batchSize);
+  const microBatch = evenPart(options.batchSize, largest);
   const history: EpochProgress[] = [];
   let best = { loss: Number.POSITIVE_INFINITY, epoch: -1, weights: null as tf.Tensor[] | null };
   const started = Date.now();
@@ -100,21 +107,18 @@ export async function trainModel(
       for (let batch = 0; batch < batches; batch++) {
         if (options.signal?.aborted) throw new TrainingCancelledError('training was cancelled');
         const indices = order.slice(batch * options.batchSize, (batch + 1) * options.batchSize);
-        const { loss, hits } = await trainStep(
-          model,
-          optimizer,
-          train,
-          indices,
+        const { loss, hits } = await trainStep(model, optimizer, indices, microBatch, {
+          examples: train,
           classCount,
           lossWeights,
-          augmentation(options, random),
-        );
+          augment: augmentation(options, random),
+        });
         lossSum += loss * indices.length;
         correct += hits;
         options.onBatch?.({ epoch, batch, batches, loss });
         await new Promise((resolve) => setImmediate(resolve)); // let progress and cancellation through
       }
-      const evaluation = await evaluate(model, validation, classCount, options.batchSize);
+      const evaluation = await evaluate(model, validation, classCount, microBatch);
       const elapsed = (Date.now() - started) / 1000;
       const progress: EpochProgress = {
         epoch,
@@ -135,46 +139,87 @@ export async function trainModel(
       }
     }
     if (best.weights) model.setWeights(best.weights);
-    return { history, bestEpoch: best.epoch, stoppedEarly: history.length < options.epochs };
+    return { history, bestEpoch: best.epoch, stoppedEarly: history.length < options.epochs, microBatch };
   } finally {
     tf.dispose(best.weights ?? []);
     optimizer.dispose();
+    // tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar it inherits from SGD.
+    (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
   }
 }
 
+interface StepData {
+  examples: Examples;
+  classCount: number;
+  lossWeights: number[] | null;
+  augment: (batch: tf.Tensor4D) => tf.Tensor4D;
+}
+
+/**
+ * One optimizer step on `indices`. Where they are more than `microBatch`, the gradients of
+ * micro-batches are summed before the step (same loss, same update, less memory at once; batch
+ * normalisation sees each micro-batch on its own).
+ */
 async function trainStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
-  examples: Examples,
   indices: number[],
-  classCount: number,
-  lossWeights: number[] | null,
-  augment: (batch: tf.Tensor4D) => tf.Tensor4D,
+  microBatch: number,
+  data: StepData,
 ): Promise<{ loss: number; hits: number }> {
-  const [loss, hits] = tf.tidy(() => {
-    const inputs = augment(batchTensor(examples, indices, model));
-    const targets = tf.oneHot(
-      tf.tensor1d(
-        indices.map((index) => examples.labels[index] as number),
-        'int32',
-      ),
-      classCount,
-    );
-    const sampleWeights = lossWeights
-      ? tf.tensor1d(indices.map((index) => lossWeights[examples.labels[index] as number] as number))
-      : null;
-    let correct: tf.Tensor | undefined;
-    const value = optimizer.minimize(() => {
-      const predictions = model.apply(inputs, { training: true }) as tf.Tensor;
-      correct = tf.keep(tf.equal(tf.argMax(predictions, 1), tf.argMax(targets, 1)).sum());
-      const perExample = crossEntropy(targets, predictions);
-      return (
-        sampleWeights ? perExample.mul(sampleWeights).sum().div(sampleWeights.sum()) : perExample.mean()
-      ) as tf.Scalar;
-    }, true) as tf.Scalar;
-    return [value, correct as tf.Tensor];
-  });
-  return { loss: await scalarOf(loss), hits: await scalarOf(hits) };
+  const weightOf = (index: number) => data.lossWeights?.[data.examples.labels[index] as number] ?? 1;
+  const totalWeight = indices.reduce((sum, index) => sum + weightOf(index), 0);
+  let gradients: tf.NamedTensorMap = {};
+  let loss = 0;
+  let hits = 0;
+  const size = evenPart(indices.length, microBatch);
+  try {
+    for (let start = 0; start < indices.length; start += size) {
+      const part = indices.slice(start, start + size);
+      const { value, grads, correct } = tf.tidy(() => {
+        const inputs = data.augment(batchTensor(data.examples, part, model));
+        const targets = tf.oneHot(
+          tf.tensor1d(
+            part.map((index) => data.examples.labels[index] as number),
+            'int32',
+          ),
+          data.classCount,
+        );
+        const sampleWeights = tf.tensor1d(part.map(weightOf));
+        let hit: tf.Tensor | undefined;
+        const computed = optimizer.computeGradients(() => {
+          const predictions = model.apply(inputs, { training: true }) as tf.Tensor;
+          hit = tf.keep(tf.equal(tf.argMax(predictions, 1), tf.argMax(targets, 1)).sum());
+          return crossEntropy(targets, predictions).mul(sampleWeights).sum().div(totalWeight) as tf.Scalar;
+        });
+        return { ...computed, correct: hit as tf.Tensor };
+      });
+      gradients = addGradients(gradients, grads);
+      loss += await scalarOf(value);
+      hits += await scalarOf(correct);
+    }
+    optimizer.applyGradients(gradients);
+  } finally {
+    tf.dispose(gradients);
+  }
+  return { loss, hits };
+}
+
+/** The size of equal parts of `count` no larger than `largest`: 16 at 5 at most go as 4 × 4, not 5 + 5 + 5 + 1. */
+function evenPart(count: number, largest: number): number {
+  return Math.ceil(count / Math.ceil(count / largest));
+}
+
+/** `sum` + `grads`, both disposed (the first micro-batch's are taken as they are). */
+function addGradients(sum: tf.NamedTensorMap, grads: tf.NamedTensorMap): tf.NamedTensorMap {
+  if (Object.keys(sum).length === 0) return grads;
+  const result = tf.tidy(() =>
+    Object.fromEntries(
+      Object.entries(grads).map(([name, grad]) => [name, tf.add(sum[name] as tf.Tensor, grad)]),
+    ),
+  );
+  tf.dispose([sum, grads]);
+  return result;
 }
 
 /** A scalar's value, read asynchronously (a GPU backend has no synchronous read in Node); disposes it. */

@@ -225,6 +225,7 @@ export class TrainingRunService implements OnModuleDestroy {
             },
             history: result.history,
             bestEpoch: result.bestEpoch,
+            microBatch: result.microBatch,
             stoppedEarly: result.stoppedEarly,
             dataset: datasetSizes(dataset),
             disagreements: [
