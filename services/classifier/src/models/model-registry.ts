@@ -20,8 +20,8 @@ const RETIRE_AFTER_MS = 30_000;
 
 /**
  * Loads each plot type's production model once (ONNX Runtime in the precision its trainer chose or
- * ONNX_PRECISION names, tfjs as fallback), warms it up and
- * swaps it when the plot type's active model changes; no restart needed.
+ * ONNX_PRECISION names, tfjs as fallback), warms it up and swaps it when the plot type's active
+ * model changes; no restart needed.
  */
 @Injectable()
 export class ModelRegistry implements OnModuleDestroy {
