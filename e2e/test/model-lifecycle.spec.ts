@@ -61,6 +61,11 @@ async function train(
   expect(request.status).toBe(202);
   const jobId = request.body.id;
   await waitFor(() => trainedBy(jobId) !== undefined, `job ${jobId} to produce a model`, 180_000);
+  // The trainer records the job's end just after announcing the model.
+  await waitFor(
+    async () => (await call<{ status: string }>('GET', `/training-jobs/${jobId}`)).body.status !== 'running',
+    `job ${jobId} to end`,
+  );
   return { jobId, trained: trainedBy(jobId) as Record<string, unknown> };
 }
 
