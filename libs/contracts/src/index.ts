@@ -9,5 +9,6 @@ export * from './events/alarm.events';
 export * from './events/condition.events';
 export * from './events/dead-letter.events';
 export * from './events/registry';
+export * from './access';
 export * from './rest';
 export * from './socket';

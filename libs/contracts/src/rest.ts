@@ -19,46 +19,42 @@ export const labelBatchDto = z.object({
 export type LabelBatchDto = z.infer<typeof labelBatchDto>;
 
 /** POST /plot-types/:plotType/labels: one audited labeling batch; the client's batch id makes a retry harmless. */
-export const labelBatchRequestDto = labelBatchDto.extend({ batchId: uuid, by: userName });
+export const labelBatchRequestDto = labelBatchDto.extend({ batchId: uuid });
 export type LabelBatchRequestDto = z.infer<typeof labelBatchRequestDto>;
 
 /** POST /plot-types/:plotType/training: push-button training. */
-export const trainingRequestDto = z.object({ options: trainingOptions.default({}), by: userName });
+export const trainingRequestDto = z.object({ options: trainingOptions.default({}) });
 export type TrainingRequestDto = z.infer<typeof trainingRequestDto>;
 
 /** PUT /models/:modelId/thresholds/:label */
 export const thresholdUpdateDto = z.object({
   threshold: probability,
   reason: z.string().min(1).max(500),
-  by: userName,
 });
 
-/** POST /models/:id/promote, /models/:id/retire, /training-jobs/:id/cancel: who does it. */
-export const actorDto = z.object({ by: userName });
-export type ActorDto = z.infer<typeof actorDto>;
-
 /** POST /plot-types/:plotType/rollback: back to `modelId`, or to the model in production before the current one. */
-export const rollbackDto = z.object({ by: userName, modelId: uuid.optional() });
+export const rollbackDto = z.object({ modelId: uuid.optional() });
 export type RollbackDto = z.infer<typeof rollbackDto>;
 export type ThresholdUpdateDto = z.infer<typeof thresholdUpdateDto>;
 
-/** POST /alarms/:alarmId/shelve */
+/** POST /api/alarms/:plotType/shelve: silence an alarm until a time, with a reason. */
 export const alarmShelveDto = z.object({ until: isoDateTime, reason: z.string().min(1).max(500) });
 export type AlarmShelveDto = z.infer<typeof alarmShelveDto>;
 
-/** POST /alarms/:plotType/{acknowledge,unshelve,disable,enable} on the classifier: who, and why. */
-export const alarmActionDto = z.object({ by: userName, reason: z.string().min(1).max(500).optional() });
+/** POST /api/alarms/:plotType/{acknowledge,unshelve,disable,enable}: why, optionally. */
+export const alarmActionDto = z.object({ reason: z.string().min(1).max(500).optional() });
 export type AlarmActionDto = z.infer<typeof alarmActionDto>;
 
-/** POST /alarms/:plotType/shelve on the classifier. */
-export const alarmShelveActionDto = alarmShelveDto.extend({ by: userName });
-export type AlarmShelveActionDto = z.infer<typeof alarmShelveActionDto>;
+/** The classifier's internal alarm routes: the action with the actor labeler-api authenticated. */
+export const alarmActionByDto = alarmActionDto.extend({ by: userName });
+export type AlarmActionByDto = z.infer<typeof alarmActionByDto>;
+export const alarmShelveByDto = alarmShelveDto.extend({ by: userName });
+export type AlarmShelveByDto = z.infer<typeof alarmShelveByDto>;
 
-/** PUT /condition: the run condition, for a DAQ that speaks HTTP rather than NATS. */
+/** PUT /api/condition: the run condition, for a DAQ that speaks HTTP rather than NATS. */
 export const runConditionDto = z.object({
   beamOn: z.boolean(),
   beamCurrent: z.number().nonnegative().nullable().default(null),
-  by: userName,
 });
 export type RunConditionDto = z.infer<typeof runConditionDto>;
 

@@ -1,14 +1,24 @@
 import { createServiceApp, type ServiceConnections } from '@hydra/service';
+import { LocalObjectStore, serveSignedObjects } from '@hydra/storage';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { LabelerApiConfig } from './labeler-api.config';
 import { LABELER_API_SERVICE, LabelerApiModule } from './labeler-api.module';
 
+/** Routes outside `/api`: probes and metrics for the cluster, signed object links of the local store. */
+const UNPREFIXED = ['health', 'health/live', 'metrics'];
+
 /** labeler-api, initialised but not yet listening on its port. */
-export function createLabelerApiApp(
-  _config: LabelerApiConfig,
+export async function createLabelerApiApp(
+  config: LabelerApiConfig,
   connections: ServiceConnections,
 ): Promise<NestExpressApplication> {
-  return createServiceApp(LABELER_API_SERVICE, LabelerApiModule.forRoot(connections), {
+  const store = typeof connections.store === 'function' ? await connections.store() : connections.store;
+  return createServiceApp(LABELER_API_SERVICE, LabelerApiModule.forRoot({ ...connections, store }, config), {
     logger: connections.logger,
+    configure: (app) => {
+      app.setGlobalPrefix('api', { exclude: UNPREFIXED });
+      // The local store's links (heat maps from the explainer) are checked for signature and expiry here.
+      if (store instanceof LocalObjectStore) app.use('/objects', serveSignedObjects(store));
+    },
   });
 }

@@ -18,6 +18,6 @@ export class LabelerApiEvents {
     if (trained.status !== 'candidate') return;
     const plotType = await this.dataSource.getRepository(PlotType).findOneBy({ name: trained.plotType });
     if (!plotType?.autoPromote || plotType.activeModelId === trained.modelId) return;
-    await this.library.promote(trained.modelId, 'auto-promote');
+    await this.library.promoteAs(trained.modelId, 'auto-promote');
   }
 }

@@ -1,5 +1,7 @@
 import { infrastructureModules, type ServiceConnections } from '@hydra/service';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import type { LabelerApiConfig } from './labeler-api.config';
 import { LabelController } from './labels/label.controller';
 import { LabelService } from './labels/label.service';
 import { LabelerApiEvents } from './labeler-api.events';
@@ -10,13 +12,13 @@ import { TrainingService } from './training/training.service';
 
 export const LABELER_API_SERVICE = 'labeler-api';
 
-/** The REST API of the web app: labels, push-button training, the model library. */
+/** The one door for people and machines: accounts, labels, training, the model library, live updates. */
 @Module({})
 export class LabelerApiModule {
-  static forRoot(connections: ServiceConnections): DynamicModule {
+  static forRoot(connections: ServiceConnections, config: LabelerApiConfig): DynamicModule {
     return {
       module: LabelerApiModule,
-      imports: infrastructureModules(LABELER_API_SERVICE, connections),
+      imports: [...infrastructureModules(LABELER_API_SERVICE, connections), AuthModule.forRoot(config)],
       controllers: [LabelController, TrainingController, ModelLibraryController, LabelerApiEvents],
       providers: [LabelService, TrainingService, ModelLibraryService],
     };

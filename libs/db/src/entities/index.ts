@@ -1,4 +1,5 @@
 import { Alarm } from './alarm.entity';
+import { ApiToken } from './api-token.entity';
 import { Classification } from './classification.entity';
 import { Explanation } from './explanation.entity';
 import { ImageLabel } from './image-label.entity';
@@ -14,8 +15,10 @@ import { TrainingJob } from './training-job.entity';
 import { TrainingSet } from './training-set.entity';
 import { UserPlotPermission } from './user-plot-permission.entity';
 import { User } from './user.entity';
+import { UserSession } from './user-session.entity';
 
 export * from './alarm.entity';
+export * from './api-token.entity';
 export * from './classification.entity';
 export * from './explanation.entity';
 export * from './image-label.entity';
@@ -31,6 +34,7 @@ export * from './training-job.entity';
 export * from './training-set.entity';
 export * from './user-plot-permission.entity';
 export * from './user.entity';
+export * from './user-session.entity';
 
 /** Every table of ARCHITECTURE.md. */
 export const entities = [
@@ -43,6 +47,8 @@ export const entities = [
   ImageLabel,
   User,
   UserPlotPermission,
+  UserSession,
+  ApiToken,
   Model,
   ModelThreshold,
   TrainingJob,

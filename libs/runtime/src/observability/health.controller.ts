@@ -1,7 +1,9 @@
+import { Public } from '../http/public-route';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { HEALTH_PROBES, type HealthProbe } from './health-probe';
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,8 +1,16 @@
 import { type LabelBatchRequestDto, Subjects } from '@hydra/contracts';
-import { ImageLabel, Label, LabelBatch, PlotTypeLabel, User } from '@hydra/db';
+import { ImageLabel, Label, LabelBatch, PlotTypeLabel } from '@hydra/db';
 import { EventPublisher } from '@hydra/messaging';
-import { BadRequestException, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DataSource, type EntityManager, In, QueryFailedError } from 'typeorm';
+import { PlotAccessService } from '../auth/plot-access.service';
+import type { Principal } from '../auth/principal';
 
 /** Hydra's starting palette; `Ignore` never trains a model. */
 const DEFAULT_LABELS = [
@@ -25,6 +33,7 @@ export class LabelService implements OnApplicationBootstrap {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly events: EventPublisher,
+    private readonly access: PlotAccessService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -37,70 +46,100 @@ export class LabelService implements OnApplicationBootstrap {
       .execute();
   }
 
-  async label(plotType: string, batch: LabelBatchRequestDto): Promise<LabelBatchResult> {
-    const result = await this.dataSource.transaction(async (manager) => {
-      if (await manager.existsBy(LabelBatch, { id: batch.batchId }))
-        return { batchId: batch.batchId, labeled: 0, repeated: true };
-      const names = [...new Set(batch.items.map((item) => item.label))];
-      const labels = await manager.findBy(Label, { name: In(names) });
-      const missing = names.filter((name) => !labels.some((label) => label.name === name));
-      if (missing.length) throw new BadRequestException(`unknown label(s): ${missing.join(', ')}`);
-      const palette = await manager.findBy(PlotTypeLabel, { plotType });
-      const outside = palette.length
-        ? labels.filter((label) => !palette.some((entry) => entry.labelId === label.id))
-        : [];
-      if (outside.length)
-        throw new BadRequestException(
-          `${outside.map((label) => label.name).join(', ')} not in ${plotType}'s palette`,
-        );
-      const ids = batch.items.map((item) => item.imageId);
-      const images: { id: string; previous: string | null }[] = await manager.query(
-        `SELECT i.id, l.name AS previous FROM image i
-           LEFT JOIN image_label il ON il.image_id = i.id LEFT JOIN label l ON l.id = il.label_id
-          WHERE i.id = ANY($1) AND i.plot_type = $2`,
-        [ids, plotType],
-      );
-      const strangers = ids.filter((id) => !images.some((image) => image.id === id));
-      if (strangers.length)
-        throw new BadRequestException(`not images of ${plotType}: ${strangers.slice(0, 5).join(', ')}`);
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(User)
-        .values({ name: batch.by, role: 'labeler' })
-        .orIgnore()
-        .execute();
-      const user = await manager.findOneByOrFail(User, { name: batch.by });
-      await manager.insert(LabelBatch, {
-        id: batch.batchId,
-        userId: user.id,
-        plotType,
-        items: batch.items.map((item) => ({
-          ...item,
-          previousLabel: images.find((image) => image.id === item.imageId)?.previous ?? null,
-        })),
-      });
-      const labelId = new Map(labels.map((label) => [label.name, label.id]));
-      const now = new Date();
-      await manager.upsert(
-        ImageLabel,
-        batch.items.map((item) => ({
-          imageId: item.imageId,
-          labelId: labelId.get(item.label) as number,
-          batchId: batch.batchId,
-          labeledAt: now,
-        })),
-        ['imageId'],
-      );
-      return { batchId: batch.batchId, labeled: batch.items.length, repeated: false };
-    });
+  async label(actor: Principal, plotType: string, batch: LabelBatchRequestDto): Promise<LabelBatchResult> {
+    await this.access.assert(actor, plotType, 'label');
+    const seen = new Set<string>();
+    const twice = batch.items.find(({ imageId }) => seen.size === seen.add(imageId).size);
+    if (twice) throw new BadRequestException(`image ${twice.imageId} appears twice in the batch`);
+    let result: LabelBatchResult;
+    try {
+      result = await this.dataSource.transaction((manager) => this.record(manager, actor, plotType, batch));
+    } catch (error) {
+      // A concurrent submission of the same batch id won the race: answer as for a retry.
+      if (!(error instanceof QueryFailedError && error.driverError?.code === '23505')) throw error;
+      result = await this.repeated(this.dataSource.manager, actor, plotType, batch);
+    }
     if (!result.repeated)
       await this.events.publish(Subjects.labelAdded, {
         id: batch.batchId,
         batchId: batch.batchId,
-        user: batch.by,
+        user: actor.name,
         items: batch.items,
       });
     return result;
+  }
+
+  private async record(
+    manager: EntityManager,
+    actor: Principal,
+    plotType: string,
+    batch: LabelBatchRequestDto,
+  ): Promise<LabelBatchResult> {
+    if (await manager.existsBy(LabelBatch, { id: batch.batchId }))
+      return this.repeated(manager, actor, plotType, batch);
+    const ids = batch.items.map((item) => item.imageId);
+    const names = [...new Set(batch.items.map((item) => item.label))];
+    const labels = await manager.findBy(Label, { name: In(names) });
+    const missing = names.filter((name) => !labels.some((label) => label.name === name));
+    if (missing.length) throw new BadRequestException(`unknown label(s): ${missing.join(', ')}`);
+    const palette = await manager.findBy(PlotTypeLabel, { plotType });
+    const outside = palette.length
+      ? labels.filter((label) => !palette.some((entry) => entry.labelId === label.id))
+      : [];
+    if (outside.length)
+      throw new BadRequestException(
+        `${outside.map((label) => label.name).join(', ')} not in ${plotType}'s palette`,
+      );
+    const images: { id: string; previous: string | null }[] = await manager.query(
+      `SELECT i.id, l.name AS previous FROM image i
+           LEFT JOIN image_label il ON il.image_id = i.id LEFT JOIN label l ON l.id = il.label_id
+          WHERE i.id = ANY($1) AND i.plot_type = $2`,
+      [ids, plotType],
+    );
+    const strangers = ids.filter((id) => !images.some((image) => image.id === id));
+    if (strangers.length)
+      throw new BadRequestException(`not images of ${plotType}: ${strangers.slice(0, 5).join(', ')}`);
+    await manager.insert(LabelBatch, {
+      id: batch.batchId,
+      userId: actor.userId,
+      plotType,
+      items: batch.items.map((item) => ({
+        ...item,
+        previousLabel: images.find((image) => image.id === item.imageId)?.previous ?? null,
+      })),
+    });
+    const labelId = new Map(labels.map((label) => [label.name, label.id]));
+    const now = new Date();
+    await manager.upsert(
+      ImageLabel,
+      batch.items.map((item) => ({
+        imageId: item.imageId,
+        labelId: labelId.get(item.label) as number,
+        batchId: batch.batchId,
+        labeledAt: now,
+      })),
+      ['imageId'],
+    );
+    return { batchId: batch.batchId, labeled: batch.items.length, repeated: false };
+  }
+
+  /** A batch id seen before: the same submission is harmless, different content under it is a 409. */
+  private async repeated(
+    manager: EntityManager,
+    actor: Principal,
+    plotType: string,
+    batch: LabelBatchRequestDto,
+  ): Promise<LabelBatchResult> {
+    const earlier = await manager.findOneByOrFail(LabelBatch, { id: batch.batchId });
+    const same =
+      earlier.userId === actor.userId &&
+      earlier.plotType === plotType &&
+      earlier.items.length === batch.items.length &&
+      earlier.items.every(
+        (item, index) =>
+          item.imageId === batch.items[index]?.imageId && item.label === batch.items[index]?.label,
+      );
+    if (!same) throw new ConflictException(`batch ${batch.batchId} was recorded before with other content`);
+    return { batchId: batch.batchId, labeled: 0, repeated: true };
   }
 }

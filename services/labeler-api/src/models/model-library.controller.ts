@@ -1,16 +1,16 @@
 import {
-  type ActorDto,
-  actorDto,
   labelName,
   plotTypeName,
   type RollbackDto,
   rollbackDto,
+  type ThresholdUpdateDto,
   thresholdUpdateDto,
   uuid,
 } from '@hydra/contracts';
 import { ZodValidationPipe } from '@hydra/runtime';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import type { z } from 'zod';
+import { Access, Actor } from '../auth/access.decorator';
+import type { Principal } from '../auth/principal';
 import { ModelLibraryService } from './model-library.service';
 
 const idParam = new ZodValidationPipe(uuid);
@@ -21,52 +21,62 @@ export class ModelLibraryController {
   constructor(private readonly library: ModelLibraryService) {}
 
   @Get('plot-types/:plotType/models')
+  @Access('viewer')
   list(@Param('plotType', plotTypeParam) plotType: string) {
     return this.library.list(plotType);
   }
 
   @Get('models/compare')
+  @Access('viewer')
   compare(@Query('a', idParam) a: string, @Query('b', idParam) b: string) {
     return this.library.compare(a, b);
   }
 
   @Get('models/:id')
+  @Access('viewer')
   get(@Param('id', idParam) id: string) {
     return this.library.get(id);
   }
 
   @Get('models/:id/disagreements')
+  @Access('viewer')
   disagreements(@Param('id', idParam) id: string) {
     return this.library.disagreements(id);
   }
 
   @Post('models/:id/promote')
+  @Access('expert', 'promote')
   @HttpCode(200)
-  promote(@Param('id', idParam) id: string, @Body(new ZodValidationPipe(actorDto)) body: ActorDto) {
-    return this.library.promote(id, body.by);
+  promote(@Actor() actor: Principal, @Param('id', idParam) id: string) {
+    return this.library.promote(actor, id);
   }
 
   @Post('models/:id/retire')
+  @Access('expert', 'promote')
   @HttpCode(200)
-  retire(@Param('id', idParam) id: string, @Body(new ZodValidationPipe(actorDto)) body: ActorDto) {
-    return this.library.retire(id, body.by);
+  retire(@Actor() actor: Principal, @Param('id', idParam) id: string) {
+    return this.library.retire(actor, id);
   }
 
   @Post('plot-types/:plotType/rollback')
+  @Access('expert', 'promote')
   @HttpCode(200)
   rollback(
+    @Actor() actor: Principal,
     @Param('plotType', plotTypeParam) plotType: string,
     @Body(new ZodValidationPipe(rollbackDto)) body: RollbackDto,
   ) {
-    return this.library.rollback(plotType, body.by, body.modelId);
+    return this.library.rollback(actor, plotType, body.modelId);
   }
 
   @Put('models/:id/thresholds/:label')
+  @Access('expert', 'promote')
   threshold(
+    @Actor() actor: Principal,
     @Param('id', idParam) id: string,
     @Param('label', new ZodValidationPipe(labelName)) label: string,
-    @Body(new ZodValidationPipe(thresholdUpdateDto)) body: z.infer<typeof thresholdUpdateDto>,
+    @Body(new ZodValidationPipe(thresholdUpdateDto)) body: ThresholdUpdateDto,
   ) {
-    return this.library.setThreshold(id, label, body.threshold, body.by, body.reason);
+    return this.library.setThreshold(actor, id, label, body.threshold, body.reason);
   }
 }

@@ -3,6 +3,8 @@ import { Model, ModelThreshold, PlotType } from '@hydra/db';
 import { EventPublisher } from '@hydra/messaging';
 import { ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull, Not } from 'typeorm';
+import { PlotAccessService } from '../auth/plot-access.service';
+import type { Principal } from '../auth/principal';
 
 /** A model as the library lists it: headline numbers, provenance, whether it is in production. */
 export interface ModelListing {
@@ -30,6 +32,7 @@ export class ModelLibraryService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly events: EventPublisher,
+    private readonly access: PlotAccessService,
   ) {}
 
   async list(plotType: string): Promise<ModelListing[]> {
@@ -62,8 +65,14 @@ export class ModelLibraryService {
     return { a: first, b: second, difference };
   }
 
+  async promote(actor: Principal, id: string): Promise<ModelListing> {
+    const model = await this.find(this.dataSource.manager, id);
+    await this.access.assert(actor, model.plotType, 'promote');
+    return this.promoteAs(id, actor.name);
+  }
+
   /** Puts the model in production and tells the classifiers; the previous one stays in the library. */
-  async promote(id: string, by: string): Promise<ModelListing> {
+  async promoteAs(id: string, by: string): Promise<ModelListing> {
     const { model, previous } = await this.dataSource.transaction(async (manager) => {
       const model = await this.find(manager, id);
       const plotType = await manager
@@ -89,7 +98,8 @@ export class ModelLibraryService {
   }
 
   /** Back to `modelId`, or to the most recently promoted model other than the one in production. */
-  async rollback(plotType: string, by: string, modelId?: string): Promise<ModelListing> {
+  async rollback(actor: Principal, plotType: string, modelId?: string): Promise<ModelListing> {
+    await this.access.assert(actor, plotType, 'promote');
     const current = await this.dataSource.getRepository(PlotType).findOneBy({ name: plotType });
     if (!current) throw new NotFoundException(`no plot type "${plotType}"`);
     const target =
@@ -109,26 +119,31 @@ export class ModelLibraryService {
     const model = await this.find(this.dataSource.manager, target);
     if (model.plotType !== plotType)
       throw new ConflictException(`model ${target} belongs to ${model.plotType}`);
-    return this.promote(target, by);
+    return this.promoteAs(target, actor.name);
   }
 
-  async retire(id: string, by: string): Promise<ModelListing> {
+  async retire(actor: Principal, id: string): Promise<ModelListing> {
     const model = await this.find(this.dataSource.manager, id);
+    await this.access.assert(actor, model.plotType, 'promote');
     const plotType = await this.dataSource.getRepository(PlotType).findOneByOrFail({ name: model.plotType });
     if (plotType.activeModelId === id)
       throw new ConflictException(`model ${id} is in production; promote or roll back to another first`);
     await this.dataSource.getRepository(Model).update({ id }, { status: 'retired' });
-    this.logger.log(`${by} retired model ${id}`);
+    this.logger.log(`${actor.name} retired model ${id}`);
     return listing({ ...model, status: 'retired' }, plotType.activeModelId);
   }
 
   /** A person's threshold, recorded with who and why; classifiers use it from the next image. */
-  async setThreshold(id: string, label: string, threshold: number, by: string, reason: string) {
+  async setThreshold(actor: Principal, id: string, label: string, threshold: number, reason: string) {
     const model = await this.find(this.dataSource.manager, id);
+    await this.access.assert(actor, model.plotType, 'promote');
     if (!model.labels.includes(label)) throw new NotFoundException(`model ${id} has no class "${label}"`);
     await this.dataSource
       .getRepository(ModelThreshold)
-      .upsert({ modelId: id, label, threshold, setBy: by, reason, setAt: new Date() }, ['modelId', 'label']);
+      .upsert({ modelId: id, label, threshold, setBy: actor.name, reason, setAt: new Date() }, [
+        'modelId',
+        'label',
+      ]);
     return this.dataSource.getRepository(ModelThreshold).findBy({ modelId: id });
   }
 

@@ -1,14 +1,9 @@
-import {
-  type ActorDto,
-  actorDto,
-  plotTypeName,
-  type TrainingRequestDto,
-  trainingRequestDto,
-  uuid,
-} from '@hydra/contracts';
+import { plotTypeName, type TrainingRequestDto, trainingRequestDto, uuid } from '@hydra/contracts';
 import type { TrainingJob } from '@hydra/db';
 import { ZodValidationPipe } from '@hydra/runtime';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Access, Actor } from '../auth/access.decorator';
+import type { Principal } from '../auth/principal';
 import { TrainingService } from './training.service';
 
 const idParam = new ZodValidationPipe(uuid);
@@ -19,25 +14,26 @@ export class TrainingController {
 
   /** "Train": 202 with the queued job; 409 while the plot type already has one. */
   @Post('plot-types/:plotType/training')
+  @Access('expert', 'train')
   @HttpCode(202)
   request(
+    @Actor() actor: Principal,
     @Param('plotType', new ZodValidationPipe(plotTypeName)) plotType: string,
     @Body(new ZodValidationPipe(trainingRequestDto)) body: TrainingRequestDto,
   ): Promise<TrainingJob> {
-    return this.training.request(plotType, body.options, body.by);
+    return this.training.request(actor, plotType, body.options);
   }
 
   @Get('training-jobs/:id')
+  @Access('viewer')
   job(@Param('id', idParam) id: string): Promise<TrainingJob> {
     return this.training.job(id);
   }
 
   @Post('training-jobs/:id/cancel')
+  @Access('expert', 'train')
   @HttpCode(200)
-  cancel(
-    @Param('id', idParam) id: string,
-    @Body(new ZodValidationPipe(actorDto)) body: ActorDto,
-  ): Promise<TrainingJob> {
-    return this.training.cancel(id, body.by);
+  cancel(@Actor() actor: Principal, @Param('id', idParam) id: string): Promise<TrainingJob> {
+    return this.training.cancel(actor, id);
   }
 }

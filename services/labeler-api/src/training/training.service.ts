@@ -4,6 +4,8 @@ import { PlotType, TrainingJob } from '@hydra/db';
 import { EventPublisher } from '@hydra/messaging';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { PlotAccessService } from '../auth/plot-access.service';
+import type { Principal } from '../auth/principal';
 
 /** Push-button training: queue a job (one active per plot type), follow it, cancel it. */
 @Injectable()
@@ -11,9 +13,12 @@ export class TrainingService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly events: EventPublisher,
+    private readonly access: PlotAccessService,
   ) {}
 
-  async request(plotType: string, options: TrainingOptions, by: string): Promise<TrainingJob> {
+  async request(actor: Principal, plotType: string, options: TrainingOptions): Promise<TrainingJob> {
+    await this.access.assert(actor, plotType, 'train');
+    const by = actor.name;
     if (!(await this.dataSource.getRepository(PlotType).existsBy({ name: plotType })))
       throw new NotFoundException(`no plot type "${plotType}"`);
     const id = randomUUID();
@@ -61,11 +66,12 @@ export class TrainingService {
   }
 
   /** The trainer notices at its next heartbeat and stops. */
-  async cancel(id: string, by: string): Promise<TrainingJob> {
+  async cancel(actor: Principal, id: string): Promise<TrainingJob> {
+    await this.access.assert(actor, (await this.job(id)).plotType, 'train');
     const result = await this.dataSource
       .createQueryBuilder()
       .update(TrainingJob)
-      .set({ status: 'cancelled', error: `cancelled by ${by}`, finishedAt: () => 'now()' })
+      .set({ status: 'cancelled', error: `cancelled by ${actor.name}`, finishedAt: () => 'now()' })
       .where("id = :id AND status IN ('queued', 'running')", { id })
       .execute();
     const job = await this.job(id);
