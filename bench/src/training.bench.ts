@@ -45,10 +45,12 @@ async function main() {
     store: 'local',
   });
   const api = hydra.services['labeler-api']?.url as string;
+  // An admin may label and train every plot type without per-plot-type grants.
+  const token = await hydra.apiToken('bench', 'admin');
   const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${api}${path}`, {
+    const response = await fetch(`${api}/api${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
@@ -60,11 +62,11 @@ async function main() {
       const image = await storeImage(hydra.db, hydra.store, plot, PLOT, plot.png);
       items.push({ imageId: image.id, label: plot.label });
       if (items.length === 500) {
-        await post(`/plot-types/${PLOT}/labels`, { batchId: randomUUID(), by: 'bench', items });
+        await post(`/plot-types/${PLOT}/labels`, { batchId: randomUUID(), items });
         items = [];
       }
     }
-    if (items.length) await post(`/plot-types/${PLOT}/labels`, { batchId: randomUUID(), by: 'bench', items });
+    if (items.length) await post(`/plot-types/${PLOT}/labels`, { batchId: randomUUID(), items });
     console.log(`${options.images} labeled images stored`);
 
     const rows = [];
@@ -72,7 +74,6 @@ async function main() {
       const run = parseRun(spec);
       const started = performance.now();
       const job = await post(`/plot-types/${PLOT}/training`, {
-        by: 'bench',
         options: { ...run, epochs: options.epochs },
       });
       let reported = 0;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Subjects } from '@hydra/contracts';
-import { imageNewPayload, PlotType, TrainingSet } from '@hydra/db';
+import { imageNewPayload, PlotType, TrainingSet, User, UserPlotPermission } from '@hydra/db';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulateDataset } from '@hydra/simulator';
 import { type HydraProcesses, startHydraProcesses, storeImage } from '@hydra/testing';
@@ -11,6 +11,8 @@ jest.setTimeout(240_000);
 const PLOT = 'FCAL_occupancy';
 let hydra: HydraProcesses;
 let api: string;
+/** An expert with every permission on the plot type. */
+let expertToken: string;
 /** The expert label of every stored image. */
 const labeled = new Map<string, string>();
 
@@ -39,9 +41,9 @@ async function validationCount(jobId: string): Promise<number> {
 }
 
 async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${api}${path}`, {
+  const response = await fetch(`${api}/api${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${expertToken}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as T };
@@ -55,7 +57,6 @@ async function train(
   options: Record<string, unknown> = OPTIONS,
 ): Promise<{ jobId: string; trained: Record<string, unknown> }> {
   const request = await call<{ id: string }>('POST', `/plot-types/${PLOT}/training`, {
-    by: 'expert',
     options,
   });
   expect(request.status).toBe(202);
@@ -103,6 +104,11 @@ beforeAll(async () => {
     env: { TRAINER_HEARTBEAT_MS: '300', TRAINER_STALE_JOB_MS: '30000' },
   });
   api = hydra.services['labeler-api']?.url as string;
+  expertToken = await hydra.apiToken('expert', 'expert');
+  const expert = await hydra.db.getRepository(User).findOneByOrFail({ name: 'expert' });
+  await hydra.db
+    .getRepository(UserPlotPermission)
+    .insert({ userId: expert.id, plotType: PLOT, canLabel: true, canTrain: true, canPromote: true });
   // The quick models trained here are weaker than the production fixture (trained longer): the
   // regression gate is loosened so they can be candidates; the gate test shows gates biting.
   await hydra.db.getRepository(PlotType).update({ name: PLOT }, { trainingGates: LOOSE_GATES });
@@ -118,7 +124,6 @@ beforeAll(async () => {
   for (const batch of [items.slice(0, 100), items.slice(100)]) {
     const response = await call('POST', `/plot-types/${PLOT}/labels`, {
       batchId: randomUUID(),
-      by: 'expert',
       items: batch,
     });
     expect(response.status).toBe(201);
@@ -196,7 +201,6 @@ describe('push-button training', () => {
       {
         threshold: 0.7,
         reason: 'fewer false alarms overnight',
-        by: 'expert',
       },
     );
     expect(set.body.find((threshold) => threshold.label === 'Bad')).toMatchObject({
@@ -214,7 +218,6 @@ describe('push-button training', () => {
     if (cards[0]) {
       const relabel = await call('POST', `/plot-types/${PLOT}/labels`, {
         batchId: randomUUID(),
-        by: 'expert',
         items: [{ imageId: cards[0].imageId, label: cards[0].verdict }],
       });
       expect(relabel.status).toBe(201);
@@ -227,7 +230,7 @@ describe('push-button training', () => {
 
   it('promotes: the classifier uses the new model for the next image; rolling back restores the old one', async () => {
     expect(await judgedBy()).toBe(hydra.modelId);
-    const promoted = await call('POST', `/models/${candidate}/promote`, { by: 'expert' });
+    const promoted = await call('POST', `/models/${candidate}/promote`);
     expect(promoted.status).toBe(200);
     expect(hydra.events.of('model.promoted').at(-1)).toMatchObject({
       modelId: candidate,
@@ -235,7 +238,7 @@ describe('push-button training', () => {
       by: 'expert',
     });
     expect(await judgedBy()).toBe(candidate);
-    const rolledBack = await call('POST', `/plot-types/${PLOT}/rollback`, { by: 'shift-leader' });
+    const rolledBack = await call('POST', `/plot-types/${PLOT}/rollback`);
     expect(rolledBack.body).toMatchObject({ id: hydra.modelId, production: true });
     expect(await judgedBy()).toBe(hydra.modelId);
   });
@@ -247,19 +250,17 @@ describe('push-button training', () => {
     await hydra.db.getRepository(PlotType).update({ name: PLOT }, { trainingGates: LOOSE_GATES });
     expect(trained).toMatchObject({ status: 'rejected' });
     expect(trained.reason).toContain('(at least 1000 needed)');
-    const promote = await call('POST', `/models/${trained.modelId}/promote`, { by: 'expert' });
+    const promote = await call('POST', `/models/${trained.modelId}/promote`);
     expect(promote.status).toBe(409);
-    const retired = await call('POST', `/models/${trained.modelId}/retire`, { by: 'expert' });
+    const retired = await call('POST', `/models/${trained.modelId}/retire`);
     expect(retired.body).toMatchObject({ status: 'retired' });
   });
 
   it('never trains one plot type twice at once, and cancels on request', async () => {
     const first = await call<{ id: string }>('POST', `/plot-types/${PLOT}/training`, {
-      by: 'expert',
       options: { ...OPTIONS, epochs: 200 },
     });
     const second = await call<{ message: string }>('POST', `/plot-types/${PLOT}/training`, {
-      by: 'expert',
       options: OPTIONS,
     });
     expect(second.status).toBe(409);
@@ -269,7 +270,7 @@ describe('push-button training', () => {
       'training to start',
       60_000,
     );
-    const cancelled = await call('POST', `/training-jobs/${first.body.id}/cancel`, { by: 'expert' });
+    const cancelled = await call('POST', `/training-jobs/${first.body.id}/cancel`);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', error: 'cancelled by expert' });
     await waitFor(
       () => progressOf(first.body.id).some((event) => event.phase === 'cancelled'),
@@ -280,7 +281,6 @@ describe('push-button training', () => {
   it('hands back the job of a stopped trainer, resumes that of a killed one, and auto-promotes where allowed', async () => {
     await hydra.db.getRepository(PlotType).update({ name: PLOT }, { autoPromote: true });
     const request = await call<{ id: string }>('POST', `/plot-types/${PLOT}/training`, {
-      by: 'expert',
       options: OPTIONS,
     });
     const jobId = request.body.id;

@@ -53,6 +53,7 @@ beforeAll(async () => {
       ingest: require.resolve('@hydra/ingest/dist/main.js'),
       classifier: require.resolve('@hydra/classifier/dist/main.js'),
       explainer: require.resolve('@hydra/explainer/dist/main.js'),
+      'labeler-api': require.resolve('@hydra/labeler-api/dist/main.js'),
     },
     plotType: PLOT,
     thresholds: { Good: 0.6, Bad: 0.6, NoData: 0.6 },
@@ -103,11 +104,12 @@ it('raises one alarm for a fault lasting several chunks, latches it until acknow
   const explained = loop.events.of('image.explained').find((event) => event.imageId === bad[0]?.imageId);
   expect(await loop.store.stat(explained?.heatmapKey as string)).not.toBeNull();
 
-  const [classifier] = loop.classifiers;
-  const acknowledge = await fetch(`${classifier?.url}/alarms/${PLOT}/acknowledge`, {
+  // The shift crew acknowledges through labeler-api, which forwards it with their name.
+  const shiftToken = await loop.apiToken('shift-leader', 'shift');
+  const acknowledge = await fetch(`${loop.services['labeler-api']?.url}/api/alarms/${PLOT}/acknowledge`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ by: 'shift-leader' }),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${shiftToken}` },
+    body: JSON.stringify({ reason: 'on it' }),
   });
   expect(acknowledge.status).toBe(200);
   await writeInOrder(2, ['Good', 'Good']);
@@ -117,6 +119,7 @@ it('raises one alarm for a fault lasting several chunks, latches it until acknow
       .slice(before)
       .map((event) => `${event.data.event}→${event.data.state}`),
   ).toEqual(['raised→active-unacknowledged', 'acknowledged→active-acknowledged', 'cleared→normal']);
+  expect(alarms()[before + 1]?.data).toMatchObject({ by: 'shift-leader', reason: 'on it' });
 });
 
 it('treats a duplicate, a truncated file and an unknown plot type as specified', async () => {

@@ -1,2 +1,3 @@
 export * from './service-app';
 export * from './service-config';
+export * from './internal-caller.guard';

@@ -1,14 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataSource, migrate } from '@hydra/db';
 import { createTestDatabase } from '@hydra/db/testing';
-import type { Subject } from '@hydra/contracts';
+import type { Subject, UserRole } from '@hydra/contracts';
 import { buildEvent, defaultJetStreamOptions, type EventInput, JetStreamConnection } from '@hydra/messaging';
 import { deleteStream, isolatedStream, NATS_URL, recordEvents } from '@hydra/messaging/testing';
 import { LocalObjectStore, type ObjectStore, S3ObjectStore } from '@hydra/storage';
 import { startS3TestServer } from '@hydra/storage/testing';
 import type { DataSource } from 'typeorm';
+import { createApiToken } from './api-token';
 import { activate, registerTestModel } from './fixtures';
 import { type ServiceProcess, startServiceProcess } from './service-process';
 
@@ -51,6 +53,8 @@ export interface HydraProcesses {
   classifiers: ServiceProcess[];
   /** Starts (another replica of) a service; the classifier's replicas are kept in `classifiers`. */
   start(name: ServiceName): Promise<ServiceProcess>;
+  /** A bearer token for labeler-api, acting as `name` with `role`. */
+  apiToken(name: string, role: UserRole): Promise<string>;
   /** Publishes as a service would (validated, with an envelope). */
   publish<S extends Subject>(subject: S, input: EventInput<S>): Promise<void>;
   stop(): Promise<void>;
@@ -81,6 +85,8 @@ export async function startHydraProcesses(options: HydraOptions): Promise<HydraP
       NATS_ACK_WAIT_MS: String(options.ackWaitMs ?? 30_000),
       WATCH_DIRS: watchDir,
       INGEST_STABLE_MS: '300',
+      INTERNAL_API_TOKEN: randomBytes(24).toString('hex'),
+      HYDRA_ADMIN_PASSWORD: randomBytes(24).toString('hex'),
       ...storeEnv,
       ...options.env,
     };
@@ -91,7 +97,10 @@ export async function startHydraProcesses(options: HydraOptions): Promise<HydraP
     const start = async (name: ServiceName) => {
       const script = options.scripts[name];
       if (!script) throw new Error(`no script given for ${name}`);
-      const service = await startServiceProcess(script, PORT_VARIABLES[name], env);
+      // labeler-api forwards alarm actions to the classifier.
+      const own: Record<string, string> =
+        name === 'labeler-api' && classifiers[0] ? { CLASSIFIER_URL: classifiers[0].url } : {};
+      const service = await startServiceProcess(script, PORT_VARIABLES[name], { ...env, ...own });
       running.push(service);
       services[name] = service;
       if (name === 'classifier') classifiers.push(service);
@@ -120,6 +129,7 @@ export async function startHydraProcesses(options: HydraOptions): Promise<HydraP
       services,
       classifiers,
       start,
+      apiToken: (name, role) => createApiToken(db, name, role),
       publish: async (subject, input) => {
         const event = buildEvent(subject, input);
         await connection.publish(subject, JSON.stringify(event), event.id);

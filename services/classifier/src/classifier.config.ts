@@ -12,6 +12,8 @@ export interface ClassifierConfig {
   shelfSweepMs: number;
   /** Which ONNX model serves: `auto` is the one the trainer chose (int8 where it agreed and was faster). */
   onnxPrecision: 'auto' | 'float32' | 'int8';
+  /** Shared with labeler-api, the only caller allowed to take alarm actions here. */
+  internalToken: string | null;
 }
 
 export const CLASSIFIER_CONFIG = Symbol('CLASSIFIER_CONFIG');
@@ -21,6 +23,7 @@ const classifierVariables = {
   DEFAULT_CONFIRMATION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   SHELF_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
   ONNX_PRECISION: z.enum(['auto', 'float32', 'int8']).default('auto'),
+  INTERNAL_API_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 };
 
 export function classifierConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ClassifierConfig {
@@ -36,5 +39,6 @@ export function classifierConfigFromEnv(env: NodeJS.ProcessEnv = process.env): C
     defaultThreshold: config.DEFAULT_CONFIRMATION_THRESHOLD,
     shelfSweepMs: config.SHELF_SWEEP_MS,
     onnxPrecision: config.ONNX_PRECISION,
+    internalToken: config.INTERNAL_API_TOKEN ?? null,
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Subjects } from '@hydra/contracts';
 import { Classification, Image, imageNewPayload } from '@hydra/db';
 import { defaultJetStreamOptions, EventPublisher, JetStreamConnection } from '@hydra/messaging';
+import { INTERNAL_TOKEN_HEADER } from '@hydra/service';
 import { NATS_URL, waitFor } from '@hydra/messaging/testing';
 import type { SimulatedLabel, SimulatedPlot } from '@hydra/simulator';
 import type { LocalObjectStore } from '@hydra/storage';
@@ -62,13 +63,22 @@ const alarmLog = (from: number) =>
     .slice(from)
     .map((event) => `${event.data.event}→${event.data.state}`);
 
-async function post(path: string, body: unknown, method = 'POST') {
+const INTERNAL_TOKEN = 'test-internal-token-0123456789';
+
+/** An alarm action as labeler-api forwards it (with the shared internal token), or as anyone else would. */
+async function post(path: string, body: unknown, internalToken: string | null = INTERNAL_TOKEN) {
   return fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(internalToken && { [INTERNAL_TOKEN_HEADER]: internalToken }),
+    },
     body: JSON.stringify(body),
   });
 }
+
+const setCondition = (beamOn: boolean, beamCurrent: number) =>
+  app.get(EventPublisher).publish(Subjects.runCondition, { beamOn, beamCurrent, by: 'daq' });
 
 beforeAll(async () => {
   bed = await startServiceTestBed('hydra_classifier');
@@ -86,6 +96,7 @@ beforeAll(async () => {
       defaultThreshold: 0.5,
       shelfSweepMs: 200,
       onnxPrecision: 'int8',
+      internalToken: INTERNAL_TOKEN,
     },
     bed.connections(store, { delivery: { backoffMs: [50], maxDeliver: 2, ackWaitMs: 5_000 } }),
   );
@@ -244,11 +255,11 @@ describe('alarms', () => {
     const start = alarmEvents().length;
     await feedInOrder('BBB');
     await waitFor(() => alarmLog(start).length === 1, 'the alarm');
-    expect((await post('/condition', { beamOn: false, beamCurrent: 0, by: 'daq' }, 'PUT')).status).toBe(202);
+    await setCondition(false, 0);
     await waitFor(() => alarmLog(start).length === 2, 'suppression');
     await feedInOrder('BBB');
     expect(alarmLog(start)).toEqual(['raised→active-unacknowledged', 'suppressed→suppressed']);
-    await post('/condition', { beamOn: true, beamCurrent: 150, by: 'daq' }, 'PUT');
+    await setCondition(true, 150);
     await waitFor(() => alarmLog(start).length === 4, 'the alarm to come back');
     expect(alarmLog(start).slice(2)).toEqual(['unsuppressed→normal', 'raised→active-unacknowledged']);
     await post(`/alarms/${PLOT}/acknowledge`, { by: 'shift-leader' });
@@ -282,5 +293,17 @@ describe('alarms', () => {
     });
     const bad = await post(`/alarms/${PLOT}/shelve`, { by: 'expert', until: 'tomorrow', reason: 'x' });
     expect(bad.status).toBe(400);
+  });
+
+  it('takes alarm actions only from labeler-api, which proves itself with the internal token', async () => {
+    const before = alarmEvents().length;
+    const anonymous = await post(`/alarms/${PLOT}/enable`, { by: 'intruder' }, null);
+    const forged = await post(`/alarms/${PLOT}/enable`, { by: 'intruder' }, 'not-the-internal-token');
+    expect([anonymous.status, forged.status]).toEqual([403, 403]);
+    expect(((await forged.json()) as { message: string }).message).toMatch(/labeler-api/);
+    // The refused enable left the alarm disabled: the next enable is a real transition.
+    expect((await post(`/alarms/${PLOT}/enable`, { by: 'expert' })).status).toBe(200);
+    await waitFor(() => alarmEvents().length > before, 'the enable transition');
+    expect(alarmLog(before)).toEqual(['enabled→normal']);
   });
 });

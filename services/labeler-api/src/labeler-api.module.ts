@@ -1,5 +1,7 @@
 import { infrastructureModules, type ServiceConnections } from '@hydra/service';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AlarmActionController } from './alarms/alarm-action.controller';
+import { AlarmActionService } from './alarms/alarm-action.service';
 import { AuthModule } from './auth/auth.module';
 import type { LabelerApiConfig } from './labeler-api.config';
 import { LabelController } from './labels/label.controller';
@@ -19,8 +21,14 @@ export class LabelerApiModule {
     return {
       module: LabelerApiModule,
       imports: [...infrastructureModules(LABELER_API_SERVICE, connections), AuthModule.forRoot(config)],
-      controllers: [LabelController, TrainingController, ModelLibraryController, LabelerApiEvents],
-      providers: [LabelService, TrainingService, ModelLibraryService],
+      controllers: [
+        LabelController,
+        TrainingController,
+        ModelLibraryController,
+        AlarmActionController,
+        LabelerApiEvents,
+      ],
+      providers: [LabelService, TrainingService, ModelLibraryService, AlarmActionService],
     };
   }
 }

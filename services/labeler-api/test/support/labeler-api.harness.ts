@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PlotPermissionDto, UserRole } from '@hydra/contracts';
-import { ApiToken, PlotType, User } from '@hydra/db';
-import { type ServiceTestBed, startServiceTestBed } from '@hydra/testing';
+import { PlotType, User } from '@hydra/db';
+import { createApiToken, type ServiceTestBed, startServiceTestBed } from '@hydra/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createHash, randomBytes } from 'node:crypto';
 import { createLabelerApiApp } from '../../src/labeler-api.app';
 import { labelerApiConfigFromEnv } from '../../src/labeler-api.config';
 
@@ -61,14 +60,7 @@ export async function startLabelerApi(env: Record<string, string> = {}): Promise
   const app = await createLabelerApiApp(config, bed.connections(bed.store));
   const { url, events } = await bed.serve(app, '>');
   const adminUser = await bed.db.getRepository(User).findOneByOrFail({ name: 'admin' });
-  const adminToken = `hydra_${randomBytes(32).toString('base64url')}`;
-  await bed.db.getRepository(ApiToken).insert({
-    name: 'test-admin',
-    userId: adminUser.id,
-    role: 'admin',
-    secretHash: createHash('sha256').update(adminToken).digest('hex'),
-    createdBy: 'test',
-  });
+  const adminToken = await createApiToken(bed.db, 'admin', 'admin');
   const admin = apiClient(url, 'admin', adminUser.id, { authorization: `Bearer ${adminToken}` });
   return {
     bed,
