@@ -1,11 +1,13 @@
 import { createServiceApp, type ServiceConnections } from '@hydra/service';
 import { LocalObjectStore, serveSignedObjects } from '@hydra/storage';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { mountApiDocs } from './api-docs/api-docs';
 import type { LabelerApiConfig } from './labeler-api.config';
 import { LABELER_API_SERVICE, LabelerApiModule } from './labeler-api.module';
 
 /** Routes outside `/api`: probes and metrics for the cluster, signed object links of the local store. */
-const UNPREFIXED = ['health', 'health/live', 'metrics'];
+export const UNPREFIXED = ['health', 'health/live', 'metrics'];
+export const API_PREFIX = 'api';
 
 /** labeler-api, initialised but not yet listening on its port. */
 export async function createLabelerApiApp(
@@ -16,7 +18,8 @@ export async function createLabelerApiApp(
   return createServiceApp(LABELER_API_SERVICE, LabelerApiModule.forRoot({ ...connections, store }, config), {
     logger: connections.logger,
     configure: (app) => {
-      app.setGlobalPrefix('api', { exclude: UNPREFIXED });
+      app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
+      mountApiDocs(app, API_PREFIX, UNPREFIXED);
       // The local store's links (heat maps from the explainer) are checked for signature and expiry here.
       if (store instanceof LocalObjectStore) app.use('/objects', serveSignedObjects(store));
     },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /** Validates a body, query or parameter against a zod schema; a 400 names every bad field. */
 export class ZodValidationPipe<T extends z.ZodType> implements PipeTransform<unknown, z.infer<T>> {
-  constructor(private readonly schema: T) {}
+  constructor(readonly schema: T) {}
 
   transform(value: unknown): z.infer<T> {
     const result = this.schema.safeParse(value);
