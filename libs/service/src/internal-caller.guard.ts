@@ -1,8 +1,17 @@
-import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** The header labeler-api proves itself with when it forwards a person's action to an internal service. */
 export const INTERNAL_TOKEN_HEADER = 'x-hydra-internal-token';
+
+/** The provider a service gives its `INTERNAL_API_TOKEN` (or null) under, for the guard. */
+export const INTERNAL_API_TOKEN = Symbol('INTERNAL_API_TOKEN');
 
 /**
  * Lets a route be called only by labeler-api (which authenticated the person): the caller must send
@@ -12,7 +21,7 @@ export const INTERNAL_TOKEN_HEADER = 'x-hydra-internal-token';
 export class InternalCallerGuard implements CanActivate {
   private readonly expected: Buffer | null;
 
-  constructor(internalToken: string | null) {
+  constructor(@Inject(INTERNAL_API_TOKEN) internalToken: string | null) {
     this.expected = internalToken ? digest(internalToken) : null;
   }
 

@@ -1,4 +1,4 @@
-import { InternalCallerGuard, infrastructureModules, type ServiceConnections } from '@hydra/service';
+import { INTERNAL_API_TOKEN, infrastructureModules, type ServiceConnections } from '@hydra/service';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AlarmController } from './alarms/alarm.controller';
 import { AlarmRepository } from './alarms/alarm.repository';
@@ -22,7 +22,7 @@ export class ClassifierModule {
       controllers: [ClassifierEvents, AlarmController],
       providers: [
         { provide: CLASSIFIER_CONFIG, useValue: config },
-        { provide: InternalCallerGuard, useValue: new InternalCallerGuard(config.internalToken) },
+        { provide: INTERNAL_API_TOKEN, useValue: config.internalToken },
         PlotTypeSettingsRepository,
         ModelRegistry,
         ClassificationRepository,

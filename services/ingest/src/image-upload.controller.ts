@@ -11,8 +11,10 @@ import {
   Req,
   Res,
   UploadedFile,
+  UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
+import { InternalCallerGuard } from '@hydra/service';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ImageIngestService } from './image-ingest.service';
 import { ImageRejectedError } from './image-validation';
@@ -33,13 +35,15 @@ interface StatusResponse {
  * `POST /images` for producers that push: the image as the raw body (`Content-Type: image/png`,
  * `image/jpeg` or `application/octet-stream`) with the metadata in the query, or as the `image`
  * field of a multipart form whose other fields are the metadata. 201 for a new image, 200 for a
- * duplicate, 400/413 with the reason for bad input.
+ * duplicate, 400/413 with the reason for bad input. Only labeler-api may call it (it checks the
+ * caller's role and forwards with the internal token).
  */
 @Controller('images')
 export class ImageUploadController {
   constructor(private readonly ingest: ImageIngestService) {}
 
   @Post()
+  @UseGuards(InternalCallerGuard)
   @UseInterceptors(FileInterceptor('image'))
   async upload(
     @Req() request: RawRequest,

@@ -18,6 +18,8 @@ export interface IngestConfig {
     afterStore: (typeof afterStoreActions)[number];
   };
   limits: ImageLimits;
+  /** Shared with labeler-api, the only caller allowed to push images here. */
+  internalToken: string | null;
 }
 
 export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
@@ -32,6 +34,7 @@ const ingestVariables = {
     .positive()
     .default(20 * 1024 * 1024),
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(25_000_000),
+  INTERNAL_API_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 };
 
 /** `WATCH_DIRS` lists folders separated by the platform's path delimiter (":" here) or commas. */
@@ -48,5 +51,6 @@ export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inges
       afterStore: config.INGEST_AFTER_STORE,
     },
     limits: { maxBytes: config.MAX_IMAGE_BYTES, maxPixels: config.MAX_IMAGE_PIXELS },
+    internalToken: config.INTERNAL_API_TOKEN ?? null,
   };
 }

@@ -1,4 +1,4 @@
-import { infrastructureModules, type ServiceConnections } from '@hydra/service';
+import { INTERNAL_API_TOKEN, infrastructureModules, type ServiceConnections } from '@hydra/service';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { ImageIngestService } from './image-ingest.service';
@@ -22,6 +22,7 @@ export class IngestModule {
       controllers: [ImageUploadController],
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
+        { provide: INTERNAL_API_TOKEN, useValue: config.internalToken },
         ImageRepository,
         ImageIngestService,
         PlotFolderWatcher,

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Image, PlotType } from '@hydra/db';
+import { INTERNAL_TOKEN_HEADER } from '@hydra/service';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulatePlot } from '@hydra/simulator';
 import type { LocalObjectStore } from '@hydra/storage';
@@ -45,11 +46,15 @@ async function rejection(name: string): Promise<string> {
   return readFile(reasonFile, 'utf8');
 }
 
+const INTERNAL_TOKEN = 'test-internal-token-0123456789';
+const internal = { [INTERNAL_TOKEN_HEADER]: INTERNAL_TOKEN };
+
+/** A push as labeler-api forwards it. */
 function upload(query: string, body: Buffer | string, contentType?: string) {
   return fetch(`${baseUrl}/images?${query}`, {
     method: 'POST',
     body,
-    headers: contentType ? { 'content-type': contentType } : {},
+    headers: { ...internal, ...(contentType && { 'content-type': contentType }) },
   });
 }
 
@@ -63,6 +68,7 @@ beforeAll(async () => {
     databaseUrl: bed.databaseUrl,
     watch: { roots: [root], stableMs: 300, afterStore: 'move' },
     limits: { maxBytes: 5_000_000, maxPixels: 25_000_000 },
+    internalToken: INTERNAL_TOKEN,
   };
   app = await createIngestApp(config, bed.connections(store));
   ({ url: baseUrl, events: recorder } = await bed.serve(app, 'image.new'));
@@ -159,6 +165,21 @@ describe('the folder watcher', () => {
 });
 
 describe('POST /images', () => {
+  it('takes pushes only from labeler-api, which proves itself with the internal token', async () => {
+    const plot = await simulatePlot('CDC_timing', 'Good', 11);
+    const count = await imageCount();
+    const refused: Record<string, string>[] = [{}, { [INTERNAL_TOKEN_HEADER]: 'not-the-internal-token' }];
+    for (const headers of refused) {
+      const response = await fetch(`${baseUrl}/images?plotType=CDC_timing&runNumber=5`, {
+        method: 'POST',
+        body: plot.png,
+        headers: { ...headers, 'content-type': 'image/png' },
+      });
+      expect(response.status).toBe(403);
+    }
+    expect(await imageCount()).toBe(count);
+  });
+
   it('stores a raw PNG body with the metadata from the query; the same bytes again are a duplicate', async () => {
     const plot = await simulatePlot('CDC_timing', 'Bad', 6);
     const first = await upload('plotType=CDC_timing&runNumber=77&chunk=3', plot.png, 'image/png');
@@ -177,7 +198,7 @@ describe('POST /images', () => {
     form.set('plotType', 'CDC_timing');
     form.set('runNumber', '78');
     form.set('image', new Blob([plot.png], { type: 'image/png' }), 'whatever.png');
-    const response = await fetch(`${baseUrl}/images`, { method: 'POST', body: form });
+    const response = await fetch(`${baseUrl}/images`, { method: 'POST', body: form, headers: internal });
     expect(response.status).toBe(201);
     const { imageId } = (await response.json()) as { imageId: string };
     expect(await db.getRepository(Image).findOneByOrFail({ id: imageId })).toMatchObject({

@@ -9,8 +9,12 @@ export interface LabelerApiConfig {
   auth: AuthConfig;
   /** The classifier's internal port, where labeler-api forwards alarm actions. */
   classifierUrl: string;
+  /** Ingest's internal port, where labeler-api forwards pushed images. */
+  ingestUrl: string;
   /** Shared with the classifier: proves a forwarded alarm action comes from labeler-api. */
   internalToken: string | null;
+  /** Other services' base URLs by name; the status page shows each one's `/health`. */
+  serviceHealthUrls: Record<string, string>;
 }
 
 export interface AuthConfig {
@@ -59,7 +63,25 @@ const labelerApiVariables = {
   HYDRA_ADMIN_USER: z.string().min(1).max(64).default('admin'),
   HYDRA_ADMIN_PASSWORD: optional(z.string().min(10, 'at least 10 characters').max(256)),
   CLASSIFIER_URL: configVars.url(['http', 'https']).default('http://127.0.0.1:3002'),
+  INGEST_URL: configVars.url(['http', 'https']).default('http://127.0.0.1:3001'),
   INTERNAL_API_TOKEN: optional(z.string().min(16, 'at least 16 characters')),
+  // `ingest=http://127.0.0.1:3001,classifier=http://127.0.0.1:3002`
+  SERVICE_HEALTH_URLS: z
+    .string()
+    .default('')
+    .transform((value, context) => {
+      const urls: Record<string, string> = {};
+      for (const entry of value
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter(Boolean)) {
+        const [name = '', url = ''] = entry.split(/=(.*)/s);
+        if (/^[A-Za-z0-9_-]{1,64}$/.test(name) && /^https?:\/\//.test(url) && URL.canParse(url))
+          urls[name] = url;
+        else context.addIssue({ code: 'custom', message: `"${entry}" is not name=http(s)://url` });
+      }
+      return urls;
+    }),
 };
 
 export function labelerApiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LabelerApiConfig {
@@ -68,7 +90,9 @@ export function labelerApiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): L
     port,
     databaseUrl,
     classifierUrl: values.CLASSIFIER_URL,
+    ingestUrl: values.INGEST_URL,
     internalToken: values.INTERNAL_API_TOKEN ?? null,
+    serviceHealthUrls: values.SERVICE_HEALTH_URLS,
     auth: {
       sessionTtlMs: values.SESSION_TTL_HOURS * 3_600_000,
       loginAttemptsPerMinute: values.LOGIN_ATTEMPTS_PER_MINUTE,
