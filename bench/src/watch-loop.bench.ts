@@ -4,14 +4,11 @@
  * throughput with 1 and 2 replicas.
  *   npm run bench:watch-loop -- --rates 1,10,50 --duration 60 --backlog 500
  */
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { waitFor } from '@hydra/messaging/testing';
-import { simulatePlot } from '@hydra/simulator';
 import { startHydraProcesses, type HydraProcesses } from '@hydra/testing';
 import { Command } from 'commander';
 import { summarize } from './stats';
+import { simulatedPlots, WatchedFolder } from './watched-folder';
 
 const options = new Command('watch-loop-bench')
   .option(
@@ -27,26 +24,7 @@ const options = new Command('watch-loop-bench')
   .opts<{ rates: number[]; duration: number; backlog: number; store: 's3' | 'local' }>();
 
 const PLOT = 'FCAL_occupancy';
-let seed = 1;
-let chunk = 0;
-
-/** Distinct plots (the same bytes twice would be one image), about a third of them Bad. */
-async function plots(count: number): Promise<Buffer[]> {
-  const result: Buffer[] = [];
-  for (let index = 0; index < count; index++) {
-    const plot = await simulatePlot(PLOT, index % 3 === 2 ? 'Bad' : 'Good', seed++);
-    result.push(plot.png);
-    if (index % 500 === 499) process.stdout.write(`  simulated ${index + 1}/${count} plots\n`);
-  }
-  return result;
-}
-
-async function write(loop: HydraProcesses, bytes: Buffer): Promise<{ sha256: string; writtenAt: number }> {
-  const folder = join(loop.watchDir, 'RunPeriod-bench', 'Run000001');
-  await mkdir(folder, { recursive: true });
-  await writeFile(join(folder, `${PLOT}_${String(++chunk).padStart(6, '0')}.png`), bytes);
-  return { sha256: createHash('sha256').update(bytes).digest('hex'), writtenAt: performance.now() };
-}
+let folder: WatchedFolder;
 
 function index(loop: HydraProcesses) {
   const imageBySha = new Map(loop.events.of('image.new').map((event) => [event.sha256, event.imageId]));
@@ -65,13 +43,13 @@ function index(loop: HydraProcesses) {
 }
 
 async function pacedRun(loop: HydraProcesses, rate: number) {
-  const images = await plots(Math.round(rate * options.duration));
+  const images = await simulatedPlots(PLOT, Math.round(rate * options.duration));
   const written: { sha256: string; writtenAt: number }[] = [];
   const start = performance.now();
   for (const [position, bytes] of images.entries()) {
     const due = start + (position * 1000) / rate;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
-    written.push(await write(loop, bytes));
+    written.push(await folder.write(bytes));
   }
   const missing = () => {
     const { imageBySha, classified } = index(loop);
@@ -104,8 +82,8 @@ async function pacedRun(loop: HydraProcesses, rate: number) {
 async function backlogRun(loop: HydraProcesses, replicas: number) {
   await Promise.all(loop.classifiers.splice(0).map((classifier) => classifier.stop()));
   const before = loop.events.of('image.new').length;
-  const images = await plots(options.backlog);
-  for (const bytes of images) await write(loop, bytes);
+  const images = await simulatedPlots(PLOT, options.backlog);
+  for (const bytes of images) await folder.write(bytes);
   await waitFor(() => loop.events.of('image.new').length >= before + images.length, 'ingest', 600_000);
   const firstNew = loop.events.events.length;
   await Promise.all(Array.from({ length: replicas }, () => loop.start('classifier')));
@@ -131,6 +109,7 @@ async function main() {
     thresholds: { Good: 0.5, Bad: 0.5, NoData: 0.5 },
     store: options.store,
   });
+  folder = new WatchedFolder(loop.watchDir, PLOT);
   try {
     const paced = [];
     for (const rate of options.rates) {

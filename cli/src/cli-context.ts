@@ -2,4 +2,7 @@
 export interface CliContext {
   env: NodeJS.ProcessEnv;
   print(line: string): void;
+  /** Messages for people (standard error), kept apart from output scripts read. */
+  error(line: string): void;
+  readStdin(): Promise<string>;
 }

@@ -10,7 +10,12 @@ describe('hydra migrate', () => {
 
   const run = async (env: NodeJS.ProcessEnv) => {
     const lines: string[] = [];
-    await createProgram({ env, print: (line) => lines.push(line) }).parseAsync(['node', 'hydra', 'migrate']);
+    await createProgram({
+      env,
+      print: (line) => lines.push(line),
+      error: (line) => lines.push(line),
+      readStdin: async () => '',
+    }).parseAsync(['node', 'hydra', 'migrate']);
     return lines.join('\n');
   };
 

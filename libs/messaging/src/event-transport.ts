@@ -1,4 +1,5 @@
 import type { CustomTransportStrategy } from '@nestjs/microservices';
+import { type ConsumerLagReport, inProcessConsumerLag, jetStreamConsumerLag } from './consumer-lag';
 import { type DeliveryPolicy, defaultDeliveryPolicy } from './delivery-policy';
 import type { EventPublisher } from './event-publisher';
 import { InProcessBus } from './in-process/in-process.bus';
@@ -11,6 +12,9 @@ import {
 } from './jetstream/jetstream.connection';
 import { JetStreamPublisher } from './jetstream/jetstream.publisher';
 import { JetStreamServer } from './jetstream/jetstream.server';
+import { InProcessLiveFeedSource } from './live/in-process.live-feed';
+import { JetStreamLiveFeedSource } from './live/jetstream.live-feed';
+import type { LiveFeedSource } from './live/live-feed';
 
 export type TransportChoice =
   | { kind: 'jetstream'; servers: string[]; options?: Partial<Omit<JetStreamOptions, 'servers'>> }
@@ -28,6 +32,10 @@ export interface EventTransport {
   readonly publisher: EventPublisher;
   createServer(): CustomTransportStrategy;
   check(): Promise<void>;
+  /** Every durable consumer's backlog, for the status page. */
+  consumerLag(): Promise<ConsumerLagReport>;
+  /** Every event to this replica alone, for live updates (not a queue shared with other replicas). */
+  readonly liveFeed: LiveFeedSource;
   close(): Promise<void>;
 }
 
@@ -41,11 +49,14 @@ export async function openEventTransport({
   const policy = { ...defaultDeliveryPolicy, ...delivery };
   if (transport.kind === 'in-process') {
     const { bus } = transport;
+    const liveFeed = new InProcessLiveFeedSource(bus);
     return {
       publisher: new InProcessPublisher(bus),
       createServer: () => new InProcessServer(bus, service, policy),
       check: async () => undefined,
-      close: async () => undefined,
+      consumerLag: async () => inProcessConsumerLag(bus),
+      liveFeed,
+      close: () => liveFeed.close(),
     };
   }
   const connection = await JetStreamConnection.open({
@@ -61,6 +72,8 @@ export async function openEventTransport({
       if (connection.nats.isClosed()) throw new Error('NATS connection is closed');
       await connection.manager.streams.info(connection.options.stream);
     },
+    consumerLag: () => jetStreamConsumerLag(connection),
+    liveFeed: new JetStreamLiveFeedSource(connection),
     close: () => connection.close(),
   };
 }

@@ -1,3 +1,4 @@
+export * from './consumer-lag';
 export * from './delivery-policy';
 export * from './event-context';
 export * from './event-publisher';
@@ -11,3 +12,5 @@ export {
 export { durableName } from './jetstream/jetstream.server';
 export { subjectMatches } from './subject-match';
 export * from './transport-from-env';
+export * from './live/live-feed';
+export { liveFeedInvalidTotal } from './live/feed-event';

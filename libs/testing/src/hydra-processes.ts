@@ -98,8 +98,9 @@ export async function startHydraProcesses(options: HydraOptions): Promise<HydraP
       const script = options.scripts[name];
       if (!script) throw new Error(`no script given for ${name}`);
       // labeler-api forwards alarm actions to the classifier.
-      const own: Record<string, string> =
-        name === 'labeler-api' && classifiers[0] ? { CLASSIFIER_URL: classifiers[0].url } : {};
+      const own: Record<string, string> = {};
+      if (name === 'labeler-api' && classifiers[0]) own.CLASSIFIER_URL = classifiers[0].url;
+      if (name === 'labeler-api' && services.ingest) own.INGEST_URL = services.ingest.url;
       const service = await startServiceProcess(script, PORT_VARIABLES[name], { ...env, ...own });
       running.push(service);
       services[name] = service;
@@ -109,8 +110,12 @@ export async function startHydraProcesses(options: HydraOptions): Promise<HydraP
     // Consumers first: the classifier's must exist before anything is announced.
     if (options.scripts.classifier)
       await Promise.all(Array.from({ length: options.classifierReplicas ?? 1 }, () => start('classifier')));
-    const others = (Object.keys(options.scripts) as ServiceName[]).filter((name) => name !== 'classifier');
+    const others = (Object.keys(options.scripts) as ServiceName[]).filter(
+      (name) => name !== 'classifier' && name !== 'labeler-api',
+    );
     await Promise.all(others.map((name) => start(name)));
+    // Last: labeler-api forwards to the classifier and ingest, so it needs their addresses.
+    if (options.scripts['labeler-api']) await start('labeler-api');
     const events = await recordEvents(namespace, '>');
     cleanups.push(() => events.stop());
     const connection = await JetStreamConnection.open({

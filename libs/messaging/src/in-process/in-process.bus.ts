@@ -15,7 +15,13 @@ const DUPLICATE_WINDOW = 100_000;
 export class InProcessBus {
   private readonly queues: ConsumerQueue[] = [];
   private readonly recentIds = new Set<string>();
+  private readonly listeners = new Set<(delivery: InboundDelivery) => void>();
   private sequence = 0;
+
+  /** The sequence of the last message published, as a stream's last sequence. */
+  get lastSequence(): number {
+    return this.sequence;
+  }
 
   /** Returns false when the id was seen recently and the message was dropped. */
   publish(subject: string, payload: string, messageId: string): boolean {
@@ -24,11 +30,18 @@ export class InProcessBus {
     if (this.recentIds.size > DUPLICATE_WINDOW)
       this.recentIds.delete(this.recentIds.values().next().value as string);
     const sequence = ++this.sequence;
+    for (const listener of this.listeners) listener({ subject, attempt: 1, sequence, messageId, payload });
     for (const queue of this.queues) {
       if (subjectMatches(queue.pattern, subject))
         queue.push({ subject, attempt: 1, sequence, messageId, payload });
     }
     return true;
+  }
+
+  /** Hears every message as it is published, in order (the live feed); returns how to stop. */
+  listen(listener: (delivery: InboundDelivery) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Registers a consumer group; returns a function that stops it once its running handlers finish. */
@@ -46,6 +59,15 @@ export class InProcessBus {
       this.queues.splice(this.queues.indexOf(queue), 1);
       await queue.stop();
     };
+  }
+
+  /** Each consumer group's messages waiting and being handled, for the status page's lag. */
+  queueDepths(): { consumer: string; pattern: string; waiting: number; running: number }[] {
+    return this.queues.map((queue) => ({
+      consumer: queue.consumer,
+      pattern: queue.pattern,
+      ...queue.depth(),
+    }));
   }
 }
 
@@ -67,6 +89,10 @@ class ConsumerQueue {
     if (this.stopped) return;
     this.waiting.push(delivery);
     this.drain();
+  }
+
+  depth(): { waiting: number; running: number } {
+    return { waiting: this.waiting.length, running: this.running.size };
   }
 
   async stop(): Promise<void> {

@@ -18,6 +18,8 @@ export interface ApiClient {
   /** The caller's user name ('' for anonymous). */
   name: string;
   userId: string;
+  /** The caller's API token, for other transports (Socket.IO); absent for cookie and anonymous clients. */
+  token?: string;
   request<T = any>(
     method: string,
     path: string,
@@ -61,7 +63,10 @@ export async function startLabelerApi(env: Record<string, string> = {}): Promise
   const { url, events } = await bed.serve(app, '>');
   const adminUser = await bed.db.getRepository(User).findOneByOrFail({ name: 'admin' });
   const adminToken = await createApiToken(bed.db, 'admin', 'admin');
-  const admin = apiClient(url, 'admin', adminUser.id, { authorization: `Bearer ${adminToken}` });
+  const admin = {
+    ...apiClient(url, 'admin', adminUser.id, { authorization: `Bearer ${adminToken}` }),
+    token: adminToken,
+  };
   return {
     bed,
     app,
@@ -80,7 +85,8 @@ export async function startLabelerApi(env: Record<string, string> = {}): Promise
       }
       const token = await admin.post('/api/tokens', { name: `${name}-token`, role, user: name });
       if (token.status !== 201) throw new Error(`could not make a token: ${JSON.stringify(token.body)}`);
-      return apiClient(url, name, user.body.id, { authorization: `Bearer ${token.body.token}` });
+      const client = apiClient(url, name, user.body.id, { authorization: `Bearer ${token.body.token}` });
+      return { ...client, token: token.body.token as string };
     },
     plotTypes: async (...names) => {
       await bed.db.getRepository(PlotType).upsert(

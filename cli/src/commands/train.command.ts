@@ -1,0 +1,40 @@
+import { modelArchitecture } from '@hydra/contracts';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { apiCommand, apiOf } from '../api/api-options';
+import type { CliContext } from '../cli-context';
+import { followTraining } from './training-progress';
+
+const positiveInteger = (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('a whole number ≥ 1');
+  return number;
+};
+
+/** `hydra train <plotType>`: push-button training, optionally followed to the end with a progress bar. */
+export function registerTrainCommand(program: Command, context: CliContext): void {
+  apiCommand(program, 'train', context)
+    .description("train a new candidate model for a plot type from its experts' labels")
+    .argument('<plotType>', 'the plot type, e.g. FCAL_occupancy')
+    .addOption(new Option('--architecture <name>', 'the model').choices(modelArchitecture.options))
+    .option('--epochs <n>', 'at most this many epochs', positiveInteger)
+    .option('--parent <modelId>', 'fine-tune this model instead of starting from scratch')
+    .option('--wait', 'follow the job to its end with a progress bar')
+    .action(
+      async (
+        plotType: string,
+        options: { architecture?: string; epochs?: number; parent?: string; wait?: boolean },
+        command: Command,
+      ) => {
+        const api = apiOf(command, context);
+        const job = await api.post<{ id: string; status: string }>(`/plot-types/${plotType}/training`, {
+          options: {
+            ...(options.architecture && { architecture: options.architecture }),
+            ...(options.epochs && { epochs: options.epochs }),
+            ...(options.parent && { parentModelId: options.parent }),
+          },
+        });
+        context.print(`training job ${job.id} queued for ${plotType}`);
+        if (options.wait) await followTraining(api, job.id, context);
+      },
+    );
+}
