@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mountApiDocs } from './api-docs/api-docs';
 import type { LabelerApiConfig } from './labeler-api.config';
 import { LABELER_API_SERVICE, LabelerApiModule } from './labeler-api.module';
+import { serveWebApp } from './web-app';
 
 /** Routes outside `/api`: probes and metrics for the cluster, signed object links of the local store. */
 export const UNPREFIXED = ['health', 'health/live', 'metrics'];
@@ -22,6 +23,7 @@ export async function createLabelerApiApp(
       mountApiDocs(app, API_PREFIX, UNPREFIXED);
       // The local store's links (heat maps from the explainer) are checked for signature and expiry here.
       if (store instanceof LocalObjectStore) app.use('/objects', serveSignedObjects(store));
+      if (config.webDir) serveWebApp(app, config.webDir);
     },
   });
 }

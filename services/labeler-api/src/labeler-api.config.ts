@@ -13,6 +13,8 @@ export interface LabelerApiConfig {
   ingestUrl: string;
   /** Shared with the classifier: proves a forwarded alarm action comes from labeler-api. */
   internalToken: string | null;
+  /** The built web app (`web/dist`) to serve beside the API; null: the API alone. */
+  webDir: string | null;
   /** Other services' base URLs by name; the status page shows each one's `/health`. */
   serviceHealthUrls: Record<string, string>;
 }
@@ -65,6 +67,7 @@ const labelerApiVariables = {
   CLASSIFIER_URL: configVars.url(['http', 'https']).default('http://127.0.0.1:3002'),
   INGEST_URL: configVars.url(['http', 'https']).default('http://127.0.0.1:3001'),
   INTERNAL_API_TOKEN: optional(z.string().min(16, 'at least 16 characters')),
+  WEB_DIR: optional(z.string()),
   // `ingest=http://127.0.0.1:3001,classifier=http://127.0.0.1:3002`
   SERVICE_HEALTH_URLS: z
     .string()
@@ -92,6 +95,7 @@ export function labelerApiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): L
     classifierUrl: values.CLASSIFIER_URL,
     ingestUrl: values.INGEST_URL,
     internalToken: values.INTERNAL_API_TOKEN ?? null,
+    webDir: values.WEB_DIR ?? null,
     serviceHealthUrls: values.SERVICE_HEALTH_URLS,
     auth: {
       sessionTtlMs: values.SESSION_TTL_HOURS * 3_600_000,
