@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Subjects } from '@hydra/contracts';
-import { imageNewPayload, PlotType, TrainingSet, User, UserPlotPermission } from '@hydra/db';
+import { imageNewPayload, TrainingSet, User, UserPlotPermission } from '@hydra/db';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulateDataset } from '@hydra/simulator';
 import { type HydraProcesses, startHydraProcesses, storeImage } from '@hydra/testing';
@@ -47,6 +47,12 @@ async function call<T = Record<string, unknown>>(method: string, path: string, b
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as T };
+}
+
+/** The plot type's training gates, set by the expert through the API. */
+async function setGates(gates: Record<string, number>): Promise<void> {
+  const response = await call('PATCH', `/plot-types/${PLOT}`, { trainingGates: gates });
+  expect(response.status).toBe(200);
 }
 
 const progressOf = (jobId: string) =>
@@ -111,7 +117,7 @@ beforeAll(async () => {
     .insert({ userId: expert.id, plotType: PLOT, canLabel: true, canTrain: true, canPromote: true });
   // The quick models trained here are weaker than the production fixture (trained longer): the
   // regression gate is loosened so they can be candidates; the gate test shows gates biting.
-  await hydra.db.getRepository(PlotType).update({ name: PLOT }, { trainingGates: LOOSE_GATES });
+  await setGates(LOOSE_GATES);
   // 200 simulated plots labeled by an expert through the audited label path; a few marked Ignore.
   const plots = await collect(simulateDataset({ plotType: PLOT, count: 200, seed: 77 }));
   const items = [];
@@ -245,9 +251,9 @@ describe('push-button training', () => {
 
   it('rejects a candidate that fails a gate, with the reason, and never promotes it', async () => {
     const gates = { ...LOOSE_GATES, minTestPerClass: 1000 };
-    await hydra.db.getRepository(PlotType).update({ name: PLOT }, { trainingGates: gates });
+    await setGates(gates);
     const { trained } = await train();
-    await hydra.db.getRepository(PlotType).update({ name: PLOT }, { trainingGates: LOOSE_GATES });
+    await setGates(LOOSE_GATES);
     expect(trained).toMatchObject({ status: 'rejected' });
     expect(trained.reason).toContain('(at least 1000 needed)');
     const promote = await call('POST', `/models/${trained.modelId}/promote`);
@@ -279,7 +285,7 @@ describe('push-button training', () => {
   });
 
   it('hands back the job of a stopped trainer, resumes that of a killed one, and auto-promotes where allowed', async () => {
-    await hydra.db.getRepository(PlotType).update({ name: PLOT }, { autoPromote: true });
+    expect((await call('PATCH', `/plot-types/${PLOT}`, { autoPromote: true })).status).toBe(200);
     const request = await call<{ id: string }>('POST', `/plot-types/${PLOT}/training`, {
       options: OPTIONS,
     });

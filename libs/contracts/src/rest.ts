@@ -71,19 +71,6 @@ export interface ExplanationResponse {
   computeMs: number;
 }
 
-/** PUT /plot-types/:plotType: the settings an admin may change. */
-export const plotTypeSettingsDto = z.object({
-  group: z.string().max(64).nullable().optional(),
-  hidden: z.boolean().optional(),
-  collectPercent: z.number().min(0).max(100).optional(),
-  contact: z.string().max(200).nullable().optional(),
-  alarmOnDelay: z.number().int().min(1).max(1000).optional(),
-  alarmOffDelay: z.number().int().min(1).max(1000).optional(),
-  alarmSeverity: z.enum(['minor', 'major']).optional(),
-  autoPromote: z.boolean().optional(),
-});
-export type PlotTypeSettingsDto = z.infer<typeof plotTypeSettingsDto>;
-
 /** POST /images: the metadata of a pushed image, as query parameters (or multipart fields). */
 export const imageUploadQuery = z.object({
   plotType: plotTypeName,

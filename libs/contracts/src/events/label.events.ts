@@ -6,6 +6,7 @@ import { envelope } from './envelope';
 export const labelAddedEvent = envelope.extend({
   batchId: uuid,
   user: userName,
-  items: z.array(z.object({ imageId: uuid, label: labelName })).min(1),
+  /** A null label: the image has no label again (an undo of its first label). */
+  items: z.array(z.object({ imageId: uuid, label: labelName.nullable() })).min(1),
 });
 export type LabelAddedEvent = z.infer<typeof labelAddedEvent>;

@@ -16,7 +16,11 @@ import type { PlotType } from './plot-type.entity';
 /** One stored plot image; the same bytes are one image (sha256). */
 @Entity('image')
 @Unique('image_sha256_unique', ['sha256'])
-@Index('image_plot_type_captured_at', ['plotType', 'capturedAt'])
+// Keyset pages, newest first, of one plot type and of all (the id breaks ties between equal times).
+@Index('image_plot_type_captured_at', ['plotType', 'capturedAt', 'id'])
+@Index('image_captured_at', ['capturedAt', 'id'])
+// The labeling queue: kept images of a plot type, newest run first.
+@Index('image_kept_plot_type_run', ['plotType', 'runNumber', 'capturedAt', 'id'], { where: '"keep"' })
 @Index('image_plot_type_run', ['plotType', 'runNumber'])
 @Check('image_sha256_hex', `"sha256" ~ '^[0-9a-f]{64}$'`)
 @Check('image_dimensions_positive', `"width" > 0 AND "height" > 0 AND "size_bytes" > 0`)

@@ -1,16 +1,15 @@
 import { type LabelBatchRequestDto, Subjects } from '@hydra/contracts';
-import { ImageLabel, Label, LabelBatch, PlotTypeLabel } from '@hydra/db';
 import { EventPublisher } from '@hydra/messaging';
 import {
   BadRequestException,
   ConflictException,
-  Inject,
   Injectable,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { DataSource, type EntityManager, In, QueryFailedError } from 'typeorm';
+import { type EntityManager, QueryFailedError } from 'typeorm';
 import { PlotAccessService } from '../auth/plot-access.service';
 import type { Principal } from '../auth/principal';
+import { LabelRepository } from './label.repository';
 
 /** Hydra's starting palette; `Ignore` never trains a model. */
 const DEFAULT_LABELS = [
@@ -31,19 +30,13 @@ export interface LabelBatchResult {
 @Injectable()
 export class LabelService implements OnApplicationBootstrap {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly repository: LabelRepository,
     private readonly events: EventPublisher,
     private readonly access: PlotAccessService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(Label)
-      .values(DEFAULT_LABELS)
-      .orIgnore()
-      .execute();
+    await this.repository.seedLabels(DEFAULT_LABELS);
   }
 
   async label(actor: Principal, plotType: string, batch: LabelBatchRequestDto): Promise<LabelBatchResult> {
@@ -53,11 +46,11 @@ export class LabelService implements OnApplicationBootstrap {
     if (twice) throw new BadRequestException(`image ${twice.imageId} appears twice in the batch`);
     let result: LabelBatchResult;
     try {
-      result = await this.dataSource.transaction((manager) => this.record(manager, actor, plotType, batch));
+      result = await this.repository.transaction((manager) => this.record(manager, actor, plotType, batch));
     } catch (error) {
       // A concurrent submission of the same batch id won the race: answer as for a retry.
       if (!(error instanceof QueryFailedError && error.driverError?.code === '23505')) throw error;
-      result = await this.repeated(this.dataSource.manager, actor, plotType, batch);
+      result = await this.repeated(this.repository.manager, actor, plotType, batch);
     }
     if (!result.repeated)
       await this.events.publish(Subjects.labelAdded, {
@@ -75,14 +68,14 @@ export class LabelService implements OnApplicationBootstrap {
     plotType: string,
     batch: LabelBatchRequestDto,
   ): Promise<LabelBatchResult> {
-    if (await manager.existsBy(LabelBatch, { id: batch.batchId }))
+    if (await this.repository.findBatch(manager, batch.batchId))
       return this.repeated(manager, actor, plotType, batch);
     const ids = batch.items.map((item) => item.imageId);
     const names = [...new Set(batch.items.map((item) => item.label))];
-    const labels = await manager.findBy(Label, { name: In(names) });
+    const labels = await this.repository.labelsNamed(manager, names);
     const missing = names.filter((name) => !labels.some((label) => label.name === name));
     if (missing.length) throw new BadRequestException(`unknown label(s): ${missing.join(', ')}`);
-    const palette = await manager.findBy(PlotTypeLabel, { plotType });
+    const palette = await this.repository.palette(manager, plotType);
     const outside = palette.length
       ? labels.filter((label) => !palette.some((entry) => entry.labelId === label.id))
       : [];
@@ -90,16 +83,11 @@ export class LabelService implements OnApplicationBootstrap {
       throw new BadRequestException(
         `${outside.map((label) => label.name).join(', ')} not in ${plotType}'s palette`,
       );
-    const images: { id: string; previous: string | null }[] = await manager.query(
-      `SELECT i.id, l.name AS previous FROM image i
-           LEFT JOIN image_label il ON il.image_id = i.id LEFT JOIN label l ON l.id = il.label_id
-          WHERE i.id = ANY($1) AND i.plot_type = $2`,
-      [ids, plotType],
-    );
+    const images = await this.repository.imagesWithLabels(manager, ids, plotType);
     const strangers = ids.filter((id) => !images.some((image) => image.id === id));
     if (strangers.length)
       throw new BadRequestException(`not images of ${plotType}: ${strangers.slice(0, 5).join(', ')}`);
-    await manager.insert(LabelBatch, {
+    await this.repository.insertBatch(manager, {
       id: batch.batchId,
       userId: actor.userId,
       plotType,
@@ -109,16 +97,10 @@ export class LabelService implements OnApplicationBootstrap {
       })),
     });
     const labelId = new Map(labels.map((label) => [label.name, label.id]));
-    const now = new Date();
-    await manager.upsert(
-      ImageLabel,
-      batch.items.map((item) => ({
-        imageId: item.imageId,
-        labelId: labelId.get(item.label) as number,
-        batchId: batch.batchId,
-        labeledAt: now,
-      })),
-      ['imageId'],
+    await this.repository.setLabels(
+      manager,
+      batch.batchId,
+      batch.items.map((item) => ({ imageId: item.imageId, labelId: labelId.get(item.label) as number })),
     );
     return { batchId: batch.batchId, labeled: batch.items.length, repeated: false };
   }
@@ -130,8 +112,9 @@ export class LabelService implements OnApplicationBootstrap {
     plotType: string,
     batch: LabelBatchRequestDto,
   ): Promise<LabelBatchResult> {
-    const earlier = await manager.findOneByOrFail(LabelBatch, { id: batch.batchId });
+    const earlier = await this.repository.findBatch(manager, batch.batchId);
     const same =
+      earlier !== null &&
       earlier.userId === actor.userId &&
       earlier.plotType === plotType &&
       earlier.items.length === batch.items.length &&

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { ImagePage } from '@hydra/contracts';
 import { Classification, Image, Model } from '@hydra/db';
 import { simulatePlot, type SimulatedPlot } from '@hydra/simulator';
 import { storeImage } from '@hydra/testing';
-import type { LabelerApiHarness } from './labeler-api.harness';
+import type { ApiClient, ApiReply, LabelerApiHarness } from './labeler-api.harness';
 
 let plot: SimulatedPlot | undefined;
 
@@ -63,7 +64,7 @@ export async function addVerdict(
 
 /** Every page of a list, following `nextCursor` until it runs out. */
 export async function allPages(
-  client: { get(path: string): Promise<{ status: number; body: any }> },
+  client: Pick<ApiClient, 'get'>,
   path: string,
 ): Promise<{ pages: number; ids: string[] }> {
   const ids: string[] = [];
@@ -71,9 +72,11 @@ export async function allPages(
   let pages = 0;
   do {
     const separator = path.includes('?') ? '&' : '?';
-    const reply = await client.get(cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path);
+    const reply: ApiReply<ImagePage> = await client.get<ImagePage>(
+      cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path,
+    );
     if (reply.status !== 200) throw new Error(`${path}: ${reply.status} ${JSON.stringify(reply.body)}`);
-    ids.push(...reply.body.items.map((item: { id: string }) => item.id));
+    ids.push(...reply.body.items.map((item) => item.id));
     cursor = reply.body.nextCursor;
     pages += 1;
   } while (cursor);
