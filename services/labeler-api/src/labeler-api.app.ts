@@ -9,6 +9,7 @@ import { serveWebApp } from './web-app';
 /** Routes outside `/api`: probes and metrics for the cluster, signed object links of the local store. */
 export const UNPREFIXED = ['health', 'health/live', 'metrics'];
 export const API_PREFIX = 'api';
+const JSON_BODY_LIMIT = '2mb';
 
 /** labeler-api, initialised but not yet listening on its port. */
 export async function createLabelerApiApp(
@@ -19,6 +20,8 @@ export async function createLabelerApiApp(
   return createServiceApp(LABELER_API_SERVICE, LabelerApiModule.forRoot({ ...connections, store }, config), {
     logger: connections.logger,
     configure: (app) => {
+      // A label batch of the documented 10,000 items is about 0.8 MB of JSON.
+      app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
       app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED });
       mountApiDocs(app, API_PREFIX, UNPREFIXED);
       // The local store's links (heat maps from the explainer) are checked for signature and expiry here.
