@@ -10,25 +10,9 @@ import {
 import { defaultJetStreamOptions, JetStreamConnection } from '../src/jetstream/jetstream.connection';
 import { liveFeedInvalidTotal } from '../src/live/feed-event';
 import type { FeedEvent } from '../src/live/live-feed';
-import { deleteStream, imageNewInput, isolatedStream, NATS_URL, waitFor } from './support';
+import { classifiedPayload, deleteStream, imageNewInput, isolatedStream, NATS_URL, waitFor } from './support';
 
 const LIVE = [Subjects.imageClassified, 'alarm.>'];
-
-function classified(plotType = 'FCAL_occupancy'): EventInput<typeof Subjects.imageClassified> {
-  return {
-    imageId: randomUUID(),
-    plotType,
-    modelId: null,
-    verdict: 'Good',
-    confidence: 0.9,
-    outputs: { Good: 0.9, Bad: 0.1 },
-    thresholds: { Good: 0.5, Bad: 0.5 },
-    confirmed: true,
-    collected: false,
-    keepReason: null,
-    latencyMs: 3,
-  };
-}
 
 interface Harness {
   choice: TransportChoice;
@@ -86,7 +70,7 @@ describe.each([
   async function publishClassified(count: number): Promise<ImageClassifiedEvent[]> {
     const sent: ImageClassifiedEvent[] = [];
     for (let index = 0; index < count; index++)
-      sent.push(await transport.publisher.publish(Subjects.imageClassified, classified()));
+      sent.push(await transport.publisher.publish(Subjects.imageClassified, classifiedPayload()));
     return sent;
   }
 
@@ -186,7 +170,7 @@ describe('the live feed on the in-process bus', () => {
     // Opening starts the recording; what came before is not kept.
     const feed = await transport.liveFeed.open({ subjects: LIVE }, () => undefined);
     for (let index = 0; index < 13_000; index++)
-      await transport.publisher.publish(Subjects.imageClassified, classified());
+      await transport.publisher.publish(Subjects.imageClassified, classifiedPayload());
     expect(await transport.liveFeed.replay(LIVE, 1, 20_000)).toMatchObject({ kind: 'gap', gap: 'expired' });
     const recent = await transport.liveFeed.replay(LIVE, 12_990, 20_000);
     expect(recent.kind === 'events' && recent.events.map((event) => event.sequence)).toEqual(

@@ -20,4 +20,4 @@ export function imageNewInput(runNumber: number): EventInput<typeof Subjects.ima
 
 export type { ImageNewEvent };
 
-export { deleteStream, isolatedStream, NATS_URL, waitFor } from '../src/testing';
+export { classifiedPayload, deleteStream, isolatedStream, NATS_URL, waitFor } from '../src/testing';

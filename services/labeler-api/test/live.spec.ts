@@ -8,7 +8,7 @@ import {
   Subjects,
 } from '@hydra/contracts';
 import { EventPublisher } from '@hydra/messaging';
-import { waitFor } from '@hydra/messaging/testing';
+import { classifiedPayload, waitFor } from '@hydra/messaging/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { io, type Socket } from 'socket.io-client';
 import { createLabelerApiApp } from '../src/labeler-api.app';
@@ -76,24 +76,8 @@ async function connect(
   return { socket, received };
 }
 
-function classified(plotType = 'FCAL_occupancy'): Omit<ImageClassifiedEvent, 'id' | 'occurredAt'> {
-  return {
-    imageId: randomUUID(),
-    plotType,
-    modelId: null,
-    verdict: 'Good',
-    confidence: 0.9,
-    outputs: { Good: 0.9, Bad: 0.1 },
-    thresholds: { Good: 0.5, Bad: 0.5 },
-    confirmed: true,
-    collected: false,
-    keepReason: null,
-    latencyMs: 3,
-  };
-}
-
 const publish = (plotType?: string) =>
-  api.app.get(EventPublisher).publish(Subjects.imageClassified, classified(plotType));
+  api.app.get(EventPublisher).publish(Subjects.imageClassified, classifiedPayload(plotType));
 
 const verdicts = (received: Received[]) => received.filter((item) => item.name === 'image:classified');
 

@@ -72,3 +72,20 @@ export async function recordEvents(
     },
   };
 }
+
+/** A plausible `image.classified` payload (without its envelope) for a new image of `plotType`. */
+export function classifiedPayload(plotType = 'FCAL_occupancy') {
+  return {
+    imageId: randomUUID(),
+    plotType,
+    modelId: null,
+    verdict: 'Good',
+    confidence: 0.9,
+    outputs: { Good: 0.9, Bad: 0.1 },
+    thresholds: { Good: 0.5, Bad: 0.5 },
+    confirmed: true,
+    collected: false,
+    keepReason: null,
+    latencyMs: 3,
+  };
+}
