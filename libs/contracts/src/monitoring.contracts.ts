@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AlarmSeverity, AlarmState } from './events/alarm.events';
 import { isoDateTime, plotTypeName } from './primitives';
+import type { ImageVerdict } from './images.contracts';
 
 /** Query strings carry text; `?hidden=true` and `?hidden=1` both mean yes. */
 const queryBoolean = z
@@ -23,16 +24,8 @@ export interface RunImageDto {
   receivedAt: string;
 }
 
-/** The newest verdict on that image. */
-export interface RunVerdictDto {
-  verdict: string;
-  confidence: number;
-  confirmed: boolean;
-  /** Null for a "no model" verdict. */
-  modelId: string | null;
-  outputs: Record<string, number>;
-  classifiedAt: string;
-}
+/** The newest verdict on that image (the shape of every verdict in the API). */
+export type RunVerdictDto = ImageVerdict;
 
 /** A plot type's alarm: its newest transition, with the acknowledgement and shelving in force. */
 export interface RunAlarmDto {
