@@ -30,8 +30,14 @@ export async function settleDelivery(
   policy: DeliveryPolicy,
 ): Promise<DeliveryOutcome> {
   const outcome = await decide(delivery, handler, policy);
-  messagesTotal.inc({ subject: delivery.subject, outcome: outcome.kind });
+  // A dead letter is counted by the transport once it is stored, so a redelivery never counts twice.
+  if (outcome.kind !== 'dead-letter') messagesTotal.inc({ subject: delivery.subject, outcome: outcome.kind });
   return outcome;
+}
+
+/** Counts a message that went to `dlq.<subject>`: once per message, however often it was delivered. */
+export function countDeadLetter(subject: string): void {
+  messagesTotal.inc({ subject, outcome: 'dead-letter' });
 }
 
 async function decide(

@@ -8,7 +8,7 @@ import {
   type TransportChoice,
   transportFromEnv,
 } from '@hydra/messaging';
-import { createLogger, NestPinoLogger, ObservabilityModule } from '@hydra/runtime';
+import { createLogger, type HealthProbe, NestPinoLogger, ObservabilityModule } from '@hydra/runtime';
 import {
   type ObjectStore,
   ObjectStoreHealthProbe,
@@ -32,15 +32,22 @@ export interface ServiceConnections {
   logger?: LoggerService | false;
 }
 
-/** The shared modules of a service: database, messaging, object store, `/health` and `/metrics`. */
-export function infrastructureModules(service: string, connections: ServiceConnections): DynamicModule[] {
+/**
+ * The shared modules of a service: database, messaging, object store, `/health` and `/metrics`;
+ * `probes` adds the service's own readiness checks (their dependencies must come from global modules).
+ */
+export function infrastructureModules(
+  service: string,
+  connections: ServiceConnections,
+  probes: Type<HealthProbe>[] = [],
+): DynamicModule[] {
   return [
     DatabaseModule.forRoot({ url: connections.databaseUrl, poolSize: connections.poolSize }),
     MessagingModule.forRoot({ service, transport: connections.transport, delivery: connections.delivery }),
     ObjectStoreModule.forRoot(connections.store),
     ObservabilityModule.forRoot({
       service,
-      probes: [DatabaseHealthProbe, MessagingHealthProbe, ObjectStoreHealthProbe],
+      probes: [DatabaseHealthProbe, MessagingHealthProbe, ObjectStoreHealthProbe, ...probes],
     }),
   ];
 }

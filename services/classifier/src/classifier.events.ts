@@ -27,11 +27,17 @@ export class ClassifierEvents {
     return this.classification.classify(image);
   }
 
-  /** Loads the new model ahead of the next image; every replica also notices the change by itself. */
+  /**
+   * Loads the new model ahead of the next image; every replica also notices the change by itself.
+   * One that cannot load is reported by the registry (health, monitoring.lost), not retried here.
+   */
   @EventPattern(Subjects.modelPromoted)
   async modelPromoted(@Payload() promoted: ModelPromotedEvent): Promise<void> {
-    await this.models.get(promoted.plotType, promoted.modelId);
-    this.logger.log(`model ${promoted.modelId} is now in production for ${promoted.plotType}`);
+    const loaded = await this.models.get(promoted.plotType, promoted.modelId).then(
+      () => true,
+      () => false,
+    );
+    if (loaded) this.logger.log(`model ${promoted.modelId} is now in production for ${promoted.plotType}`);
   }
 
   @EventPattern(Subjects.runCondition)

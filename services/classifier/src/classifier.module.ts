@@ -7,6 +7,7 @@ import { CLASSIFIER_CONFIG, type ClassifierConfig } from './classifier.config';
 import { ClassifierEvents } from './classifier.events';
 import { ClassificationRepository } from './classification/classification.repository';
 import { ClassificationService } from './classification/classification.service';
+import { ModelHealthModule, ModelHealthProbe } from './models/model-health';
 import { ModelRegistry } from './models/model-registry';
 import { PlotTypeSettingsRepository } from './models/plot-type-settings.repository';
 
@@ -18,7 +19,10 @@ export class ClassifierModule {
   static forRoot(config: ClassifierConfig, connections: ServiceConnections): DynamicModule {
     return {
       module: ClassifierModule,
-      imports: infrastructureModules(CLASSIFIER_SERVICE, connections),
+      imports: [
+        ...infrastructureModules(CLASSIFIER_SERVICE, connections, [ModelHealthProbe]),
+        ModelHealthModule,
+      ],
       controllers: [ClassifierEvents, AlarmController],
       providers: [
         { provide: CLASSIFIER_CONFIG, useValue: config },

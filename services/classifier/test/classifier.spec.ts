@@ -4,10 +4,12 @@ import { Classification, Image, imageNewPayload } from '@hydra/db';
 import { defaultJetStreamOptions, EventPublisher, JetStreamConnection } from '@hydra/messaging';
 import { INTERNAL_TOKEN_HEADER } from '@hydra/service';
 import { NATS_URL, waitFor } from '@hydra/messaging/testing';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import type { SimulatedLabel, SimulatedPlot } from '@hydra/simulator';
 import type { LocalObjectStore } from '@hydra/storage';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { DataSource } from 'typeorm';
+import { type DataSource, In } from 'typeorm';
 import { createClassifierApp } from '../src/classifier.app';
 import {
   activate,
@@ -17,6 +19,9 @@ import {
   startServiceTestBed,
   storeImage,
 } from '@hydra/testing';
+
+// Retries, back-offs and alarm sequences of several verdicts each take seconds.
+jest.setTimeout(30_000);
 
 const PLOT = 'FCAL_occupancy';
 let bed: ServiceTestBed;
@@ -35,6 +40,35 @@ async function feed(plot: SimulatedPlot, plotType = PLOT, bytes = plot.png): Pro
   const image = await storeImage(db, store, plot, plotType, bytes);
   await app.get(EventPublisher).publish(Subjects.imageNew, imageNewPayload(image));
   return image.id;
+}
+
+/** Stores a plot whose sender's clock says `capturedAt`, and announces it. */
+async function feedCapturedAt(plot: SimulatedPlot, capturedAt: Date): Promise<string> {
+  const image = await storeImage(db, store, plot, PLOT, plot.png);
+  await db.getRepository(Image).update({ id: image.id }, { capturedAt });
+  await app
+    .get(EventPublisher)
+    .publish(
+      Subjects.imageNew,
+      imageNewPayload(await db.getRepository(Image).findOneByOrFail({ id: image.id })),
+    );
+  return image.id;
+}
+
+/** The classifier's image.new consumer, as the broker sees it. */
+async function imageNewConsumer() {
+  const nats = await connect({ servers: NATS_URL });
+  try {
+    return await (await jetstreamManager(nats)).consumers.info(bed.namespace.stream, 'classifier__image_new');
+  } finally {
+    await nats.close();
+  }
+}
+
+/** Every image.new published so far has been delivered and acknowledged (or dead-lettered). */
+async function imageNewSettled(): Promise<boolean> {
+  const consumer = await imageNewConsumer();
+  return consumer.num_pending === 0 && consumer.num_ack_pending === 0;
 }
 
 async function verdictOf(imageId: string) {
@@ -97,6 +131,7 @@ beforeAll(async () => {
       shelfSweepMs: 200,
       onnxPrecision: 'int8',
       internalToken: INTERNAL_TOKEN,
+      maxShelfMs: 24 * 3_600_000,
     },
     bed.connections(store, { delivery: { backoffMs: [50], maxDeliver: 2, ackWaitMs: 5_000 } }),
   );
@@ -151,13 +186,23 @@ describe('verdicts', () => {
     });
   });
 
-  it('stores one verdict however often image.new is delivered', async () => {
+  it('stores one verdict however often image.new is delivered, even after the model changed', async () => {
     const imageId = await feed(confident.Good[2] as SimulatedPlot);
-    await verdictOf(imageId);
-    const image = await db.getRepository(Image).findOneByOrFail({ id: imageId });
-    await app.get(EventPublisher).publish(Subjects.imageNew, imageNewPayload(image));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await db.getRepository(Classification).countBy({ imageId })).toBe(1);
+    expect(await verdictOf(imageId)).toMatchObject({ modelId });
+    // Judging the redelivery again would store a second row: the unique index is per image and model.
+    const other = await registerTestModel(db, store, PLOT, { Good: 1, Bad: 1, NoData: 1 });
+    await activate(db, PLOT, other.modelId);
+    try {
+      const image = await db.getRepository(Image).findOneByOrFail({ id: imageId });
+      await app.get(EventPublisher).publish(Subjects.imageNew, imageNewPayload(image));
+      await waitFor(imageNewSettled, 'the second image.new to be handled');
+    } finally {
+      await activate(db, PLOT, modelId);
+    }
+    expect(await db.getRepository(Classification).findBy({ imageId })).toMatchObject([{ modelId }]);
+    expect(recorder.of('image.classified').filter((event) => event.imageId === imageId)).toMatchObject([
+      { modelId },
+    ]);
   });
 
   it('swaps to a newly promoted model without a restart; a verdict under its threshold is unconfirmed and kept', async () => {
@@ -206,6 +251,29 @@ describe('verdicts', () => {
     );
     expect(await db.getRepository(Classification).countBy({ imageId: corrupt })).toBe(0);
     expect((await verdictOf(await feed(confident.Good[4] as SimulatedPlot))).verdict).toBe('Good');
+  });
+
+  it('fails only the bad image of a batch: an image deleted before its verdict goes to the DLQ, nine are judged', async () => {
+    const plots = Array.from({ length: 10 }, (_, index) => confident.Good[index % 6] as SimulatedPlot);
+    const images = await Promise.all(plots.map((plot) => storeImage(db, store, plot, PLOT, plot.png)));
+    const gone = images[4] as Image;
+    await db.getRepository(Image).delete({ id: gone.id });
+    // Published together, so they are judged in one batch.
+    await Promise.all(
+      images.map((image) => app.get(EventPublisher).publish(Subjects.imageNew, imageNewPayload(image))),
+    );
+    const others = images.filter((image) => image !== gone).map((image) => image.id);
+    await Promise.all(others.map(verdictOf));
+    await waitFor(
+      () => recorder.of('dlq.image.new').some((event) => (event.payload as string).includes(gone.id)),
+      'the deleted image to be dead-lettered',
+    );
+    const [letter, ...more] = recorder
+      .of('dlq.image.new')
+      .filter((event) => images.some((image) => (event.payload as string).includes(image.id)));
+    expect(more).toEqual([]);
+    expect(letter?.reason).toMatch(new RegExp(`${gone.id}.*is not present in table "image"`));
+    expect(await db.getRepository(Classification).countBy({ imageId: In(others) })).toBe(9);
   });
 });
 
@@ -260,8 +328,10 @@ describe('alarms', () => {
     await feedInOrder('BBB');
     expect(alarmLog(start)).toEqual(['raised→active-unacknowledged', 'suppressed→suppressed']);
     await setCondition(true, 150);
-    await waitFor(() => alarmLog(start).length === 4, 'the alarm to come back');
-    expect(alarmLog(start).slice(2)).toEqual(['unsuppressed→normal', 'raised→active-unacknowledged']);
+    await waitFor(() => alarmLog(start).length === 3, 'the alarm to come back');
+    // Still bad and never acknowledged: the alarm comes back as it was, not as a new one.
+    expect(alarmLog(start).slice(2, 3)).toEqual(['unsuppressed→active-unacknowledged']);
+    expect(alarmEvents()[start + 2]?.data.alarmId).toBe(alarmEvents()[start]?.data.alarmId);
     await post(`/alarms/${PLOT}/acknowledge`, { by: 'shift-leader' });
     await feedInOrder('GG');
     await waitFor(() => alarmLog(start).at(-1) === 'cleared→normal', 'the alarm to clear');
@@ -307,5 +377,145 @@ describe('alarms', () => {
     await waitFor(() => alarmEvents().length > before, 'the enable transition');
     expect(alarmLog(before)[0]).toBe('enabled→normal');
     expect(alarmEvents()[before]?.data).toMatchObject({ by: 'expert' });
+  });
+
+  it('shelves for 24 hours at most (ISA-18.2 shelving is time-limited)', async () => {
+    const start = alarmEvents().length;
+    for (const until of ['9999-12-31T00:00:00Z', new Date(Date.now() + 25 * 3_600_000).toISOString()]) {
+      const refused = await post(`/alarms/${PLOT}/shelve`, { by: 'expert', until, reason: 'forever' });
+      expect(refused.status).toBe(409);
+      expect(((await refused.json()) as { message: string }).message).toMatch(/at most 24 h/);
+    }
+    expect(alarmLog(start)).toEqual([]);
+  });
+});
+
+describe('alarm latch and clocks', () => {
+  /** Brings PLOT's alarm back to normal from wherever the tests before left it. */
+  async function settle(): Promise<void> {
+    await setCondition(true, 150);
+    await post(`/alarms/${PLOT}/enable`, { by: 'expert' });
+    await post(`/alarms/${PLOT}/unshelve`, { by: 'expert' });
+    await feedInOrder('GG');
+    await post(`/alarms/${PLOT}/acknowledge`, { by: 'expert' });
+    await waitFor(
+      async () =>
+        ((await (await fetch(`${baseUrl}/alarms`)).json()) as { plotType: string; state: string }[]).find(
+          (alarm) => alarm.plotType === PLOT,
+        )?.state === 'normal',
+      'the alarm to be normal',
+    );
+  }
+
+  it('keeps an unacknowledged alarm latched through a beam-off period', async () => {
+    await settle();
+    const start = alarmEvents().length;
+    await feedInOrder('BBBGG');
+    await waitFor(() => alarmLog(start).length === 2, 'the alarm to return');
+    await setCondition(false, 0);
+    await waitFor(() => alarmLog(start).length === 3, 'suppression');
+    await setCondition(true, 150);
+    await waitFor(() => alarmLog(start).length === 4, 'the end of suppression');
+    expect(alarmLog(start)).toEqual([
+      'raised→active-unacknowledged',
+      'returned→returned-unacknowledged',
+      'suppressed→suppressed',
+      'unsuppressed→returned-unacknowledged',
+    ]);
+    // Only a person's acknowledgement ends it.
+    expect((await post(`/alarms/${PLOT}/acknowledge`, { by: 'shift-leader' })).status).toBe(200);
+    expect(alarmLog(start).at(-1)).toBe('acknowledged→normal');
+  });
+
+  it("orders verdicts by when Hydra judged them, not by the sender's clock", async () => {
+    await settle();
+    const start = alarmEvents().length;
+    const future = new Date('2099-01-01T00:00:00Z');
+    for (const plot of confident.Bad.slice(0, 3)) await verdictOf(await feedCapturedAt(plot, future));
+    await waitFor(() => alarmLog(start).length === 1, 'the alarm');
+    await post(`/alarms/${PLOT}/acknowledge`, { by: 'shift-leader' });
+    await feedInOrder('GG');
+    await waitFor(() => alarmLog(start).at(-1) === 'cleared→normal', 'the alarm to clear');
+    expect(alarmLog(start)).toEqual([
+      'raised→active-unacknowledged',
+      'acknowledged→active-acknowledged',
+      'cleared→normal',
+    ]);
+  });
+
+  it("puts the newest run condition received in force, whatever the sender's clock says", async () => {
+    await settle();
+    const start = alarmEvents().length;
+    await feedInOrder('BBB');
+    await waitFor(() => alarmLog(start).length === 1, 'the alarm');
+    await app.get(EventPublisher).publish(Subjects.runCondition, {
+      beamOn: false,
+      beamCurrent: 0,
+      by: 'daq',
+      occurredAt: '2099-01-01T00:00:00.000Z',
+    });
+    await waitFor(() => alarmLog(start).length === 2, 'suppression');
+    await setCondition(true, 150);
+    await waitFor(() => alarmLog(start).length === 3, 'the end of suppression');
+    expect(alarmLog(start)).toEqual([
+      'raised→active-unacknowledged',
+      'suppressed→suppressed',
+      'unsuppressed→active-unacknowledged',
+    ]);
+  });
+});
+
+describe('a production model that cannot load', () => {
+  const BROKEN = 'BCAL_occupancy';
+
+  async function health(): Promise<{ status: number; body: string }> {
+    const response = await fetch(`${baseUrl}/health`);
+    return { status: response.status, body: await response.text() };
+  }
+
+  it('gives its images the "no model" verdict, reports the plot type unmonitored, and recovers', async () => {
+    const broken = await registerTestModel(db, store, BROKEN, { Good: 0.6, Bad: 0.6, NoData: 0.6 });
+    await activate(db, BROKEN, broken.modelId);
+    const weightsKey = `models/${BROKEN}/${broken.modelId}/weights.bin`;
+    const weights = await store.get(weightsKey);
+    const damaged = Buffer.from(weights);
+    damaged[0] = (damaged[0] as number) ^ 0xff;
+    await store.put(weightsKey, damaged);
+
+    const plot = confident.Good[0] as SimulatedPlot;
+    const first = await verdictOf(await feed(plot, BROKEN));
+    expect(first).toMatchObject({
+      verdict: 'NoModel',
+      modelId: null,
+      confirmed: false,
+      keepReason: 'unconfirmed',
+    });
+    await waitFor(() => recorder.of(`monitoring.lost.${BROKEN}`).length === 1, 'the monitoring-lost alarm');
+    expect(recorder.of(`monitoring.lost.${BROKEN}`)[0]).toMatchObject({
+      event: 'lost',
+      plotType: BROKEN,
+      modelId: broken.modelId,
+      reason: expect.stringContaining("do not match the manifest's sha256"),
+    });
+    const degraded = await health();
+    expect(degraded.status).toBe(503);
+    expect(degraded.body).toContain(BROKEN);
+    expect(degraded.body).toContain("do not match the manifest's sha256");
+    // Another image while it is broken: a verdict again, and no second alarm.
+    expect(await verdictOf(await feed(plot, BROKEN))).toMatchObject({ verdict: 'NoModel' });
+    expect(recorder.of(`monitoring.lost.${BROKEN}`)).toHaveLength(1);
+
+    // Repaired in place: the model is tried again, judges, and the plot type is monitored again.
+    await store.put(weightsKey, weights);
+    await waitFor(
+      async () => (await verdictOf(await feed(plot, BROKEN))).modelId === broken.modelId,
+      'the repaired model to judge',
+    );
+    await waitFor(() => recorder.of(`monitoring.restored.${BROKEN}`).length === 1, 'monitoring restored');
+    expect(recorder.of(`monitoring.restored.${BROKEN}`)[0]).toMatchObject({
+      modelId: broken.modelId,
+      reason: null,
+    });
+    expect((await health()).status).toBe(200);
   });
 });

@@ -47,3 +47,21 @@ export const alarmEvent = envelope.extend({
   by: userName.nullable(),
 });
 export type AlarmEvent = z.infer<typeof alarmEvent>;
+
+/** `lost`: a plot type with a production model cannot be judged (the model does not load); `restored`: it can again. */
+export const monitoringEventKind = z.enum(['lost', 'restored']);
+export type MonitoringEventKind = z.infer<typeof monitoringEventKind>;
+
+/**
+ * Outside the alarm state machine: the plot type is not being watched at all (classifier, on
+ * `monitoring.<event>.<plotType>`); each replica reports what it sees.
+ */
+export const monitoringEvent = envelope.extend({
+  event: monitoringEventKind,
+  plotType: plotTypeName,
+  /** The production model that cannot be loaded, or the one that loaded again (null: the plot type has none now). */
+  modelId: uuid.nullable(),
+  /** Why the plot type cannot be judged; null when restored. */
+  reason: z.string().min(1).max(2000).nullable(),
+});
+export type MonitoringEvent = z.infer<typeof monitoringEvent>;

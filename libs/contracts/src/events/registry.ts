@@ -2,11 +2,12 @@ import { z } from 'zod';
 import {
   ALARM_SUBJECT_PREFIX,
   DLQ_SUBJECT_PREFIX,
+  MONITORING_SUBJECT_PREFIX,
   STATUS_SUBJECT_PREFIX,
   Subjects,
   type FixedSubject,
 } from '../subjects';
-import { alarmEvent, type AlarmEvent } from './alarm.events';
+import { alarmEvent, type AlarmEvent, monitoringEvent, type MonitoringEvent } from './alarm.events';
 import { plotStatusEvent, type PlotStatusEvent, runConditionEvent } from './condition.events';
 import { deadLetterEvent, type DeadLetterEvent } from './dead-letter.events';
 import {
@@ -35,13 +36,16 @@ const fixedSubjectSchemas = {
 /** The payload type of each subject. */
 export type EventPayloads = { [S in FixedSubject]: z.infer<(typeof fixedSubjectSchemas)[S]> } & {
   [S in `alarm.${string}.${string}`]: AlarmEvent;
-} & { [S in `status.${string}`]: PlotStatusEvent } & { [S in `dlq.${string}`]: DeadLetterEvent };
+} & { [S in `status.${string}`]: PlotStatusEvent } & { [S in `dlq.${string}`]: DeadLetterEvent } & {
+  [S in `monitoring.${string}.${string}`]: MonitoringEvent;
+};
 
 /** The schema that validates a subject's payload, or undefined for a subject Hydra does not know. */
 export function schemaForSubject(subject: string): z.ZodType | undefined {
   if (subject.startsWith(ALARM_SUBJECT_PREFIX)) return alarmEvent;
   if (subject.startsWith(STATUS_SUBJECT_PREFIX)) return plotStatusEvent;
   if (subject.startsWith(DLQ_SUBJECT_PREFIX)) return deadLetterEvent;
+  if (subject.startsWith(MONITORING_SUBJECT_PREFIX)) return monitoringEvent;
   return (fixedSubjectSchemas as Record<string, z.ZodType>)[subject];
 }
 

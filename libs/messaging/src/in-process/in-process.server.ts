@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { settleDelivery } from '../delivery';
+import { countDeadLetter, settleDelivery } from '../delivery';
 import { type DeliveryPolicy, policyFor } from '../delivery-policy';
 import { durableName } from '../jetstream/jetstream.server';
 import type { InProcessBus } from './in-process.bus';
@@ -30,8 +30,11 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
             const outcome = await settleDelivery(delivery, handler, policy);
             if (outcome.kind === 'retry')
               this.logger.warn(`${delivery.subject} attempt ${delivery.attempt} failed: ${outcome.error}`);
-            if (outcome.kind === 'dead-letter')
+            if (outcome.kind === 'dead-letter') {
+              // The bus never redelivers: each dead letter is published (and counted) once.
+              countDeadLetter(delivery.subject);
               this.logger.error(`${delivery.subject} dead-lettered: ${outcome.reason}`);
+            }
             return outcome;
           }),
         );

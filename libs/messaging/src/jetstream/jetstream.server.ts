@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
-import { buildDeadLetter, type InboundDelivery, settleDelivery } from '../delivery';
+import { buildDeadLetter, countDeadLetter, type InboundDelivery, settleDelivery } from '../delivery';
 import { type DeliveryPolicy, policyFor } from '../delivery-policy';
 import { deadLetterSubject } from '@hydra/contracts';
 import type { JetStreamConnection } from './jetstream.connection';
@@ -25,6 +25,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
+      const version = this.connection.nats.info?.version;
+      if (!supportsTermReason(version))
+        this.logger.log(
+          `nats-server ${version ?? '(unknown)'}: dead letters are terminated without a reason`,
+        );
       for (const [pattern, handler] of this.messageHandlers) {
         if (!handler.isEventHandler)
           throw new Error(`"${pattern}" is a @MessagePattern; Hydra's transport carries events only`);
@@ -99,8 +104,14 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         this.logger.error(`${delivery.subject} #${delivery.sequence} dead-lettered: ${outcome.reason}`);
         const deadLetter = buildDeadLetter(delivery, durable, outcome.reason);
         const dlq = deadLetterSubject(delivery.subject);
-        await this.connection.publish(dlq, JSON.stringify(deadLetter), `${durable}:${delivery.sequence}`);
-        message.term(outcome.reason.slice(0, 200));
+        // The id makes a second dead letter of one message (a lost term, a crash) a duplicate.
+        const stored = await this.connection.publish(
+          dlq,
+          JSON.stringify(deadLetter),
+          `${durable}:${delivery.sequence}`,
+        );
+        if (!stored.duplicate) countDeadLetter(delivery.subject);
+        this.terminate(message, outcome.reason);
       }
     } catch (error) {
       // Only the dead-letter publish can land here; leave the message for redelivery.
@@ -110,9 +121,24 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       clearInterval(heartbeat);
     }
   }
+
+  /**
+   * Takes a dead-lettered message off the consumer for good; the reason travels in the dead letter.
+   * Read per message: after a reconnect the server may be another version.
+   */
+  private terminate(message: JsMsg, reason: string): void {
+    if (supportsTermReason(this.connection.nats.info?.version)) message.term(reason.slice(0, 200));
+    else message.term();
+  }
 }
 
 /** Durable names may not contain `.`, `*` or `>`. */
 export function durableName(service: string, subject: string): string {
   return `${service}__${subject.replace(/\./g, '_').replace(/\*/g, 'any').replace(/>/g, 'all')}`;
+}
+
+/** nats-server before 2.10 ignores `+TERM <reason>` entirely (the message stays with the consumer). */
+export function supportsTermReason(serverVersion: string | undefined): boolean {
+  const [major = 0, minor = 0] = (serverVersion ?? '').split('.').map(Number);
+  return major > 2 || (major === 2 && minor >= 10);
 }

@@ -8,7 +8,13 @@ import {
   type RecentVerdict,
 } from './alarm-rules';
 
-const policy: AlarmPolicy = { onDelay: 3, offDelay: 2, severity: 'major', enabled: true };
+const policy: AlarmPolicy = {
+  onDelay: 3,
+  offDelay: 2,
+  severity: 'major',
+  enabled: true,
+  maxShelfMs: 24 * 3_600_000,
+};
 const now = new Date('2026-11-26T12:00:00Z');
 
 /** Verdicts newest first: 'B' confirmed Bad, 'b' unconfirmed Bad, 'G' Good, 'N' NoData. */
@@ -21,8 +27,19 @@ function verdicts(pattern: string): RecentVerdict[] {
   }));
 }
 
-function alarm(state: AlarmState, shelvedUntil: Date | null = null): AlarmSnapshot {
-  return { alarmId: 'a1', state, severity: 'major', since: new Date('2026-11-26T11:00:00Z'), shelvedUntil };
+function alarm(
+  state: AlarmState,
+  shelvedUntil: Date | null = null,
+  suppressedFrom: AlarmState | null = null,
+): AlarmSnapshot {
+  return {
+    alarmId: 'a1',
+    state,
+    severity: 'major',
+    since: new Date('2026-11-26T11:00:00Z'),
+    shelvedUntil,
+    suppressedFrom,
+  };
 }
 
 const events = (current: AlarmSnapshot | null, pattern: string, beamOn = true, custom = policy) =>
@@ -65,6 +82,25 @@ describe('evaluateAlarm', () => {
     ]);
   });
 
+  it('returns an alarm to the state the beam going off found it in: the latch survives suppression', () => {
+    expect(events(alarm('suppressed', null, 'returned-unacknowledged'), 'GGG')).toEqual([
+      'unsuppressed→returned-unacknowledged',
+    ]);
+    expect(events(alarm('suppressed', null, 'active-unacknowledged'), 'BBB')).toEqual([
+      'unsuppressed→active-unacknowledged',
+    ]);
+    expect(events(alarm('suppressed', null, 'active-unacknowledged'), 'GG')).toEqual([
+      'unsuppressed→active-unacknowledged',
+      'returned→returned-unacknowledged',
+    ]);
+    expect(events(alarm('suppressed', null, 'active-acknowledged'), 'GG')).toEqual([
+      'unsuppressed→active-acknowledged',
+      'cleared→normal',
+    ]);
+    const [back] = evaluateAlarm(alarm('suppressed', null, 'returned-unacknowledged'), [], policy, true, now);
+    expect(back).toMatchObject({ alarmId: 'a1', since: new Date('2026-11-26T11:00:00Z') });
+  });
+
   it('raises nothing for a plot type whose alarm is switched off in its settings', () => {
     expect(events(null, 'BBBB', true, { ...policy, enabled: false })).toEqual([]);
   });
@@ -97,11 +133,27 @@ describe('applyAlarmAction', () => {
     expect(applyAlarmAction(alarm('shelved', until), { kind: 'unshelve' }, policy, now).state).toBe('normal');
   });
 
+  it('shelves for the longest time allowed at most (ISA-18.2 shelving is time-limited)', () => {
+    const limit = new Date(now.getTime() + policy.maxShelfMs);
+    expect(applyAlarmAction(null, { kind: 'shelve', until: limit }, policy, now).shelvedUntil).toEqual(limit);
+    expect(() =>
+      applyAlarmAction(null, { kind: 'shelve', until: new Date('9999-12-31T00:00:00Z') }, policy, now),
+    ).toThrow(/at most 24 h .*ALARM_MAX_SHELF_HOURS/);
+    expect(() =>
+      applyAlarmAction(null, { kind: 'shelve', until: new Date(limit.getTime() + 1000) }, policy, now),
+    ).toThrow(AlarmActionError);
+  });
+
   it('disables and enables', () => {
     expect(applyAlarmAction(null, { kind: 'disable' }, policy, now).state).toBe('disabled');
     expect(() =>
-      applyAlarmAction(alarm('disabled'), { kind: 'shelve', until: new Date(9e15) }, policy, now),
-    ).toThrow(AlarmActionError);
+      applyAlarmAction(
+        alarm('disabled'),
+        { kind: 'shelve', until: new Date(now.getTime() + 60_000) },
+        policy,
+        now,
+      ),
+    ).toThrow('a disabled alarm cannot be shelved');
     expect(applyAlarmAction(alarm('disabled'), { kind: 'enable' }, policy, now).state).toBe('normal');
   });
 });

@@ -12,6 +12,8 @@ export interface AlarmSnapshot {
   /** When the alarm last became active. */
   since: Date;
   shelvedUntil: Date | null;
+  /** While suppressed: the state the beam going off found it in, which it returns to. */
+  suppressedFrom?: AlarmState | null;
 }
 
 /** One verdict of the plot type's active model, newest first in `recent`. */
@@ -29,6 +31,8 @@ export interface AlarmPolicy {
   offDelay: number;
   severity: AlarmSeverity;
   enabled: boolean;
+  /** The longest a person may shelve the alarm for. */
+  maxShelfMs: number;
 }
 
 /** What to record and publish; `alarmId` null means "a new alarm". */
@@ -84,7 +88,11 @@ export function evaluateAlarm(
     if (isActive(state)) move('suppressed', 'suppressed');
     return transitions;
   }
-  if (state === 'suppressed') move('unsuppressed', 'normal');
+  // An unacknowledged alarm stays latched through a beam-off period; only a person ends it.
+  if (state === 'suppressed') {
+    const from = current?.suppressedFrom;
+    move('unsuppressed', from && isActive(from) ? from : 'normal');
+  }
   if (!policy.enabled) return transitions;
 
   const newest = recent[0] ?? null;
@@ -144,8 +152,13 @@ export function applyAlarmAction(
       if (state === 'returned-unacknowledged') return { ...base, event: 'acknowledged', state: 'normal' };
       throw new AlarmActionError(`nothing to acknowledge: the alarm is ${state}`);
     case 'shelve':
-      if (state === 'disabled') throw new AlarmActionError('a disabled alarm cannot be shelved');
       if (action.until <= now) throw new AlarmActionError('a shelf time must end in the future');
+      if (action.until.getTime() - now.getTime() > policy.maxShelfMs)
+        throw new AlarmActionError(
+          `an alarm may be shelved for at most ${formatHours(policy.maxShelfMs)} (ALARM_MAX_SHELF_HOURS); ` +
+            `${action.until.toISOString()} is ${formatHours(action.until.getTime() - now.getTime())} away`,
+        );
+      if (state === 'disabled') throw new AlarmActionError('a disabled alarm cannot be shelved');
       return { ...base, event: 'shelved', state: 'shelved', shelvedUntil: action.until };
     case 'unshelve':
       if (state !== 'shelved') throw new AlarmActionError(`the alarm is ${state}, not shelved`);
@@ -157,4 +170,8 @@ export function applyAlarmAction(
       if (state !== 'disabled') throw new AlarmActionError(`the alarm is ${state}, not disabled`);
       return { ...base, event: 'enabled', state: 'normal' };
   }
+}
+
+function formatHours(ms: number): string {
+  return `${Number((ms / 3_600_000).toFixed(1))} h`;
 }

@@ -18,7 +18,7 @@ export class AlarmRepository {
     manager: EntityManager,
     plotType: string,
   ): Promise<(AlarmSnapshot & { occurredAt: Date }) | null> {
-    return manager.getRepository(Alarm).findOne({
+    const [latest, previous] = await manager.getRepository(Alarm).find({
       where: { plotType },
       order: { occurredAt: 'DESC' },
       select: {
@@ -29,17 +29,24 @@ export class AlarmRepository {
         shelvedUntil: true,
         occurredAt: true,
       },
+      take: 2,
     });
+    if (!latest) return null;
+    // Only the beam going off leads to "suppressed", so the row before it is what it returns to.
+    return { ...latest, suppressedFrom: latest.state === 'suppressed' ? (previous?.state ?? null) : null };
   }
 
-  /** The newest verdicts of models (not "no model"), by when the plots were made. */
+  /**
+   * The newest verdicts of models (not "no model"), by when this database stored them: a sender's
+   * clock (`captured_at`) only breaks ties within one batch, so a plot dated 2099 cannot stay "newest".
+   */
   async recentVerdicts(manager: EntityManager, plotType: string, count: number): Promise<RecentVerdict[]> {
     const rows: { image_id: string; verdict: string; confidence: number; confirmed: boolean }[] =
       await manager.query(
         `SELECT c.image_id, c.verdict, c.confidence, c.confirmed
            FROM classification c JOIN image i ON i.id = c.image_id
           WHERE i.plot_type = $1 AND c.model_id IS NOT NULL
-          ORDER BY i.captured_at DESC, c.classified_at DESC
+          ORDER BY c.classified_at DESC, i.captured_at DESC
           LIMIT $2`,
         [plotType, count],
       );
@@ -51,7 +58,7 @@ export class AlarmRepository {
     }));
   }
 
-  /** Beam on unless the DAQ said otherwise. */
+  /** Beam on unless the DAQ said otherwise; the report received last is in force. */
   async beamOn(manager: EntityManager): Promise<boolean> {
     const latest = await manager
       .getRepository(RunCondition)
@@ -85,8 +92,20 @@ export class AlarmRepository {
       .getMany();
   }
 
-  /** Records a run-condition report once, however often it is delivered. */
-  async recordCondition(manager: EntityManager, condition: Omit<RunCondition, 'id'>): Promise<void> {
-    await manager.createQueryBuilder().insert().into(RunCondition).values(condition).orIgnore().execute();
+  /**
+   * Records a run-condition report once, however often it is delivered, at the time this database
+   * receives it: the sender's clock may be anywhere, and a report dated 2099 must not stay in force.
+   */
+  async recordCondition(
+    manager: EntityManager,
+    condition: Omit<RunCondition, 'id' | 'occurredAt'>,
+  ): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(RunCondition)
+      .values({ ...condition, occurredAt: () => 'clock_timestamp()' })
+      .orIgnore()
+      .execute();
   }
 }

@@ -89,7 +89,6 @@ export class AlarmService implements OnModuleInit, OnModuleDestroy {
         beamOn: condition.beamOn,
         beamCurrent: condition.beamCurrent,
         by: condition.by,
-        occurredAt: new Date(condition.occurredAt),
       }),
     );
     await this.reevaluate([

@@ -12,10 +12,8 @@ describe('BatchQueue', () => {
       );
     });
     const results = await Promise.allSettled([1, 2, 3, 4, 5].map((item) => queue.submit(item)));
-    expect(batches).toEqual([
-      [1, 2, 3],
-      [4, 5],
-    ]);
+    // The item that failed in a batch is tried once more on its own.
+    expect(batches).toEqual([[1, 2, 3], [4, 5], [4]]);
     expect(results.map((result) => result.status)).toEqual([
       'fulfilled',
       'fulfilled',
@@ -23,6 +21,25 @@ describe('BatchQueue', () => {
       'rejected',
       'fulfilled',
     ]);
+  });
+
+  it('retries a batch that throws item by item, so only the item that breaks it fails', async () => {
+    const batches: string[][] = [];
+    const queue = new BatchQueue<string>(10, async (items) => {
+      batches.push(items);
+      if (items.includes('deleted')) throw new Error('image deleted is not present in table "image"');
+      return items.map(() => ({ status: 'fulfilled' as const, value: undefined }));
+    });
+    const items = ['a', 'b', 'deleted', 'c'];
+    const results = await Promise.allSettled(items.map((item) => queue.submit(item)));
+    expect(results.map((result) => result.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(((results[2] as PromiseRejectedResult).reason as Error).message).toContain('image deleted');
+    expect(batches).toEqual([items, ['a'], ['b'], ['deleted'], ['c']]);
   });
 
   it('rejects the whole batch when processing throws, and goes on with the next', async () => {

@@ -3,6 +3,8 @@ import { Classification, Image } from '@hydra/db';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 
+const FOREIGN_KEY_VIOLATION = '23503';
+
 export type NewClassification = Omit<Classification, 'id' | 'classifiedAt' | 'image' | 'model'>;
 
 /** Verdicts (the classifier's table) and the keep flag it sets on images. */
@@ -34,7 +36,14 @@ export class ClassificationRepository {
       .values(rows)
       .orIgnore()
       .returning(['id', 'imageId', 'classifiedAt'])
-      .execute();
+      .execute()
+      .catch((error: unknown) => {
+        // An image (or model) deleted while it was being judged: say which.
+        const cause = (error as { driverError?: { code?: string; detail?: string } }).driverError;
+        if (cause?.code === FOREIGN_KEY_VIOLATION)
+          throw new Error(`the verdict cannot be stored: ${cause.detail ?? (error as Error).message}`);
+        throw error;
+      });
     const stored = result.raw as { id: string; image_id: string; classified_at: Date }[];
     return new Map(
       stored.map(({ id, image_id, classified_at }) => {

@@ -13,7 +13,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BAD_LABEL, GOOD_LABEL } from '../alarms/alarm-rules';
 import { AlarmService } from '../alarms/alarm.service';
 import { CLASSIFIER_CONFIG, type ClassifierConfig } from '../classifier.config';
-import { ModelRegistry } from '../models/model-registry';
+import { type LoadedClassifier, ModelRegistry } from '../models/model-registry';
 import { type PlotTypeSettings, PlotTypeSettingsRepository } from '../models/plot-type-settings.repository';
 import { BatchQueue } from './batch-queue';
 import { classifiedImagesTotal, inferenceSeconds } from './classification.metrics';
@@ -122,13 +122,25 @@ export class ClassificationService {
     const byModel = new Map<string, ImageNewEvent[]>();
     for (const image of images) {
       const modelId = settings.get(image.plotType)?.activeModelId;
-      if (!modelId) result.set(image.imageId, noModelVerdict(image));
-      else byModel.set(modelId, [...(byModel.get(modelId) ?? []), image]);
+      if (modelId) {
+        byModel.set(modelId, [...(byModel.get(modelId) ?? []), image]);
+      } else {
+        result.set(image.imageId, noModelVerdict(image));
+        this.models.withoutModel(image.plotType);
+      }
     }
     for (const [modelId, group] of byModel) {
       const plotType = group[0]?.plotType as string;
+      let model: LoadedClassifier;
       try {
-        const model = await this.models.get(plotType, modelId);
+        model = await this.models.get(plotType, modelId);
+      } catch {
+        // Retrying would only dead-letter them: they get "no model" (kept for labeling) while the
+        // registry keeps trying the model and the plot type is reported unmonitored.
+        for (const image of group) result.set(image.imageId, noModelVerdict(image));
+        continue;
+      }
+      try {
         const inputs = await Promise.allSettled(
           group.map(async (image) =>
             imageToInput(await (bytes.get(image.imageId) as Promise<Buffer>), model.input),

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AlarmPolicy } from '../alarms/alarm-rules';
+import { CLASSIFIER_CONFIG, type ClassifierConfig } from '../classifier.config';
 
 /** What the classifier needs to know about a plot type, read fresh for every batch. */
 export interface PlotTypeSettings {
@@ -26,7 +27,10 @@ interface SettingsRow {
 /** Reads plot-type settings with the active model's thresholds (both written by labeler-api). */
 @Injectable()
 export class PlotTypeSettingsRepository {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(CLASSIFIER_CONFIG) private readonly config: ClassifierConfig,
+  ) {}
 
   async load(names: string[]): Promise<Map<string, PlotTypeSettings>> {
     const rows: SettingsRow[] = await this.dataSource.query(
@@ -35,7 +39,7 @@ export class PlotTypeSettingsRepository {
          FROM plot_type WHERE name = ANY($1)`,
       [names],
     );
-    return new Map(rows.map((row) => [row.name, toSettings(row)]));
+    return new Map(rows.map((row) => [row.name, toSettings(row, this.config.maxShelfMs)]));
   }
 
   async loadOne(name: string): Promise<PlotTypeSettings | null> {
@@ -43,7 +47,7 @@ export class PlotTypeSettingsRepository {
   }
 }
 
-function toSettings(row: SettingsRow): PlotTypeSettings {
+function toSettings(row: SettingsRow, maxShelfMs: number): PlotTypeSettings {
   return {
     name: row.name,
     activeModelId: row.active_model_id,
@@ -53,6 +57,7 @@ function toSettings(row: SettingsRow): PlotTypeSettings {
       offDelay: row.alarm_off_delay,
       severity: row.alarm_severity,
       enabled: row.alarm_enabled,
+      maxShelfMs,
     },
     thresholds: row.thresholds ?? {},
   };
