@@ -1,5 +1,7 @@
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import vue from 'eslint-plugin-vue';
+import tseslint from 'typescript-eslint';
 
 export default [
   {
@@ -15,8 +17,16 @@ export default [
   },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
+  // The web app's single-file components: Vue's rules for the template, TypeScript's for the script.
+  ...vue.configs['flat/recommended'].map((config) => ({ ...config, files: ['web/**/*.vue'] })),
   {
-    files: ['**/*.ts'],
+    files: ['web/**/*.vue'],
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },
+    rules: { ...tseslint.configs.eslintRecommended.rules, ...tseslint.configs.recommended.at(-1)?.rules },
+  },
+  {
+    files: ['**/*.ts', 'web/**/*.vue'],
     rules: {
       // The dependency direction of ARCHITECTURE.md: libs never import services; web imports only contracts.
       '@nx/enforce-module-boundaries': [

@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { UserRole } from '@hydra/contracts';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's chromium; another browser with `CHROMIUM_PATH`. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The built web app that labeler-api serves with `WEB_DIR`. */
+export const WEB_DIST = resolve(__dirname, '../../../web/dist');
+/** Where browser tests leave their screenshots (git-ignored), to be looked at. */
+export const SCREENSHOTS = resolve(__dirname, '../../screenshots');
+
+export const VIEWPORTS = {
+  /** A control-room screen. */
+  desktop: { width: 1920, height: 1080 },
+  /** A phone in the shift crew's pocket. */
+  phone: { width: 390, height: 844 },
+} as const;
+export type ViewportName = keyof typeof VIEWPORTS;
+export type Theme = 'light' | 'dark';
+
+/** Fails early with the command to run when the web app has not been built. */
+export function requireBuiltWebApp(): string {
+  if (!existsSync(join(WEB_DIST, 'index.html')))
+    throw new Error(`${WEB_DIST} has no index.html: run \`npm run build -w @hydra/web\` first`);
+  return WEB_DIST;
+}
+
+export function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`no browser at ${CHROMIUM_PATH}: install chromium or set CHROMIUM_PATH`);
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--autoplay-policy=no-user-gesture-required'],
+  });
+}
+
+/** A fresh browser profile (its own cookies and localStorage) on `baseURL`, in a viewport and a theme. */
+export async function openContext(
+  browser: Browser,
+  baseURL: string,
+  options: { viewport?: ViewportName; theme?: Theme } = {},
+): Promise<BrowserContext> {
+  const viewport = options.viewport ?? 'desktop';
+  const context = await browser.newContext({
+    baseURL,
+    viewport: VIEWPORTS[viewport],
+    deviceScaleFactor: viewport === 'phone' ? 2 : 1,
+    isMobile: viewport === 'phone',
+    hasTouch: viewport === 'phone',
+    colorScheme: options.theme ?? 'light',
+  });
+  // The theme toggle's remembered choice, set before the app reads it.
+  await context.addInitScript(
+    `localStorage.setItem('hydra.theme', ${JSON.stringify(JSON.stringify(options.theme ?? 'light'))})`,
+  );
+  return context;
+}
+
+/** Logs in through the Log-in page, as a person would, and waits for the page it leads to. */
+export async function logIn(page: Page, name: string, password: string, path = '/run'): Promise<void> {
+  await page.goto(path);
+  await page.waitForURL(/\/login/);
+  await page.fill('#login-name', name);
+  await page.fill('#login-password', password);
+  await page.click('[data-test="login-submit"]');
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/** Creates a person who logs in with a password, through the API with an admin's token. */
+export async function createUser(
+  apiBaseUrl: string,
+  adminToken: string,
+  user: { name: string; role: UserRole; password: string },
+): Promise<void> {
+  const response = await fetch(`${apiBaseUrl}/api/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify(user),
+  });
+  if (!response.ok) throw new Error(`creating ${user.name}: ${response.status} ${await response.text()}`);
+}
+
+/** Saves `e2e/screenshots/<name>.png` (the whole page). */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
