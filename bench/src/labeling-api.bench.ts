@@ -57,7 +57,7 @@ async function main() {
       let cursor: string | null = null;
       do {
         const start = performance.now();
-        const query: string = `/plot-types/${PLOT}/queue?order=newest&limit=100${cursor ? `&cursor=${cursor}` : ''}`;
+        const query = `/plot-types/${PLOT}/queue?order=newest&limit=100${cursor ? `&cursor=${cursor}` : ''}`;
         const page = (await (await call(query)).json()) as {
           items: { thumbnailUrl: string }[];
           nextCursor: string | null;
