@@ -71,15 +71,28 @@ export interface ExplanationResponse {
   computeMs: number;
 }
 
+/** The largest value of a PostgreSQL `integer` (int4) column. */
+const INT4_MAX = 2_147_483_647;
+
+/**
+ * A whole number as written in a query string or form field: decimal digits only (no sign, "0x",
+ * exponent, blanks or empty value), at most what an int4 column holds.
+ */
+const int4Decimal = z
+  .string()
+  .regex(/^[0-9]+$/, 'a decimal whole number (digits only)')
+  .transform(Number)
+  .refine((value) => value <= INT4_MAX, `at most ${INT4_MAX}`);
+
 /** POST /images: the metadata of a pushed image, as query parameters (or multipart fields). */
 export const imageUploadQuery = z.object({
   plotType: plotTypeName,
-  runNumber: z.coerce.number().int().nonnegative(),
+  runNumber: int4Decimal,
   runPeriod: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)
     .default('unknown'),
-  chunk: z.coerce.number().int().nonnegative().optional(),
+  chunk: int4Decimal.optional(),
   pad: z
     .string()
     .regex(/^\d{1,3}$/)

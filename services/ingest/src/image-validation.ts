@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 
 /** Why an image was refused; also the `reason` label of the rejection metric. */
@@ -8,7 +10,9 @@ export type RejectionReason =
   | 'too-many-pixels'
   | 'undecodable'
   | 'bad-name'
-  | 'bad-metadata';
+  | 'bad-metadata'
+  | 'symlink'
+  | 'unreadable';
 
 /** An image Hydra will not store, with a message for the producer. */
 export class ImageRejectedError extends Error {
@@ -55,15 +59,33 @@ export function looksComplete(bytes: Buffer): boolean {
 
 /** Checks format, completeness, size and pixel count, then decodes it once so a stored image is known to be readable. */
 export async function inspectImage(bytes: Buffer, limits: ImageLimits): Promise<InspectedImage> {
-  if (bytes.length > limits.maxBytes)
-    throw new ImageRejectedError(
-      'too-large',
-      `${bytes.length} bytes is over the limit of ${limits.maxBytes}`,
-    );
+  return decodeImage(bytes, checkEnvelope(bytes, limits), limits);
+}
+
+/** The checks that cost no decoding: size, format by content, end marker. */
+export function checkEnvelope(bytes: Buffer, limits: ImageLimits): InspectedImage['format'] {
+  if (bytes.length > limits.maxBytes) throw tooLarge(bytes.length, limits.maxBytes);
   const format = sniffFormat(bytes);
   if (!format) throw new ImageRejectedError('not-an-image', 'the content is neither PNG nor JPEG');
   if (!looksComplete(bytes))
     throw new ImageRejectedError('truncated', `the ${format.toUpperCase()} ends before its end marker`);
+  return format;
+}
+
+export function tooLarge(size: number, maxBytes: number): ImageRejectedError {
+  return new ImageRejectedError('too-large', `${size} bytes is over the limit of ${maxBytes}`);
+}
+
+/**
+ * Reads the dimensions from the header (refusing too many pixels before decoding them), then
+ * decodes every pixel once. The pixels stream past and are dropped, so a decode holds a few rows
+ * rather than the whole image.
+ */
+export async function decodeImage(
+  bytes: Buffer,
+  format: InspectedImage['format'],
+  limits: ImageLimits,
+): Promise<InspectedImage> {
   let width: number | undefined;
   let height: number | undefined;
   try {
@@ -79,7 +101,8 @@ export async function inspectImage(bytes: Buffer, limits: ImageLimits): Promise<
     );
   }
   try {
-    await sharp(bytes, { failOn: 'error', limitInputPixels: limits.maxPixels }).raw().toBuffer();
+    const pixels = sharp(bytes, { failOn: 'error', limitInputPixels: limits.maxPixels }).raw();
+    await pipeline(pixels, new Writable({ write: (_chunk, _encoding, next) => next() }));
   } catch (error) {
     throw new ImageRejectedError('undecodable', `the pixel data is corrupt: ${(error as Error).message}`);
   }

@@ -19,6 +19,9 @@ export type NewImageRow = Pick<
 
 export type StoredImage = NewImageRow & { id: string };
 
+/** What makes two deliveries one plot. */
+export type DeliveryKey = Pick<NewImageRow, 'plotType' | 'runNumber' | 'chunk' | 'pad' | 'sha256'>;
+
 /** The `image` rows ingest writes, and the plot types it registers on first sight. */
 @Injectable()
 export class ImageRepository {
@@ -40,19 +43,40 @@ export class ImageRepository {
     this.knownPlotTypes.add(name);
   }
 
-  /** Inserts the image; the existing row when the same bytes were stored before. */
+  /**
+   * The image already stored for this delivery of a plot: the same plot type, run, chunk, pad and
+   * bytes. The same bytes as another plot (an empty NoData plot of another run) are not a delivery of it.
+   */
+  async findDelivery(key: DeliveryKey): Promise<StoredImage | null> {
+    return (
+      this.dataSource
+        .getRepository(Image)
+        .createQueryBuilder('image')
+        // The expressions of image_delivery_unique, so that index answers.
+        .where('image.plotType = :plotType AND image.runNumber = :runNumber AND image.sha256 = :sha256', key)
+        .andWhere(
+          `COALESCE(image.chunk, -1) = COALESCE(:chunk, -1) AND COALESCE(image.pad, '') = COALESCE(:pad, '')`,
+          key,
+        )
+        .getOne()
+    );
+  }
+
+  /** Inserts the image; the existing row when this plot was delivered before (image_delivery_unique). */
   async insert(row: NewImageRow): Promise<{ image: StoredImage; duplicate: boolean }> {
     const result = await this.dataSource
       .createQueryBuilder()
       .insert()
       .into(Image)
       .values(row)
+      // Two deliveries of one plot at once: the second finds the first's row.
       .orIgnore()
       .returning(['id'])
       .execute();
     const inserted = (result.raw as { id: string }[])[0];
     if (inserted) return { image: { ...row, id: inserted.id }, duplicate: false };
-    const image = await this.dataSource.getRepository(Image).findOneByOrFail({ sha256: row.sha256 });
+    const image = await this.findDelivery(row);
+    if (!image) throw new Error(`image of ${row.plotType} run ${row.runNumber} neither inserted nor found`);
     return { image, duplicate: true };
   }
 

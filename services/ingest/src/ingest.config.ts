@@ -12,12 +12,17 @@ export interface IngestConfig {
   watch: {
     /** Folders holding `RunPeriod-*` trees; none disables the watcher. */
     roots: string[];
-    /** A file whose size has not changed for this long is complete, or will never be. */
+    /** How often a file still without its end marker is looked at again. */
     stableMs: number;
+    /** A file without its end marker whose size has not changed for this long is judged truncated. */
+    incompleteMs: number;
     /** `move` puts it under `<root>/ingested/`, like Hydra's clean-up. */
     afterStore: (typeof afterStoreActions)[number];
   };
-  limits: ImageLimits;
+  limits: ImageLimits & {
+    /** Images decoded at once (each may need ~100 MB while it is decoded). */
+    maxConcurrentDecodes: number;
+  };
   /** Shared with labeler-api, the only caller allowed to push images here. */
   internalToken: string | null;
 }
@@ -27,6 +32,8 @@ export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
 const ingestVariables = {
   WATCH_DIRS: z.string().default(''),
   INGEST_STABLE_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  INGEST_INCOMPLETE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  INGEST_MAX_DECODES: z.coerce.number().int().min(1).max(64).default(2),
   INGEST_AFTER_STORE: z.enum(afterStoreActions).default('keep'),
   MAX_IMAGE_BYTES: z.coerce
     .number()
@@ -48,9 +55,14 @@ export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inges
         .map((root) => root.trim())
         .filter(Boolean),
       stableMs: config.INGEST_STABLE_MS,
+      incompleteMs: Math.max(config.INGEST_INCOMPLETE_MS, config.INGEST_STABLE_MS),
       afterStore: config.INGEST_AFTER_STORE,
     },
-    limits: { maxBytes: config.MAX_IMAGE_BYTES, maxPixels: config.MAX_IMAGE_PIXELS },
+    limits: {
+      maxBytes: config.MAX_IMAGE_BYTES,
+      maxPixels: config.MAX_IMAGE_PIXELS,
+      maxConcurrentDecodes: config.INGEST_MAX_DECODES,
+    },
     internalToken: config.INTERNAL_API_TOKEN ?? null,
   };
 }

@@ -66,8 +66,8 @@ beforeAll(async () => {
   const config: IngestConfig = {
     port: 0,
     databaseUrl: bed.databaseUrl,
-    watch: { roots: [root], stableMs: 300, afterStore: 'move' },
-    limits: { maxBytes: 5_000_000, maxPixels: 25_000_000 },
+    watch: { roots: [root], stableMs: 300, incompleteMs: 1_000, afterStore: 'move' },
+    limits: { maxBytes: 5_000_000, maxPixels: 25_000_000, maxConcurrentDecodes: 2 },
     internalToken: INTERNAL_TOKEN,
   };
   app = await createIngestApp(config, bed.connections(store));
@@ -133,7 +133,7 @@ describe('the folder watcher', () => {
     });
   });
 
-  it('reports the same bytes under another name as a duplicate, not a second image', async () => {
+  it('gives the same bytes under another name (another chunk) an image of its own', async () => {
     const plot = await simulatePlot('Trigger_bits', 'Good', 4);
     await writePlot(1, 'Trigger_bits_0001.png', plot.png);
     await waitFor(() => imagesNew().some((event) => event.plotType === 'Trigger_bits'), 'the first copy');
@@ -144,9 +144,9 @@ describe('the folder watcher', () => {
         readdir(join(root, 'ingested', 'RunPeriod-2026-01', 'Run000001')).then((files) =>
           files.includes('Trigger_bits_0002.png'),
         ),
-      'the duplicate to be handled',
+      'the second copy to be handled',
     );
-    expect(await imageCount()).toBe(count);
+    expect(await imageCount()).toBe(count + 1);
   });
 
   it('moves a truncated PNG, a JSON file named .png and a badly named file aside with the reason', async () => {

@@ -8,14 +8,18 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
   type Relation,
-  Unique,
 } from 'typeorm';
 import { PlotTypeNameColumn, TimeColumn } from './columns';
 import type { PlotType } from './plot-type.entity';
 
-/** One stored plot image; the same bytes are one image (sha256). */
+/**
+ * One delivered plot image. A re-delivery of the same plot (plot type, run, chunk, pad, sha256) is
+ * the same image; identical bytes of another plot (another run's empty NoData plot) are another.
+ */
 @Entity('image')
-@Unique('image_sha256_unique', ['sha256'])
+// Unique over (plot_type, run_number, COALESCE(chunk, -1), COALESCE(pad, ''), sha256): an expression
+// index TypeORM cannot declare, written in the ImageDeliveryKey migration.
+@Index('image_delivery_unique', { synchronize: false })
 // Keyset pages, newest first, of one plot type and of all (the id breaks ties between equal times).
 @Index('image_plot_type_captured_at', ['plotType', 'capturedAt', 'id'])
 @Index('image_captured_at', ['capturedAt', 'id'])
