@@ -50,14 +50,17 @@ describe('database schema', () => {
       await dataSource.getRepository(PlotType).save({ name: 'FCAL_occupancy' });
     });
 
-    it('rejects the same image bytes twice', async () => {
+    it('rejects a second delivery of one plot (plot type, run, chunk, pad and bytes), not the same bytes elsewhere', async () => {
       const hash = sha256();
       await dataSource.getRepository(Image).save(image('FCAL_occupancy', hash));
       const error = await dataSource
         .getRepository(Image)
         .insert(image('FCAL_occupancy', hash))
         .catch((caught) => caught);
-      expect(constraintOf(error)).toBe('image_sha256_unique');
+      expect(constraintOf(error)).toBe('image_delivery_unique');
+      // An empty plot looks the same in every chunk: each is its own image.
+      await dataSource.getRepository(Image).insert({ ...image('FCAL_occupancy', hash), chunk: 2 });
+      expect(await dataSource.getRepository(Image).countBy({ sha256: hash })).toBe(2);
     });
 
     it('rejects an image of a plot type it does not know', async () => {
