@@ -6,6 +6,7 @@ import { registerModelCommands } from './commands/models.command';
 import { registerStatusCommand } from './commands/status.command';
 import { registerTokenCommands } from './commands/token.command';
 import { registerTrainCommand } from './commands/train.command';
+import { registerUpCommand } from './commands/up.command';
 import { registerUserCommands } from './commands/users.command';
 
 /** The `hydra` command; usage errors throw (exit code 2 in main) instead of exiting, so tests can run it. */
@@ -25,6 +26,7 @@ export function createProgram(context: CliContext): Command {
   registerStatusCommand(program, context);
   registerUserCommands(program, context);
   registerTokenCommands(program, context);
+  registerUpCommand(program, context);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
 }
