@@ -35,6 +35,11 @@ export function registerUpCommand(program: Command, context: CliContext): void {
       [] as string[],
     )
     .option('--port <port>', 'the port of the web app and the API', positiveInteger('the port', 65_535), 8080)
+    .option(
+      '--host <address>',
+      'where the web app and the API listen: 0.0.0.0 to be reachable from the network',
+      '127.0.0.1',
+    )
     .option('--data <folder>', 'where the database, broker, objects, logs and secrets are kept', '.hydra')
     .option('--demo-rate <perSecond>', 'simulated plots per second with --demo', rate, 2)
     .option(
@@ -49,6 +54,7 @@ export function registerUpCommand(program: Command, context: CliContext): void {
         demo?: boolean;
         watch: string[];
         port: number;
+        host: string;
         data: string;
         demoRate: number;
         demoImages: number;

@@ -64,8 +64,11 @@ async function main(): Promise<void> {
       poolSize: 4,
     });
     apps.push([name, app]);
-    // The web app and the API face the network like labeler-api's own main; the others are internal.
-    await app.listen(config.port, name === 'labeler-api' ? '0.0.0.0' : '127.0.0.1');
+    // The web app and the API listen where `hydra up --host` says; the others are internal.
+    await app.listen(
+      config.port,
+      name === 'labeler-api' ? (process.env.HYDRA_PUBLIC_HOST ?? '127.0.0.1') : '127.0.0.1',
+    );
   }
   process.send?.({ type: 'ready' });
 }

@@ -22,6 +22,8 @@ export interface Topology {
   ports: Record<ServiceName, number>;
   /** Where people open the web app and the API (labeler-api). */
   publicUrl: string;
+  /** The address labeler-api listens on (`--host`); every other service listens on loopback. */
+  publicHost: string;
   internalToken: string;
   adminName: string;
   adminPassword: string;
@@ -60,7 +62,7 @@ export function serviceEnvironment(base: NodeJS.ProcessEnv, topology: Topology):
     SERVICE_HEALTH_URLS: healthUrls,
     WATCH_DIRS: topology.watchDirs.join(delimiter),
     ...(topology.webDir && { WEB_DIR: topology.webDir }),
-    // The internal ports are for this machine only.
+    // The internal ports are for this machine only; labeler-api gets `--host` (services.ts).
     HOST: '127.0.0.1',
     LOG_FORMAT: 'json',
   };

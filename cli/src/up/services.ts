@@ -36,7 +36,7 @@ export async function startServiceProcesses(
         join(__dirname, 'exit-with-parent.js'),
         require.resolve(`@hydra/${name}/dist/main.js`),
       ],
-      env,
+      env: name === 'labeler-api' ? { ...env, HOST: topology.publicHost } : env,
       logFile: data.path('logs', `${name}.log`),
       ipc: true,
       onLine: onLine(name),
@@ -82,7 +82,7 @@ export async function startAllInOne(
     command: process.execPath,
     args: [join(__dirname, 'all-in-one.js')],
     // One process: the explainer's lower priority would slow every service down.
-    env: { ...env, EXPLAINER_NICE: '0' },
+    env: { ...env, EXPLAINER_NICE: '0', HYDRA_PUBLIC_HOST: topology.publicHost },
     logFile: data.path('logs', 'services.log'),
     ipc: true,
     onLine: onLine('services'),

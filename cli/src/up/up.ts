@@ -21,6 +21,8 @@ export interface UpOptions {
   data: string;
   /** labeler-api's port: the web app and the API. */
   port: number;
+  /** labeler-api's address: 127.0.0.1 (this machine only) or 0.0.0.0 (the network). */
+  host: string;
   /** More folders for ingest to watch. */
   watch: string[];
   demo: boolean;
@@ -82,6 +84,7 @@ export async function runUp(options: UpOptions, context: CliContext): Promise<vo
       storageDir: store.storageDir,
       ports: await servicePorts(options.port),
       publicUrl: `http://127.0.0.1:${options.port}`,
+      publicHost: options.host,
       internalToken: env.INTERNAL_API_TOKEN ?? (await data.secret('internal-token')),
       adminName: env.HYDRA_ADMIN_USER ?? 'admin',
       adminPassword:

@@ -17,6 +17,7 @@ import {
 } from '@hydra/storage';
 import { type DynamicModule, Logger, type LoggerService, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { isIP } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
 /** What every Hydra service is wired to: one database, one broker, one object store. */
@@ -78,6 +79,19 @@ export async function createServiceApp(
 }
 
 /**
+ * The address a service listens on: `HOST`, else loopback only, so a service started by hand on a
+ * shared machine is not reachable from the network by accident (containers set `HOST=0.0.0.0`).
+ */
+export function listenHost(env: NodeJS.ProcessEnv): string {
+  const host = env.HOST?.trim() || '127.0.0.1';
+  if (isIP(host) === 0 && host !== 'localhost')
+    throw new Error(
+      `invalid configuration:\n  HOST: must be an IP address, e.g. 0.0.0.0 or 127.0.0.1 (got "${host}")`,
+    );
+  return host;
+}
+
+/**
  * A service's `main`: configuration and connections from the environment (a clear message and
  * exit code 1 when they are wrong), then the app on its port.
  */
@@ -93,7 +107,7 @@ export function runService<C extends { port: number; databaseUrl: string }>(
       delivery: deliveryFromEnv(),
       store: () => objectStoreFromEnv(),
     });
-    await app.listen(config.port);
+    await app.listen(config.port, listenHost(process.env));
     new Logger('Service').log(`listening on ${await app.getUrl()}`);
   };
   start().catch((error: unknown) => {
