@@ -27,6 +27,42 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Run', nav: true, role: 'viewer' },
   },
   {
+    path: '/labeler',
+    name: 'labeler',
+    component: () => import('./pages/LabelerPage.vue'),
+    meta: { title: 'Labeler', nav: true, role: 'viewer' },
+  },
+  {
+    path: '/log',
+    name: 'log',
+    component: () => import('./pages/LogPage.vue'),
+    meta: { title: 'Log', nav: true, role: 'viewer' },
+  },
+  {
+    path: '/status',
+    name: 'status',
+    component: () => import('./pages/StatusPage.vue'),
+    meta: { title: 'Status', nav: true, role: 'viewer' },
+  },
+  {
+    path: '/admin',
+    name: 'admin',
+    component: () => import('./pages/AdminPage.vue'),
+    meta: { title: 'Admin', nav: true, role: 'admin' },
+  },
+  {
+    path: '/library',
+    name: 'library',
+    component: () => import('./pages/LibraryPage.vue'),
+    meta: { title: 'Library', nav: true, role: 'viewer' },
+  },
+  {
+    path: '/library/models/:id/report',
+    name: 'training-report',
+    component: () => import('./pages/TrainingReportPage.vue'),
+    meta: { title: 'Training report', role: 'viewer' },
+  },
+  {
     path: '/forbidden',
     name: 'forbidden',
     component: () => import('./pages/ForbiddenPage.vue'),
