@@ -85,6 +85,8 @@ export async function startHydraProcesses(options: HydraOptions): Promise<HydraP
       NATS_ACK_WAIT_MS: String(options.ackWaitMs ?? 30_000),
       WATCH_DIRS: watchDir,
       INGEST_STABLE_MS: '300',
+      // A file that never gets its end marker is given up on soon (30 s in production).
+      INGEST_INCOMPLETE_MS: '1500',
       INTERNAL_API_TOKEN: randomBytes(24).toString('hex'),
       HYDRA_ADMIN_PASSWORD: randomBytes(24).toString('hex'),
       ...storeEnv,
