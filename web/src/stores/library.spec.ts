@@ -1,0 +1,93 @@
+import type { TrainingProgressEvent } from '@hydra/contracts';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('../composables/notices', () => ({
+  notices: { error: vi.fn(), warning: vi.fn(), success: vi.fn() },
+}));
+
+import { useLibraryStore } from './library';
+import { newBatchId, relabelChoices } from './library-report';
+
+const JOB = '00000000-0000-4000-8000-000000000001';
+const MODEL = '00000000-0000-4000-8000-0000000000aa';
+
+function reply(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+const progress = (phase: TrainingProgressEvent['phase'], epoch: number | null): TrainingProgressEvent =>
+  ({
+    jobId: JOB,
+    phase,
+    epoch,
+    totalEpochs: 6,
+    loss: 0.4,
+    valLoss: 0.5,
+    accuracy: 0.8,
+    valAccuracy: 0.75,
+    etaS: 10,
+  }) as TrainingProgressEvent;
+
+describe('the library store', () => {
+  let fetchMock: ReturnType<typeof vi.fn>;
+
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    fetchMock = vi.fn();
+    vi.stubGlobal('fetch', fetchMock);
+  });
+
+  it('tracks the job it started and follows its progress events', async () => {
+    const library = useLibraryStore();
+    library.plotType = 'FCAL';
+    fetchMock.mockResolvedValueOnce(
+      reply(202, { id: JOB, plotType: 'FCAL', status: 'queued', progress: null, error: null }),
+    );
+    await library.train({ epochs: 6 });
+    expect(JSON.parse(fetchMock.mock.calls[0]?.[1].body)).toEqual({ options: { epochs: 6 } });
+    expect(library.job).toMatchObject({ jobId: JOB, phase: 'queued', percent: 0 });
+    expect(library.training).toBe(true);
+
+    await library.onProgress(progress('training', 3));
+    expect(library.job).toMatchObject({ epoch: 3, percent: 48, valAccuracy: 0.75 });
+    await library.onProgress(progress('done', null));
+    expect(library.training).toBe(false);
+  });
+
+  it('looks up a job started elsewhere once, to learn its plot type', async () => {
+    const library = useLibraryStore();
+    library.plotType = 'FCAL';
+    fetchMock.mockResolvedValue(
+      reply(200, { id: JOB, plotType: 'FCAL', status: 'running', progress: null, error: null }),
+    );
+    await library.onProgress(progress('training', 1));
+    expect(library.job).toMatchObject({ jobId: JOB, epoch: 1 });
+    await library.onProgress(progress('training', 2));
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(library.job?.epoch).toBe(2);
+  });
+
+  it("keeps the server's refusal for the page to show", async () => {
+    const library = useLibraryStore();
+    library.plotType = 'FCAL';
+    fetchMock.mockResolvedValueOnce(
+      reply(409, { statusCode: 409, message: `model ${MODEL} is already in production` }),
+    );
+    await library.promote(MODEL);
+    expect(library.actionError).toBe(`model ${MODEL} is already in production`);
+    expect(library.busy).toBeNull();
+  });
+});
+
+describe('relabeling', () => {
+  it('offers the palette, else the model classes', () => {
+    const palette = [{ label: 'Good', colour: '#0f0', hotkey: '1', excludedFromTraining: false }];
+    expect(relabelChoices(palette, ['Good', 'Bad'])).toEqual(['Good']);
+    expect(relabelChoices([], ['Good', 'Bad'])).toEqual(['Good', 'Bad']);
+  });
+
+  it('makes a version-4 batch id', () => {
+    expect(newBatchId()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
