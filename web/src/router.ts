@@ -45,12 +45,6 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Status', nav: true, role: 'viewer' },
   },
   {
-    path: '/admin',
-    name: 'admin',
-    component: () => import('./pages/AdminPage.vue'),
-    meta: { title: 'Admin', nav: true, role: 'admin' },
-  },
-  {
     path: '/library',
     name: 'library',
     component: () => import('./pages/LibraryPage.vue'),
@@ -61,6 +55,12 @@ export const routes: RouteRecordRaw[] = [
     name: 'training-report',
     component: () => import('./pages/TrainingReportPage.vue'),
     meta: { title: 'Training report', role: 'viewer' },
+  },
+  {
+    path: '/admin',
+    name: 'admin',
+    component: () => import('./pages/AdminPage.vue'),
+    meta: { title: 'Admin', nav: true, role: 'admin' },
   },
   {
     path: '/forbidden',
