@@ -47,7 +47,11 @@ it('pushes the verdict of an image uploaded through labeler-api to a Socket.IO c
   const { png } = await simulatePlot(PLOT, 'Good', 4242);
   const query = `plotType=${PLOT}&runPeriod=RunPeriod-2026-01&runNumber=7`;
   const push = async (url: string, headers: Record<string, string>) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'image/png', ...headers }, body: new Uint8Array(png) });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', ...headers },
+      body: new Uint8Array(png),
+    });
   const api = `${loop.services['labeler-api']?.url}/api/images?${query}`;
   // Only through labeler-api, and only with a role that may push images.
   expect((await push(`${loop.services.ingest?.url}/images?${query}`, {})).status).toBe(403);
