@@ -99,7 +99,8 @@ export const useRunStore = defineStore('run', () => {
     }
     // The event has no run, chunk or capture time: the image's record does.
     const image = await api.get<ImageDetail>(`/images/${event.imageId}`, { silent: true }).catch(() => null);
-    if (!image) return;
+    // Without the image's record (a slow or failed request) the snapshot tells the truth; never drop it.
+    if (!image) return void load();
     const current = plots.value[event.plotType];
     if (!current) return;
     if (current.image && Date.parse(image.capturedAt) < Date.parse(current.image.capturedAt)) return;
