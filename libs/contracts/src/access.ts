@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, plotTypeName, userName } from './primitives';
+import { isoDateTime, userName } from './primitives';
 
 /** Roles, each allowed everything the one before it may do (Jefferson Lab's Viewer … Admin). */
 export const userRole = z.enum(['viewer', 'shift', 'labeler', 'expert', 'admin']);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { type ImageClassifiedEvent, Subjects } from '@hydra/contracts';
-import type { EventInput } from '../src/event-publisher';
 import {
   type EventTransport,
   InProcessBus,
