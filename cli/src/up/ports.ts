@@ -1,15 +1,6 @@
 import { connect, createServer } from 'node:net';
 
-/** A port nobody listens on right now, on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+export { freePort } from '@hydra/service';
 
 /** Fails with the fact a user needs when `port` is taken (another Hydra, another program). */
 export function assertPortFree(port: number): Promise<void> {

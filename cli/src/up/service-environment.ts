@@ -1,16 +1,9 @@
+import { SERVICE_PORT_VARIABLES } from '@hydra/service';
 import { delimiter } from 'node:path';
 
 /** The services, in the order they start: consumers before the producers that feed them. */
 export const SERVICE_NAMES = ['classifier', 'explainer', 'trainer', 'labeler-api', 'ingest'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
-
-const PORT_VARIABLES: Record<ServiceName, string> = {
-  ingest: 'INGEST_PORT',
-  classifier: 'CLASSIFIER_PORT',
-  explainer: 'EXPLAINER_PORT',
-  trainer: 'TRAINER_PORT',
-  'labeler-api': 'LABELER_API_PORT',
-};
 
 /** How the parts of one `hydra up` find each other. */
 export interface Topology {
@@ -42,7 +35,10 @@ export const serviceUrl = (topology: Topology, name: ServiceName) =>
  */
 export function serviceEnvironment(base: NodeJS.ProcessEnv, topology: Topology): NodeJS.ProcessEnv {
   const ports = Object.fromEntries(
-    Object.entries(topology.ports).map(([name, port]) => [PORT_VARIABLES[name as ServiceName], String(port)]),
+    Object.entries(topology.ports).map(([name, port]) => [
+      SERVICE_PORT_VARIABLES[name as ServiceName],
+      String(port),
+    ]),
   );
   const healthUrls = SERVICE_NAMES.filter((name) => name !== 'labeler-api')
     .map((name) => `${name}=${serviceUrl(topology, name)}`)

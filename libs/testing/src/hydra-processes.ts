@@ -13,17 +13,9 @@ import type { DataSource } from 'typeorm';
 import { createApiToken } from './api-token';
 import { activate, registerTestModel } from './fixtures';
 import { type ServiceProcess, startServiceProcess } from './service-process';
+import { SERVICE_PORT_VARIABLES, type ServiceName } from '@hydra/service';
 
-/** The services, by the name their folder under `services/` has. */
-export type ServiceName = 'ingest' | 'classifier' | 'explainer' | 'trainer' | 'labeler-api';
-
-const PORT_VARIABLES: Record<ServiceName, string> = {
-  ingest: 'INGEST_PORT',
-  classifier: 'CLASSIFIER_PORT',
-  explainer: 'EXPLAINER_PORT',
-  trainer: 'TRAINER_PORT',
-  'labeler-api': 'LABELER_API_PORT',
-};
+export type { ServiceName };
 
 export interface HydraOptions {
   /** The built entry points (`dist/main.js`) of the services to run, resolved by the caller. */
@@ -103,7 +95,7 @@ export async function startHydraProcesses(options: HydraOptions): Promise<HydraP
       const own: Record<string, string> = {};
       if (name === 'labeler-api' && classifiers[0]) own.CLASSIFIER_URL = classifiers[0].url;
       if (name === 'labeler-api' && services.ingest) own.INGEST_URL = services.ingest.url;
-      const service = await startServiceProcess(script, PORT_VARIABLES[name], { ...env, ...own });
+      const service = await startServiceProcess(script, SERVICE_PORT_VARIABLES[name], { ...env, ...own });
       running.push(service);
       services[name] = service;
       if (name === 'classifier') classifiers.push(service);

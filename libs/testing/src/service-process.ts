@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort } from '@hydra/service';
+
+export { freePort };
 
 /** A Hydra service running as its own process, as in production. */
 export interface ServiceProcess {
@@ -9,17 +11,6 @@ export interface ServiceProcess {
   kill(): Promise<void>;
   /** SIGTERM: a graceful stop. */
   stop(): Promise<void>;
-}
-
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /**
