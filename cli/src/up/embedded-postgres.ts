@@ -25,7 +25,17 @@ export async function startEmbeddedPostgres(
   onLine: (line: string, stream: 'stdout' | 'stderr') => void,
 ): Promise<EmbeddedPostgres> {
   const dataDir = data.path('postgres');
-  if (userInfo().uid === 0) await assertReachableByOthers(dirname(dataDir));
+  if (userInfo().uid === 0) {
+    await assertReachableByOthers(
+      dirname(dataDir),
+      'give --data a folder it can reach (e.g. under /tmp or /srv), or set DATABASE_URL to a PostgreSQL of your own',
+    );
+    // Its binaries sit in this checkout's node_modules, so the checkout must be reachable too.
+    await assertReachableByOthers(
+      __dirname,
+      'put the Hydra checkout where it can (not under a private home or temporary folder), or set DATABASE_URL to a PostgreSQL of your own',
+    );
+  }
   const password = await data.secret('postgres-password');
   const port = await freePort();
   const child = ManagedChild.start({
@@ -58,9 +68,9 @@ export async function startEmbeddedPostgres(
 
 /**
  * As root, PostgreSQL runs as the system user `postgres`, which must be able to walk down to its
- * data folder: say so plainly instead of letting initdb fail with "permission denied".
+ * data folder and its binaries: say so plainly instead of letting initdb fail with EACCES.
  */
-async function assertReachableByOthers(folder: string): Promise<void> {
+async function assertReachableByOthers(folder: string, remedy: string): Promise<void> {
   for (let current = folder; ; current = dirname(current)) {
     const mode = await stat(current).then(
       (info) => info.mode,
@@ -70,8 +80,7 @@ async function assertReachableByOthers(folder: string): Promise<void> {
     if (mode !== null && (mode & 0o001) === 0)
       throw new Error(
         `the embedded PostgreSQL runs as the system user "postgres" when Hydra runs as root, and it ` +
-          `cannot enter ${current}; give --data a folder it can reach (e.g. under /tmp or /srv), ` +
-          'or set DATABASE_URL to a PostgreSQL of your own',
+          `cannot enter ${current}; ${remedy}`,
       );
     if (dirname(current) === current) return;
   }
