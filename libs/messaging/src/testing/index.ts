@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 
+export * from './private-nats-server';
+
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 /** A stream and subject namespace of its own, so test files never see each other's messages. */
@@ -10,8 +12,8 @@ export function isolatedStream() {
   return { stream: `HYDRA_TEST_${tag}`, subjectPrefix: `test${tag}.` };
 }
 
-export async function deleteStream(stream: string): Promise<void> {
-  const nats = await connect({ servers: NATS_URL });
+export async function deleteStream(stream: string, servers = NATS_URL): Promise<void> {
+  const nats = await connect({ servers });
   const manager = await jetstreamManager(nats);
   await manager.streams.delete(stream).catch(() => undefined);
   await nats.close();
@@ -38,16 +40,20 @@ export interface RecordedEvent {
   receivedAt: number;
 }
 
-/** Everything published in a test's namespace on subjects matching `filter` (e.g. `alarm.>`), in order. */
+/**
+ * Everything published in a test's namespace on subjects matching `filter` (e.g. `alarm.>`), in
+ * order, each stream message once (an ordered consumer, which resumes after a broker restart).
+ */
 export async function recordEvents(
   namespace: { stream: string; subjectPrefix: string },
   filter: string,
+  servers = NATS_URL,
 ): Promise<{
   events: RecordedEvent[];
   of(subject: string): Record<string, unknown>[];
   stop(): Promise<void>;
 }> {
-  const nats = await connect({ servers: NATS_URL });
+  const nats = await connect({ servers, maxReconnectAttempts: -1 });
   const consumer = await jetstream(nats).consumers.get(namespace.stream, {
     filter_subjects: `${namespace.subjectPrefix}${filter}`,
   });
