@@ -11,6 +11,8 @@ export interface ServiceProcess {
   kill(): Promise<void>;
   /** SIGTERM: a graceful stop. */
   stop(): Promise<void>;
+  /** Starts it again after a kill or stop, on the same port (its callers keep their address). */
+  restart(): Promise<void>;
 }
 
 /**
@@ -24,18 +26,37 @@ export async function startServiceProcess(
   timeoutMs = 60_000,
 ): Promise<ServiceProcess> {
   const port = await freePort();
+  const launch = () => spawnAndWait(script, { ...env, [portVariable]: String(port) }, port, timeoutMs);
+  let child = await launch();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    kill: () => end(child, 'SIGKILL'),
+    stop: () => end(child, 'SIGTERM'),
+    restart: async () => {
+      if (child.exitCode === null && child.signalCode === null)
+        throw new Error(`${script} is still running: kill or stop it first`);
+      child = await launch();
+    },
+  };
+}
+
+async function spawnAndWait(
+  script: string,
+  env: Record<string, string>,
+  port: number,
+  timeoutMs: number,
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, [script], {
-    env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },
+    env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   while (
-    !(await fetch(`${url}/health/live`).then(
+    !(await fetch(`http://127.0.0.1:${port}/health/live`).then(
       (response) => response.ok,
       () => false,
     ))
@@ -46,7 +67,7 @@ export async function startServiceProcess(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url, kill: () => end(child, 'SIGKILL'), stop: () => end(child, 'SIGTERM') };
+  return child;
 }
 
 async function end(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
