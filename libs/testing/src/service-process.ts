@@ -7,6 +7,8 @@ export { freePort };
 /** A Hydra service running as its own process, as in production. */
 export interface ServiceProcess {
   url: string;
+  /** The operating system's process id of the current run (its memory can be read under /proc). */
+  readonly pid: number;
   /** SIGKILL: a crash, nothing drained. */
   kill(): Promise<void>;
   /** SIGTERM: a graceful stop. */
@@ -30,6 +32,9 @@ export async function startServiceProcess(
   let child = await launch();
   return {
     url: `http://127.0.0.1:${port}`,
+    get pid() {
+      return child.pid as number;
+    },
     kill: () => end(child, 'SIGKILL'),
     stop: () => end(child, 'SIGTERM'),
     restart: async () => {
