@@ -1,3 +1,9 @@
+import { type CalibrationSummary, expectedCalibrationError, type TemperatureScaling } from './calibration';
+import { type ProportionInterval, wilsonInterval } from './intervals';
+import { argMax, assertPredictions } from './predictions';
+
+export { argMax, assertPredictions } from './predictions';
+
 /** Per-class quality on a held-out set. */
 export interface ClassMetrics {
   label: string;
@@ -5,6 +11,10 @@ export interface ClassMetrics {
   recall: number;
   f1: number;
   support: number;
+  /** 95 % Wilson interval of precision, over the verdicts of this class (absent in older reports). */
+  precisionInterval?: ProportionInterval;
+  /** 95 % Wilson interval of recall, over the `support` test images of this class. */
+  recallInterval?: ProportionInterval;
 }
 
 /** The numbers a candidate model is judged by (Hydra's training report). */
@@ -12,6 +22,8 @@ export interface ValidationReport {
   labels: string[];
   count: number;
   accuracy: number;
+  /** 95 % Wilson interval of accuracy over the `count` test images (absent in older reports). */
+  accuracyInterval?: ProportionInterval;
   macroF1: number;
   perClass: ClassMetrics[];
   /** confusion[true][predicted] */
@@ -19,17 +31,9 @@ export interface ValidationReport {
   /** Hydra's enhanced confusion matrix: per cell, how many verdicts fell in each confidence bin. */
   confidenceHistograms: number[][][];
   /** Expected calibration error over equal-width confidence bins, and the bins behind it. */
-  calibration: {
-    ece: number;
-    bins: { lower: number; upper: number; count: number; meanConfidence: number; accuracy: number }[];
-  };
-}
-
-export function argMax(values: number[]): number {
-  let best = 0;
-  for (let index = 1; index < values.length; index++)
-    if ((values[index] as number) > (values[best] as number)) best = index;
-  return best;
+  calibration: CalibrationSummary;
+  /** Calibration error before and after a temperature fitted on the validation split, when one was fitted. */
+  temperatureScaling?: TemperatureScaling;
 }
 
 /** Everything in the report from expert labels (class indices) and the model's probabilities. */
@@ -39,29 +43,17 @@ export function validationReport(
   probabilities: number[][],
   bins = 10,
 ): ValidationReport {
-  const classes = labels.length;
-  const confusion = labels.map(() => new Array<number>(classes).fill(0));
+  assertPredictions(truth, probabilities, { classes: labels.length });
+  const confusion = labels.map(() => new Array<number>(labels.length).fill(0));
   const confidenceHistograms = labels.map(() => labels.map(() => new Array<number>(bins).fill(0)));
-  const calibrationBins = Array.from({ length: bins }, (_, bin) => ({
-    lower: bin / bins,
-    upper: (bin + 1) / bins,
-    count: 0,
-    confidenceSum: 0,
-    correct: 0,
-  }));
   truth.forEach((actual, index) => {
     const row = probabilities[index] as number[];
     const predicted = argMax(row);
-    const confidence = row[predicted] as number;
-    const bin = Math.min(bins - 1, Math.floor(confidence * bins));
+    const bin = Math.min(bins - 1, Math.floor((row[predicted] as number) * bins));
     const confusionRow = confusion[actual] as number[];
     confusionRow[predicted] = (confusionRow[predicted] as number) + 1;
     const histogram = (confidenceHistograms[actual] as number[][])[predicted] as number[];
     histogram[bin] = (histogram[bin] as number) + 1;
-    const calibration = calibrationBins[bin] as (typeof calibrationBins)[number];
-    calibration.count++;
-    calibration.confidenceSum += confidence;
-    if (predicted === actual) calibration.correct++;
   });
   const perClass = labels.map((label, index) => classMetrics(label, confusion, index));
   const correct = labels.reduce(
@@ -74,29 +66,14 @@ export function validationReport(
     labels,
     count,
     accuracy: count ? correct / count : Number.NaN,
+    accuracyInterval: wilsonInterval(correct, count),
     macroF1: present.length
       ? present.reduce((sum, metrics) => sum + metrics.f1, 0) / present.length
       : Number.NaN,
     perClass,
     confusion,
     confidenceHistograms,
-    calibration: {
-      ece: calibrationBins.reduce(
-        (sum, bin) =>
-          sum +
-          (bin.count
-            ? (bin.count / count) * Math.abs(bin.correct / bin.count - bin.confidenceSum / bin.count)
-            : 0),
-        0,
-      ),
-      bins: calibrationBins.map(({ lower, upper, count: binCount, confidenceSum, correct: binCorrect }) => ({
-        lower,
-        upper,
-        count: binCount,
-        meanConfidence: binCount ? confidenceSum / binCount : 0,
-        accuracy: binCount ? binCorrect / binCount : 0,
-      })),
-    },
+    calibration: expectedCalibrationError(probabilities, truth, bins),
   };
 }
 
@@ -104,7 +81,11 @@ function classMetrics(label: string, confusion: number[][], index: number): Clas
   const truePositives = (confusion[index] as number[])[index] as number;
   const support = (confusion[index] as number[]).reduce((sum, value) => sum + value, 0);
   const predicted = confusion.reduce((sum, row) => sum + (row[index] as number), 0);
-  return f1Metrics(label, truePositives, predicted, support);
+  return {
+    ...f1Metrics(label, truePositives, predicted, support),
+    precisionInterval: wilsonInterval(truePositives, predicted),
+    recallInterval: wilsonInterval(truePositives, support),
+  };
 }
 
 export function f1Metrics(

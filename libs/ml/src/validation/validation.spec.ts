@@ -1,4 +1,4 @@
-import { maxF1Thresholds } from './thresholds';
+import { expectedCalibrationError } from './calibration';
 import { validationReport } from './validation-report';
 
 const labels = ['Good', 'Bad', 'NoData'];
@@ -58,27 +58,32 @@ describe('validation report', () => {
       ],
     );
     expect(perfect.calibration.ece).toBeCloseTo(0);
-  });
-});
-
-describe('max-F1 thresholds', () => {
-  it('raises a class threshold until unsure wrong verdicts stop being confirmed', () => {
-    const twoLabels = ['Good', 'Bad'];
-    const actual = [1, 1, 1, 0, 0, 0];
-    const outputs = [
-      [0.05, 0.95],
-      [0.1, 0.9],
-      [0.15, 0.85],
-      [0.4, 0.6], // Good plots judged Bad, unsure
-      [0.45, 0.55],
-      [0.9, 0.1],
-    ];
-    const thresholds = maxF1Thresholds(twoLabels, actual, outputs);
-    expect(thresholds.Bad).toEqual({ threshold: 0.61, f1: 1 });
-    expect(thresholds.Good).toEqual({ threshold: 0, f1: 0.5 });
+    expect(report.calibration).toEqual(expectedCalibrationError(probabilities, truth, 10));
   });
 
-  it('keeps the lowest threshold when raising it gains nothing', () => {
-    expect(maxF1Thresholds(labels, truth, probabilities).NoData).toEqual({ threshold: 0, f1: 1 });
+  it('gives every proportion its interval over the images behind it', () => {
+    expect(report.accuracyInterval).toMatchObject({ value: 6 / 8, n: 8 });
+    const bad = report.perClass[1];
+    expect(bad?.recallInterval).toMatchObject({ value: 2 / 3, n: 3 });
+    expect(bad?.precisionInterval).toMatchObject({ value: 2 / 3, n: 3 });
+    // Three images cannot pin a recall down: the interval spans most of [0, 1].
+    expect(bad?.recallInterval?.lower).toBeLessThan(0.25);
+    expect(bad?.recallInterval?.upper).toBeGreaterThan(0.9);
+    expect(report.perClass[2]?.recallInterval).toMatchObject({ value: 1, upper: 1, n: 1 });
+  });
+
+  it('refuses outputs that do not line up with the expert labels', () => {
+    expect(() => validationReport(labels, truth.slice(1), probabilities)).toThrow(
+      '7 expert labels but 8 rows of model outputs',
+    );
+    expect(() => validationReport(labels, [...truth.slice(1), 3], probabilities)).toThrow(
+      'expert label 3 of row 7 is not a class index below 3',
+    );
+    expect(() => validationReport(labels, truth, [...probabilities.slice(1), [Number.NaN, 0, 1]])).toThrow(
+      'row 7 has NaN, not a probability',
+    );
+    expect(() => validationReport(labels, truth, [...probabilities.slice(1), [1, 0]])).toThrow(
+      'row 7 has 2 outputs, expected 3',
+    );
   });
 });
