@@ -9,15 +9,8 @@ export function stratifiedSplit(
   fractions: { validation: number; test: number },
   seed = 1,
 ): Split[] {
-  const random = seededRandom(seed);
   const splits = new Array<Split>(labels.length).fill('train');
-  const byClass = new Map<number, number[]>();
-  labels.forEach((label, index) => byClass.set(label, [...(byClass.get(label) ?? []), index]));
-  for (const members of byClass.values()) {
-    for (let index = members.length - 1; index > 0; index--) {
-      const other = Math.floor(random() * (index + 1));
-      [members[index], members[other]] = [members[other] as number, members[index] as number];
-    }
+  for (const members of shuffledByClass(labels, seed)) {
     const testCount = Math.round(members.length * fractions.test);
     const validationCount = Math.round(members.length * fractions.validation);
     members.forEach((example, position) => {
@@ -26,6 +19,21 @@ export function stratifiedSplit(
     });
   }
   return splits;
+}
+
+/** The indices of each class's examples, each class shuffled (Fisher–Yates); deterministic for a seed. */
+export function shuffledByClass(labels: number[], seed: number): number[][] {
+  const random = seededRandom(seed);
+  const byClass = new Map<number, number[]>();
+  labels.forEach((label, index) => byClass.set(label, [...(byClass.get(label) ?? []), index]));
+  const classes = [...byClass.values()];
+  for (const members of classes) {
+    for (let index = members.length - 1; index > 0; index--) {
+      const other = Math.floor(random() * (index + 1));
+      [members[index], members[other]] = [members[other] as number, members[index] as number];
+    }
+  }
+  return classes;
 }
 
 /** mulberry32: a small seeded generator, so splits and sampling repeat exactly. */
