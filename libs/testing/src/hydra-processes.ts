@@ -6,7 +6,14 @@ import { createDataSource, migrate } from '@hydra/db';
 import { createTestDatabase } from '@hydra/db/testing';
 import type { Subject, UserRole } from '@hydra/contracts';
 import { buildEvent, defaultJetStreamOptions, type EventInput, JetStreamConnection } from '@hydra/messaging';
-import { deleteStream, isolatedStream, NATS_URL, recordEvents } from '@hydra/messaging/testing';
+import {
+  deleteStream,
+  isolatedStream,
+  NATS_URL,
+  type PrivateNatsServer,
+  recordEvents,
+  startPrivateNatsServer,
+} from '@hydra/messaging/testing';
 import { LocalObjectStore, type ObjectStore, S3ObjectStore } from '@hydra/storage';
 import { startS3TestServer } from '@hydra/storage/testing';
 import type { DataSource } from 'typeorm';
@@ -30,12 +37,16 @@ export interface HydraOptions {
   store?: 's3' | 'local';
   /** More environment for every service. */
   env?: Record<string, string>;
+  /** `shared`: the NATS at `NATS_URL` (the default); `private`: a nats-server of this test's own, which it may restart. */
+  nats?: 'shared' | 'private';
 }
 
 /** Hydra's services as separate processes on real PostgreSQL, NATS and an object store, with the test model in production. */
 export interface HydraProcesses {
   db: DataSource;
   store: ObjectStore;
+  /** The test's own broker, with `nats: 'private'`. */
+  nats: PrivateNatsServer | null;
   /** The folder ingest watches. */
   watchDir: string;
   modelId: string;
@@ -47,6 +58,8 @@ export interface HydraProcesses {
   start(name: ServiceName): Promise<ServiceProcess>;
   /** A bearer token for labeler-api, acting as `name` with `role`. */
   apiToken(name: string, role: UserRole): Promise<string>;
+  /** The broker's view of a durable consumer (e.g. `classifier__image_new`): deliveries, acks, pending. */
+  consumerInfo(durable: string): ReturnType<JetStreamConnection['manager']['consumers']['info']>;
   /** Publishes as a service would (validated, with an envelope). */
   publish<S extends Subject>(subject: S, input: EventInput<S>): Promise<void>;
   stop(): Promise<void>;
@@ -55,8 +68,11 @@ export interface HydraProcesses {
 export async function startHydraProcesses(options: HydraOptions): Promise<HydraProcesses> {
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
   const namespace = isolatedStream();
-  cleanups.push(() => deleteStream(namespace.stream));
   try {
+    const nats = options.nats === 'private' ? await startPrivateNatsServer() : null;
+    if (nats) cleanups.push(() => nats.stop());
+    const natsUrl = nats?.url ?? NATS_URL;
+    cleanups.push(() => deleteStream(namespace.stream, natsUrl));
     const database = await createTestDatabase('hydra_processes');
     cleanups.push(() => database.drop());
     await migrate(database.url);
@@ -71,7 +87,7 @@ export async function startHydraProcesses(options: HydraOptions): Promise<HydraP
 
     const env = {
       DATABASE_URL: database.url,
-      NATS_URL,
+      NATS_URL: natsUrl,
       NATS_STREAM: namespace.stream,
       NATS_SUBJECT_PREFIX: namespace.subjectPrefix,
       NATS_ACK_WAIT_MS: String(options.ackWaitMs ?? 30_000),
@@ -110,18 +126,19 @@ export async function startHydraProcesses(options: HydraOptions): Promise<HydraP
     await Promise.all(others.map((name) => start(name)));
     // Last: labeler-api forwards to the classifier and ingest, so it needs their addresses.
     if (options.scripts['labeler-api']) await start('labeler-api');
-    const events = await recordEvents(namespace, '>');
+    const events = await recordEvents(namespace, '>', natsUrl);
     cleanups.push(() => events.stop());
     const connection = await JetStreamConnection.open({
       ...defaultJetStreamOptions,
       ...namespace,
-      servers: [NATS_URL],
+      servers: [natsUrl],
       connectionName: 'test-publisher',
     });
     cleanups.push(() => connection.close());
     return {
       db,
       store,
+      nats,
       watchDir,
       modelId,
       events,
@@ -129,6 +146,7 @@ export async function startHydraProcesses(options: HydraOptions): Promise<HydraP
       classifiers,
       start,
       apiToken: (name, role) => createApiToken(db, name, role),
+      consumerInfo: (durable) => connection.manager.consumers.info(namespace.stream, durable),
       publish: async (subject, input) => {
         const event = buildEvent(subject, input);
         await connection.publish(subject, JSON.stringify(event), event.id);

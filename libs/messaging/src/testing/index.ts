@@ -57,7 +57,8 @@ export async function recordEvents(
   const consumer = await jetstream(nats).consumers.get(namespace.stream, {
     filter_subjects: `${namespace.subjectPrefix}${filter}`,
   });
-  const messages = await consumer.consume();
+  // Short pulls: after a broker restart the lost pull is noticed (missed heartbeats) within seconds.
+  const messages = await consumer.consume({ expires: 2_000 });
   const events: RecordedEvent[] = [];
   const pump = (async () => {
     for await (const message of messages) {
