@@ -3,6 +3,7 @@ import { ApiToken } from './api-token.entity';
 import { Classification } from './classification.entity';
 import { Explanation } from './explanation.entity';
 import { ImageLabel } from './image-label.entity';
+import { ImageOutbox } from './image-outbox.entity';
 import { Image } from './image.entity';
 import { LabelBatch } from './label-batch.entity';
 import { Label } from './label.entity';
@@ -22,6 +23,7 @@ export * from './api-token.entity';
 export * from './classification.entity';
 export * from './explanation.entity';
 export * from './image-label.entity';
+export * from './image-outbox.entity';
 export * from './image.entity';
 export * from './label-batch.entity';
 export * from './label.entity';
@@ -42,6 +44,7 @@ export const entities = [
   Label,
   PlotTypeLabel,
   Image,
+  ImageOutbox,
   Classification,
   LabelBatch,
   ImageLabel,
