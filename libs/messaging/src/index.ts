@@ -10,6 +10,7 @@ export {
   defaultJetStreamOptions,
 } from './jetstream/jetstream.connection';
 export { durableName } from './jetstream/jetstream.server';
+export { type NatsSecurity, natsSecurityFromEnv } from './jetstream/nats-security';
 export { subjectMatches } from './subject-match';
 export * from './transport-from-env';
 export * from './live/live-feed';

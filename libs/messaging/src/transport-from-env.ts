@@ -2,6 +2,7 @@ import { configVars, loadConfig } from '@hydra/runtime';
 import { z } from 'zod';
 import type { DeliveryPolicy } from './delivery-policy';
 import type { TransportChoice } from './event-transport';
+import { natsSecurityFromEnv } from './jetstream/nats-security';
 
 const messagingEnvironment = z.object({
   NATS_URL: z
@@ -19,13 +20,20 @@ const messagingEnvironment = z.object({
     .default(''),
 });
 
-/** JetStream as `NATS_URL` (comma-separated servers), `NATS_STREAM` and `NATS_SUBJECT_PREFIX` say. */
+/**
+ * JetStream as `NATS_URL` (comma-separated servers), `NATS_STREAM` and `NATS_SUBJECT_PREFIX` say,
+ * with the credentials and TLS of `natsSecurityFromEnv`.
+ */
 export function transportFromEnv(env: NodeJS.ProcessEnv = process.env): TransportChoice {
   const config = loadConfig(messagingEnvironment, env);
   return {
     kind: 'jetstream',
     servers: config.NATS_URL,
-    options: { stream: config.NATS_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX },
+    options: {
+      stream: config.NATS_STREAM,
+      subjectPrefix: config.NATS_SUBJECT_PREFIX,
+      security: natsSecurityFromEnv(env),
+    },
   };
 }
 

@@ -12,6 +12,7 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
 import type { DeliveryPolicy } from '../delivery-policy';
+import type { NatsSecurity } from './nats-security';
 
 export interface JetStreamOptions {
   /** NATS server URLs, e.g. `nats://127.0.0.1:4222`. */
@@ -26,6 +27,8 @@ export interface JetStreamOptions {
   duplicateWindowMs: number;
   /** Messages older than this leave the stream. */
   maxAgeMs: number;
+  /** Credentials and TLS (`natsSecurityFromEnv`); none: an anonymous link, TLS if the server asks. */
+  security?: NatsSecurity;
 }
 
 export const defaultJetStreamOptions: Omit<JetStreamOptions, 'servers' | 'connectionName'> = {
@@ -47,6 +50,7 @@ export class JetStreamConnection {
   /** Connects and creates the stream, or updates it to capture every current subject. */
   static async open(options: JetStreamOptions): Promise<JetStreamConnection> {
     const nats = await connect({
+      ...options.security,
       servers: options.servers,
       name: options.connectionName,
       maxReconnectAttempts: -1,
