@@ -1,16 +1,23 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { databaseConnection } from './database-tls';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
-/** Everything TypeORM needs to reach Hydra's schema at `url` (a postgres:// URL). */
+/**
+ * Everything TypeORM needs to reach Hydra's schema at `url` (a postgres:// URL), over TLS as
+ * `DATABASE_SSL_*` or the URL's `sslmode` say (see `databaseConnection`).
+ */
 export function dataSourceOptions(
   url: string,
   overrides: Partial<DataSourceOptions> = {},
+  env: NodeJS.ProcessEnv = process.env,
 ): DataSourceOptions {
+  const connection = databaseConnection(url, env);
   return {
     type: 'postgres',
-    url,
+    url: connection.url,
+    ...(connection.ssl !== undefined && { ssl: connection.ssl }),
     entities,
     migrations,
     namingStrategy: new SnakeNamingStrategy(),
@@ -24,8 +31,12 @@ export function dataSourceOptions(
   } as DataSourceOptions;
 }
 
-export function createDataSource(url: string, overrides: Partial<DataSourceOptions> = {}): DataSource {
-  return new DataSource(dataSourceOptions(url, overrides));
+export function createDataSource(
+  url: string,
+  overrides: Partial<DataSourceOptions> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): DataSource {
+  return new DataSource(dataSourceOptions(url, overrides, env));
 }
 
 /** Applies every pending migration; returns the names of those it ran (none when up to date). */

@@ -15,4 +15,13 @@ describe('loadServiceConfig', () => {
       /DATABASE_URL: is not set[\s\S]*WIDGET_PORT[\s\S]*WIDGETS/,
     );
   });
+
+  it('refuses a database TLS setting that cannot work before anything starts', () => {
+    expect(() =>
+      loadServiceConfig('WIDGET_PORT', 3009, own, {
+        DATABASE_URL: 'postgres://db/hydra',
+        DATABASE_SSL_MODE: 'verify-ca',
+      }),
+    ).toThrow(/DATABASE_SSL_CA_FILE: is not set; verify-ca checks/);
+  });
 });

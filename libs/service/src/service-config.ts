@@ -1,9 +1,10 @@
+import { databaseConnection } from '@hydra/db';
 import { configVars, loadConfig } from '@hydra/runtime';
 import { z } from 'zod';
 
 /**
- * What every service reads — `DATABASE_URL` and its own port variable — together with its own
- * variables, validated in one go so an operator sees every problem at once.
+ * What every service reads — `DATABASE_URL` (with its TLS settings) and its own port variable —
+ * together with its own variables, validated in one go so an operator sees every problem at once.
  */
 export function loadServiceConfig<T extends z.ZodRawShape>(
   portVariable: string,
@@ -20,6 +21,8 @@ export function loadServiceConfig<T extends z.ZodRawShape>(
     [portVariable]: port,
     ...values
   } = loadConfig(schema.extend(own), env) as Record<string, unknown>;
+  // Checked here, before any service starts, rather than when the first connection is made.
+  databaseConnection(DATABASE_URL as string, env);
   return {
     port: port as number,
     databaseUrl: DATABASE_URL as string,
