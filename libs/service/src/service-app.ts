@@ -19,6 +19,7 @@ import { type DynamicModule, Logger, type LoggerService, type Type } from '@nest
 import { NestFactory } from '@nestjs/core';
 import { isIP } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { stopWithLog } from './service-shutdown';
 
 /** What every Hydra service is wired to: one database, one broker, one object store. */
 export interface ServiceConnections {
@@ -61,8 +62,8 @@ export interface ServiceAppOptions {
 
 /**
  * Builds and initialises a service's Nest application around `module`, with its event consumers
- * running; the caller listens on its port. Shutdown hooks let SIGTERM drain consumers and close
- * connections.
+ * running; the caller listens on its port. SIGTERM drains the consumers and closes the connections,
+ * with a log line when the service begins to stop and one when it has stopped.
  */
 export async function createServiceApp(
   service: string,
@@ -71,7 +72,7 @@ export async function createServiceApp(
 ): Promise<NestExpressApplication> {
   const logger = options.logger ?? new NestPinoLogger(createLogger(service));
   const app = await NestFactory.create<NestExpressApplication>(module, { logger });
-  app.enableShutdownHooks();
+  stopWithLog(service, app);
   options.configure?.(app);
   await startEventConsumers(app);
   await app.init();
