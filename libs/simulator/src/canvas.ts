@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { PixelBox } from './simulated-plot';
+import type { FrameRegions, PixelBox } from './simulated-plot';
 
 /** Every simulated plot is a 400 × 300 canvas, like a small ROOT TCanvas. */
 export const CANVAS_WIDTH = 400;
@@ -46,6 +46,26 @@ export function frameSvg(
   return parts.join('');
 }
 
+/** Where `frameSvg` draws around `box`: the margins beside the frame, generously. */
+export function classicFrame(box: PixelBox, palette: PixelBox | null = null): FrameRegions {
+  const bottom = box.y + box.height;
+  const xAxisLeft = Math.max(0, box.x - 20);
+  return {
+    plotArea: { x: box.x - 1, y: box.y - 1, width: box.width + 2, height: box.height + 2 },
+    title: { x: 0, y: 0, width: CANVAS_WIDTH, height: box.y - 1 },
+    xAxis: {
+      x: xAxisLeft,
+      y: bottom + 1,
+      width: Math.min(CANVAS_WIDTH, box.x + box.width + 20) - xAxisLeft,
+      height: CANVAS_HEIGHT - bottom - 1,
+    },
+    yAxis: { x: 0, y: box.y - 8, width: box.x - 1, height: box.height + 16 },
+    statsBox: null,
+    legend: null,
+    palette,
+  };
+}
+
 /** Evenly spaced ticks labelled from `low` to `high`. */
 export function linearTicks(
   low: number,
@@ -64,6 +84,7 @@ export async function renderPng(body: string): Promise<Buffer> {
   return sharp(Buffer.from(svg)).removeAlpha().png({ compressionLevel: 6 }).toBuffer();
 }
 
-function escapeXml(text: string): string {
+/** `text` safe inside SVG markup. */
+export function escapeXml(text: string): string {
   return text.replace(/[<>&"]/g, (character) => `&#${character.charCodeAt(0)};`);
 }

@@ -1,4 +1,4 @@
-import { frameSvg, linearTicks, renderPng } from '../canvas';
+import { classicFrame, frameSvg, linearTicks, renderPng } from '../canvas';
 import { birdColour } from '../palette';
 import type { Random } from '../random';
 import type { FaultKind, PixelBox, PlotRequest, SimulatedPlot } from '../simulated-plot';
@@ -65,6 +65,7 @@ export async function occupancyMap(random: Random, { label, drift }: PlotRequest
     frameSvg(AREA, 'FCAL occupancy', 'column', 'row', ticks, ticks);
   return {
     plotType: 'FCAL_occupancy',
+    style: 'classic',
     label,
     fault,
     png: await renderPng(body),
@@ -76,6 +77,7 @@ export async function occupancyMap(random: Random, { label, drift }: PlotRequest
       width: columns * CELL_WIDTH,
       height: rows * CELL_HEIGHT,
     })),
+    frame: classicFrame(AREA, { x: 336, y: AREA.y - 2, width: 400 - 336, height: AREA.height + 4 }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { frameSvg, linearTicks, renderPng } from '../canvas';
+import { classicFrame, frameSvg, linearTicks, renderPng } from '../canvas';
 import type { Random } from '../random';
 import { pickFault, type PixelBox, type PlotRequest, type SimulatedPlot } from '../simulated-plot';
 import { barsSvg } from './histogram-svg';
@@ -65,11 +65,13 @@ export async function timingHistogram(random: Random, { label, drift }: PlotRequ
   }
   return {
     plotType: 'CDC_timing',
+    style: 'classic',
     label,
     fault,
     png: await renderPng(body),
     width: 400,
     height: 300,
     faultBoxes,
+    frame: classicFrame(AREA),
   };
 }

@@ -1,4 +1,4 @@
-import { frameSvg, linearTicks, renderPng } from '../canvas';
+import { classicFrame, frameSvg, linearTicks, renderPng } from '../canvas';
 import type { Random } from '../random';
 import { pickFault, type PixelBox, type PlotRequest, type SimulatedPlot } from '../simulated-plot';
 import { barsSvg } from './histogram-svg';
@@ -32,11 +32,13 @@ export async function triggerBits(random: Random, { label, drift }: PlotRequest)
       : [];
   return {
     plotType: 'Trigger_bits',
+    style: 'classic',
     label,
     fault,
     png: await renderPng(body),
     width: 400,
     height: 300,
     faultBoxes,
+    frame: classicFrame(AREA),
   };
 }
