@@ -42,6 +42,34 @@ export const alarmPolicyDto = z.strictObject({
 });
 export type AlarmPolicyDto = z.infer<typeof alarmPolicyDto>;
 
+/** Most rectangles a plot type may mask: enough for a title, a legend, a stats box and the axes. */
+export const MAX_IGNORE_REGIONS = 16;
+
+/** Sums of fractions like 0.7 + 0.3 may land a hair past 1 in floating point. */
+const EDGE_TOLERANCE = 1e-9;
+
+/**
+ * A rectangle of a plot the model must not look at (title, legend, stats box, axes), in fractions of
+ * the original image: `x`, `y` from the top-left corner, `width`, `height`; painted white before the
+ * model sees the image.
+ */
+export const ignoreRegionDto = z
+  .strictObject({
+    x: z.number().min(0).max(1),
+    y: z.number().min(0).max(1),
+    width: z.number().gt(0).max(1),
+    height: z.number().gt(0).max(1),
+  })
+  .refine((region) => region.x + region.width <= 1 + EDGE_TOLERANCE, {
+    message: 'a region ends past the right edge of the image (x + width > 1)',
+  })
+  .refine((region) => region.y + region.height <= 1 + EDGE_TOLERANCE, {
+    message: 'a region ends past the bottom edge of the image (y + height > 1)',
+  });
+export type IgnoreRegionDto = z.infer<typeof ignoreRegionDto>;
+
+export const ignoreRegionsDto = z.array(ignoreRegionDto).max(MAX_IGNORE_REGIONS);
+
 const distinctPalette = z
   .array(paletteEntryDto)
   .max(32)
@@ -69,6 +97,14 @@ export const plotTypeSettingsDto = z.strictObject({
   trainingGates: trainingGatesDto.optional(),
   trainingDefaults: trainingDefaultsDto.optional(),
   autoPromote: z.boolean().optional(),
+  /** Shown in the OpenAPI description, since it says when a change takes effect. */
+  ignoreRegions: ignoreRegionsDto
+    .optional()
+    .describe(
+      `Replaces the plot type's ignore regions (at most ${MAX_IGNORE_REGIONS} rectangles in fractions of the image). ` +
+        'Training, inference and Grad-CAM paint them white; a model keeps the regions it was trained with, ' +
+        'so a change takes effect with the next training.',
+    ),
 });
 export type PlotTypeSettingsDto = z.infer<typeof plotTypeSettingsDto>;
 
@@ -98,6 +134,8 @@ export interface PlotTypeResponse {
   trainingGates: TrainingGatesDto;
   trainingDefaults: TrainingDefaultsDto;
   autoPromote: boolean;
+  /** What the next training masks (the production model masks what its manifest says). */
+  ignoreRegions: IgnoreRegionDto[];
   activeModelId: string | null;
   createdAt: string;
   updatedAt: string;

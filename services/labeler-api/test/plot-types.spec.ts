@@ -28,6 +28,7 @@ describe('reading plot types', () => {
       trainingGates: {},
       trainingDefaults: {},
       autoPromote: false,
+      ignoreRegions: [],
       activeModelId: null,
     });
   });
@@ -147,6 +148,37 @@ describe('editing plot-type settings', () => {
         JSON.stringify(body),
         (await api.admin.patch('/api/plot-types/CDC_timing', body)).status,
       ]).toEqual([JSON.stringify(body), 400]);
+  });
+
+  it('lets an expert mask a title and a stats box, and refuses regions outside the image with the reason', async () => {
+    const expert = await api.client('expert', [{ plotType: 'FCAL_occupancy', canTrain: true }]);
+    const regions = [
+      { x: 0, y: 0, width: 1, height: 0.08 },
+      { x: 0.7, y: 0.3, width: 0.3, height: 0.7 },
+    ];
+    const reply = await expert.patch('/api/plot-types/FCAL_occupancy', { ignoreRegions: regions });
+    expect([reply.status, reply.body.ignoreRegions]).toEqual([200, regions]);
+    expect(
+      (await api.bed.db.getRepository(PlotType).findOneByOrFail({ name: 'FCAL_occupancy' })).ignoreRegions,
+    ).toEqual(regions);
+    const refusals: [unknown, RegExp][] = [
+      [[{ x: 0.8, y: 0, width: 0.3, height: 0.1 }], /right edge/],
+      [[{ x: 0, y: 0.5, width: 0.5, height: 0.6 }], /bottom edge/],
+      [[{ x: -0.1, y: 0, width: 0.5, height: 0.5 }], /x/],
+      [[{ x: 0, y: 0, width: 0, height: 0.5 }], /width/],
+      [[{ x: 0, y: 0, width: 0.5, height: 0.5, colour: 'red' }], /colour/],
+      [[{ x: '0', y: 0, width: 0.5, height: 0.5 }], /x/],
+      [Array.from({ length: 17 }, () => ({ x: 0, y: 0, width: 0.1, height: 0.1 })), /16/],
+      [{ x: 0, y: 0, width: 1, height: 1 }, /ignoreRegions/],
+    ];
+    for (const [ignoreRegions, reason] of refusals) {
+      const refused = await expert.patch('/api/plot-types/FCAL_occupancy', { ignoreRegions });
+      expect([JSON.stringify(ignoreRegions), refused.status]).toEqual([JSON.stringify(ignoreRegions), 400]);
+      expect(JSON.stringify(refused.body.message)).toMatch(reason);
+    }
+    expect((await api.admin.get('/api/plot-types/FCAL_occupancy')).body.ignoreRegions).toEqual(regions);
+    const cleared = await expert.patch('/api/plot-types/FCAL_occupancy', { ignoreRegions: [] });
+    expect(cleared.body.ignoreRegions).toEqual([]);
   });
 
   it('refuses an expert without the train permission on that plot type, changing nothing', async () => {

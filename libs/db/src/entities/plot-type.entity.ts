@@ -1,4 +1,4 @@
-import { alarmSeverity, type AlarmSeverity } from '@hydra/contracts';
+import { alarmSeverity, type AlarmSeverity, type IgnoreRegionDto } from '@hydra/contracts';
 import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { CreatedAtColumn, UpdatedAtColumn } from './columns';
 import type { Model } from './model.entity';
@@ -62,6 +62,10 @@ export class PlotType {
   /** Minimum test images per class, minimum Bad recall, allowed regression. */
   @Column({ type: 'jsonb', default: {} })
   trainingGates!: Record<string, unknown>;
+
+  /** Rectangles (fractions of the image) the next training masks; a model keeps its own in its manifest. */
+  @Column({ type: 'jsonb', default: [] })
+  ignoreRegions!: IgnoreRegionDto[];
 
   @CreatedAtColumn()
   createdAt!: Date;

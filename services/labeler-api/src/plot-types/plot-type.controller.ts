@@ -40,7 +40,10 @@ export class PlotTypeController {
     return this.plotTypes.create(actor, dto);
   }
 
-  /** Changes the settings given; a palette replaces the whole palette. */
+  /**
+   * Changes the settings given; a palette or ignore regions replace the whole list. New ignore
+   * regions take effect with the next training: a model is served with the regions it learned.
+   */
   @Patch(':plotType')
   @Access('expert', 'train')
   update(

@@ -19,6 +19,7 @@ export type PlotTypeColumns = Partial<
     | 'autoPromote'
     | 'trainingGates'
     | 'trainingDefaults'
+    | 'ignoreRegions'
   >
 >;
 

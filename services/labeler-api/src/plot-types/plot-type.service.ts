@@ -133,6 +133,7 @@ function toResponse(
     trainingGates: plotType.trainingGates as TrainingGatesDto,
     trainingDefaults: plotType.trainingDefaults as TrainingDefaultsDto,
     autoPromote: plotType.autoPromote,
+    ignoreRegions: plotType.ignoreRegions,
     activeModelId: plotType.activeModelId,
     createdAt: plotType.createdAt.toISOString(),
     updatedAt: plotType.updatedAt.toISOString(),
