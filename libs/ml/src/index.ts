@@ -22,4 +22,5 @@ export * from './validation/cross-validation';
 export * from './explain/grad-cam';
 export * from './explain/heatmap-overlay';
 export * from './explain/letterbox';
+export * from './explain/ignored-heat';
 export * from './artifacts/model-artifacts';

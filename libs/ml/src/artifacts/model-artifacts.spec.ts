@@ -54,6 +54,30 @@ describe('model artifacts', () => {
     loaded.model.dispose();
   });
 
+  it('records the ignore regions a model was trained with; older manifests without them have none', async () => {
+    const model = hydraCnn({ input: INPUT, classes: 3, seed: 7 });
+    const regions = [
+      { x: 0, y: 0, width: 1, height: 0.1 },
+      { x: 0.7, y: 0.1, width: 0.3, height: 0.25 },
+    ];
+    const masked = 'models/FCAL_occupancy/masked/';
+    expect(
+      (await saveModelArtifacts(store, masked, model, { ...description, ignoreRegions: regions }))
+        .ignoreRegions,
+    ).toEqual(regions);
+    expect((await loadModelArtifacts(store, masked)).manifest.ignoreRegions).toEqual(regions);
+
+    const plain = 'models/FCAL_occupancy/plain/';
+    expect((await saveModelArtifacts(store, plain, model, description)).ignoreRegions).toEqual([]);
+    const { ignoreRegions, ...older } = JSON.parse(
+      (await store.get(`${plain}manifest.json`)).toString('utf8'),
+    );
+    expect(ignoreRegions).toEqual([]);
+    await store.put(`${plain}manifest.json`, Buffer.from(JSON.stringify(older)));
+    expect((await loadModelArtifacts(store, plain)).manifest.ignoreRegions).toEqual([]);
+    model.dispose();
+  });
+
   it('refuses weights that were changed after saving', async () => {
     const model = hydraCnn({ input: INPUT, classes: 3, seed: 6 });
     await saveModelArtifacts(store, 'models/CDC_timing/tampered/', model, description);

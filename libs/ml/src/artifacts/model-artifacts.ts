@@ -3,7 +3,7 @@ import type { ObjectStore } from '@hydra/storage';
 import * as tf from '@tensorflow/tfjs';
 import { exportToOnnx } from '../inference/onnx-export';
 import type { OnnxExports, Precision } from '../inference/serving-exports';
-import type { InputShape } from '../preprocessing/image-input';
+import type { IgnoreRegion, InputShape } from '../preprocessing/image-input';
 
 /** Everything a classifier or explainer needs to use a model exactly as it was trained. */
 export interface ModelManifest {
@@ -12,6 +12,8 @@ export interface ModelManifest {
   labels: string[];
   input: InputShape;
   preprocessing: { resize: 'letterbox'; background: '#ffffff'; scale: '0..1' };
+  /** The regions painted white in training, so inference and Grad-CAM paint the same (none before they existed). */
+  ignoreRegions: IgnoreRegion[];
   /** The layer Grad-CAM reads. */
   gradCamLayer: string;
   versions: { tfjs: string; onnxOpset: number };
@@ -21,7 +23,8 @@ export interface ModelManifest {
   createdAt: string;
 }
 
-export type ManifestInput = Pick<ModelManifest, 'architecture' | 'labels' | 'input' | 'gradCamLayer'>;
+export type ManifestInput = Pick<ModelManifest, 'architecture' | 'labels' | 'input' | 'gradCamLayer'> &
+  Partial<Pick<ModelManifest, 'ignoreRegions'>>;
 
 const FILES = {
   topology: 'model.json',
@@ -62,6 +65,7 @@ export async function saveModelArtifacts(
   };
   const manifest: ModelManifest = {
     ...description,
+    ignoreRegions: description.ignoreRegions ?? [],
     preprocessing: { resize: 'letterbox', background: '#ffffff', scale: '0..1' },
     versions: { tfjs: tf.version.tfjs, onnxOpset: 13 },
     serving: onnxInt8 ? (onnxModels?.serving ?? 'float32') : 'float32',
@@ -100,6 +104,7 @@ export async function loadModelArtifacts(store: ObjectStore, prefix: string): Pr
     (await store.get(`${directory}${FILES.manifest}`)).toString('utf8'),
   ) as ModelManifest;
   manifest.serving ??= 'float32';
+  manifest.ignoreRegions ??= [];
   const [topologyFile, weights, onnx, onnxInt8] = await Promise.all([
     store.get(`${directory}${FILES.topology}`),
     store.get(`${directory}${FILES.weights}`),

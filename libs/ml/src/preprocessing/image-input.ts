@@ -8,17 +8,33 @@ export interface InputShape {
 }
 
 /**
- * Decodes a PNG or JPEG and letterboxes it to the model's input: the plot keeps its aspect ratio
- * and the margin is white, like the canvas around every ROOT plot.
+ * A rectangle of a plot the model must not see (title, legend, stats box, axes), in fractions of
+ * the original image from its top-left corner; the plot type's setting, recorded in each manifest.
  */
-export async function imageToInput(image: Buffer, shape: InputShape): Promise<Float32Array> {
-  const { data } = await sharp(image)
+export interface IgnoreRegion {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The white of the letterbox margin, which also covers the ignore regions. */
+const WHITE = { r: 255, g: 255, b: 255 };
+
+/**
+ * Decodes a PNG or JPEG and letterboxes it to the model's input: the plot keeps its aspect ratio
+ * and the margin is white, like the canvas around every ROOT plot. Each ignore region is painted
+ * white in the original image first, so training, inference and Grad-CAM see the same masked plot.
+ */
+export async function imageToInput(
+  image: Buffer,
+  shape: InputShape,
+  ignoreRegions: readonly IgnoreRegion[] = [],
+): Promise<Float32Array> {
+  const source = ignoreRegions.length ? await paintedWhite(image, ignoreRegions) : sharp(image);
+  const { data } = await source
     .removeAlpha()
-    .resize(shape.width, shape.height, {
-      fit: 'contain',
-      background: { r: 255, g: 255, b: 255 },
-      kernel: 'lanczos3',
-    })
+    .resize(shape.width, shape.height, { fit: 'contain', background: WHITE, kernel: 'lanczos3' })
     .toColourspace(shape.channels === 1 ? 'b-w' : 'srgb')
     .raw()
     .toBuffer({ resolveWithObject: true });
@@ -30,4 +46,35 @@ export async function imageToInput(image: Buffer, shape: InputShape): Promise<Fl
   const input = new Float32Array(expected);
   for (let index = 0; index < expected; index++) input[index] = (data[index] as number) / 255;
   return input;
+}
+
+/** The whole pixels a region touches in an image of width × height: columns [left, right), rows [top, bottom). */
+export function regionPixels(region: IgnoreRegion, width: number, height: number) {
+  const clamp = (value: number, limit: number) => Math.min(limit, Math.max(0, value));
+  return {
+    left: clamp(Math.floor(region.x * width), width),
+    top: clamp(Math.floor(region.y * height), height),
+    right: clamp(Math.ceil((region.x + region.width) * width), width),
+    bottom: clamp(Math.ceil((region.y + region.height) * height), height),
+  };
+}
+
+/**
+ * The image decoded once at its own size with the regions filled white, ready to letterbox. sharp
+ * composites only after resizing, so the pixels are painted here rather than in its pipeline.
+ */
+async function paintedWhite(image: Buffer, regions: readonly IgnoreRegion[]): Promise<sharp.Sharp> {
+  const { data, info } = await sharp(image)
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const { width, height, channels } = info;
+  for (const region of regions) {
+    const { left, top, right, bottom } = regionPixels(region, width, height);
+    if (right <= left) continue;
+    for (let row = top; row < bottom; row++)
+      data.fill(255, (row * width + left) * channels, (row * width + right) * channels);
+  }
+  return sharp(data, { raw: { width, height, channels } });
 }
