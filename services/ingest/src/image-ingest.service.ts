@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type ImageUploadResponse, Subjects } from '@hydra/contracts';
-import { imageNewPayload } from '@hydra/db';
-import { EventPublisher } from '@hydra/messaging';
+import type { ImageUploadResponse } from '@hydra/contracts';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { INGEST_CONFIG, type IngestConfig } from './ingest.config';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { checkEnvelope, decodeImage, ImageRejectedError, type InspectedImage } from './image-validation';
+import { ImageOutboxRelay } from './image-outbox.relay';
 import { ImageRepository, type StoredImage } from './image.repository';
 import { decodeSeconds, ingestedImagesTotal, ingestSeconds, rejectedImagesTotal } from './ingest.metrics';
 import type { PlotFileName } from './plot-file-name';
@@ -21,7 +20,8 @@ export type IngestSource = 'watch' | 'upload';
 const INT4_MAX = 2_147_483_647;
 
 /**
- * Validate → skip a re-delivery → decode → store → record → announce `image.new`. A delivery of
+ * Validate → skip a re-delivery → decode → store → record with its `image.new` in the outbox (sent
+ * by ImageOutboxRelay, so neither the watcher nor an upload waits for the broker). A delivery of
  * the same plot again (plot type, run, chunk, pad and bytes) is that plot's image; every other
  * plot gets its own row and verdict, even when its bytes match another's (empty NoData plots do).
  * Objects are stored at `images/<plotType>/<run>/<sha256>.<ext>`: identical bytes of one plot type
@@ -36,7 +36,7 @@ export class ImageIngestService {
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     private readonly images: ImageRepository,
-    private readonly events: EventPublisher,
+    private readonly outbox: ImageOutboxRelay,
   ) {
     this.decodes = new ConcurrencyLimit(config.limits.maxConcurrentDecodes);
   }
@@ -92,23 +92,18 @@ export class ImageIngestService {
       height,
     });
     if (duplicate) return this.redelivered(image);
-    await this.announce(image);
+    this.outbox.kick();
     return { imageId: image.id, plotType: image.plotType, duplicate: false };
   }
 
   private async redelivered(image: StoredImage): Promise<ImageUploadResponse> {
     // A plot nobody has judged yet may be one whose first announcement was lost.
-    if (!(await this.images.isClassified(image.id))) await this.announce(image);
+    if (!(await this.images.isClassified(image.id))) {
+      await this.images.queueAnnouncement(image.id);
+      this.outbox.kick();
+    }
     this.logger.log(`duplicate of image ${image.id} (${image.plotType}, ${image.storageKey})`);
     return { imageId: image.id, plotType: image.plotType, duplicate: true };
-  }
-
-  private async announce(image: StoredImage): Promise<void> {
-    await this.events.publish(Subjects.imageNew, {
-      // The image id as message id: JetStream drops a re-announcement inside its duplicate window.
-      id: image.id,
-      ...imageNewPayload(image),
-    });
   }
 
   /** Counts a refusal made before the image reached `ingest` (a bad name, bad metadata). */

@@ -34,9 +34,10 @@ interface StatusResponse {
 /**
  * `POST /images` for producers that push: the image as the raw body (`Content-Type: image/png`,
  * `image/jpeg` or `application/octet-stream`) with the metadata in the query, or as the `image`
- * field of a multipart form whose other fields are the metadata. 201 for a new image, 200 for a
- * duplicate, 400/413 with the reason for bad input. Only labeler-api may call it (it checks the
- * caller's role and forwards with the internal token).
+ * field of a multipart form whose other fields are the metadata. 201 for a new image (stored, its
+ * `image.new` queued in the outbox: answered at once even while the broker is away, the verdict
+ * follows once it is back), 200 for a duplicate, 400/413 with the reason for bad input. Only
+ * labeler-api may call it (it checks the caller's role and forwards with the internal token).
  */
 @Controller('images')
 export class ImageUploadController {

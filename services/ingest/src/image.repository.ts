@@ -1,4 +1,4 @@
-import { Image, PlotType } from '@hydra/db';
+import { Image, ImageOutbox, PlotType } from '@hydra/db';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -62,25 +62,43 @@ export class ImageRepository {
     );
   }
 
-  /** Inserts the image; the existing row when this plot was delivered before (image_delivery_unique). */
+  /**
+   * Inserts the image and, in the same transaction, its pending `image.new` (the outbox row the
+   * relay sends); the existing row when this plot was delivered before (image_delivery_unique).
+   */
   async insert(row: NewImageRow): Promise<{ image: StoredImage; duplicate: boolean }> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(Image)
-      .values(row)
-      // Two deliveries of one plot at once: the second finds the first's row.
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    const inserted = (result.raw as { id: string }[])[0];
-    if (inserted) return { image: { ...row, id: inserted.id }, duplicate: false };
+    const id = await this.dataSource.transaction(async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Image)
+        .values(row)
+        // Two deliveries of one plot at once: the second finds the first's row.
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      const inserted = (result.raw as { id: string }[])[0];
+      if (inserted) await manager.insert(ImageOutbox, { imageId: inserted.id });
+      return inserted?.id;
+    });
+    if (id) return { image: { ...row, id }, duplicate: false };
     const image = await this.findDelivery(row);
     if (!image) throw new Error(`image of ${row.plotType} run ${row.runNumber} neither inserted nor found`);
     return { image, duplicate: true };
   }
 
-  /** Whether any verdict exists yet: an image stored but never announced (a crash in between) has none. */
+  /** Queues `image.new` for a stored image again, unless it is still waiting to be sent. */
+  async queueAnnouncement(imageId: string): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(ImageOutbox)
+      .values({ imageId })
+      .orIgnore()
+      .execute();
+  }
+
+  /** Whether any verdict exists yet: an image whose announcement was lost (before the outbox) has none. */
   async isClassified(imageId: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       'SELECT 1 FROM classification WHERE image_id = $1 LIMIT 1',

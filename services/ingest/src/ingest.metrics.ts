@@ -1,4 +1,5 @@
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { OutboxBacklog } from './image-outbox.repository';
 
 export const ingestedImagesTotal = new Counter({
   name: 'hydra_ingest_images_total',
@@ -14,7 +15,7 @@ export const rejectedImagesTotal = new Counter({
 
 export const ingestSeconds = new Histogram({
   name: 'hydra_ingest_seconds',
-  help: 'Time from reading an image to image.new being stored in the broker',
+  help: 'Time from reading an image to its row and its image.new being committed (the broker is not waited for)',
   buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
 });
 
@@ -28,4 +29,33 @@ export const decodeSeconds = new Histogram({
   name: 'hydra_ingest_decode_seconds',
   help: 'Time to decode one image in full (after waiting for a decode slot)',
   buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+});
+
+let readOutbox: (() => Promise<OutboxBacklog>) | null = null;
+
+/** Where the outbox gauges read from: the running relay's repository. */
+export function measureOutboxWith(read: () => Promise<OutboxBacklog>): void {
+  readOutbox = read;
+}
+
+async function outboxGauge(gauge: Gauge, pick: (backlog: OutboxBacklog) => number): Promise<void> {
+  // An unreachable database leaves the last value rather than failing the whole scrape.
+  const backlog = await readOutbox?.().catch(() => null);
+  if (backlog) gauge.set(pick(backlog));
+}
+
+export const outboxBacklog = new Gauge({
+  name: 'hydra_ingest_outbox_backlog',
+  help: 'Stored images whose image.new the broker has not acknowledged yet (all replicas together)',
+  collect() {
+    return outboxGauge(this, (backlog) => backlog.count);
+  },
+});
+
+export const outboxOldestSeconds = new Gauge({
+  name: 'hydra_ingest_outbox_oldest_seconds',
+  help: 'Age of the oldest stored image still waiting for its image.new to be acknowledged',
+  collect() {
+    return outboxGauge(this, (backlog) => backlog.oldestSeconds);
+  },
 });

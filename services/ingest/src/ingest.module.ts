@@ -2,6 +2,7 @@ import { INTERNAL_API_TOKEN, infrastructureModules, type ServiceConnections } fr
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { ImageIngestService } from './image-ingest.service';
+import { ImageOutboxHealthProbe, ImageOutboxModule } from './image-outbox.module';
 import { ImageUploadController } from './image-upload.controller';
 import { ImageRepository } from './image.repository';
 import { INGEST_CONFIG, type IngestConfig } from './ingest.config';
@@ -9,14 +10,15 @@ import { PlotFolderWatcher } from './plot-folder.watcher';
 
 export const INGEST_SERVICE = 'ingest';
 
-/** Folder watcher + HTTP upload → object store, `image` row, `image.new`. */
+/** Folder watcher + HTTP upload → object store, `image` row and its outbox row → `image.new`. */
 @Module({})
 export class IngestModule {
   static forRoot(config: IngestConfig, connections: ServiceConnections): DynamicModule {
     return {
       module: IngestModule,
       imports: [
-        ...infrastructureModules(INGEST_SERVICE, connections),
+        ...infrastructureModules(INGEST_SERVICE, connections, [ImageOutboxHealthProbe]),
+        ImageOutboxModule,
         MulterModule.register({ limits: { fileSize: config.limits.maxBytes, files: 1 } }),
       ],
       controllers: [ImageUploadController],
