@@ -28,7 +28,7 @@ async function push(query: string, png: Buffer): Promise<{ status: number } & Up
   return { status: response.status, ...((await response.json()) as UploadReply) };
 }
 
-const decodes = () => metric(ingest.url, /^hydra_ingest_decode_seconds_count /);
+const decodes = () => metric(ingest.url, /^hydra_ingest_decode_seconds_count[{ ]/);
 const announced = (imageId: string) =>
   ingest.events.of('image.new').some((event) => event.imageId === imageId);
 
