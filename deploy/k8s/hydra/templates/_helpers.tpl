@@ -103,6 +103,56 @@ migration Job.
       name: {{ required "database.existingSecret is required unless postgresql.enabled" .Values.database.existingSecret }}
       key: {{ .Values.database.urlKey }}
 {{- end }}
+{{- with .Values.database.tls }}
+{{- with .mode }}
+- name: DATABASE_SSL_MODE
+  value: {{ . | quote }}
+{{- end }}
+{{- range $variable, $key := dict "DATABASE_SSL_CA_FILE" .caKey "DATABASE_SSL_CERT_FILE" .certKey "DATABASE_SSL_KEY_FILE" .keyKey }}
+{{- if $key }}
+- name: {{ $variable }}
+  value: {{ printf "/etc/hydra/database-tls/%s" $key | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Secrets mounted as files (read-only, readable by the pod's group only): NATS credentials and TLS
+for the services (`nats: true`), PostgreSQL TLS for the services and the migration Job.
+*/}}
+{{- define "hydra.secretFileVolumes" -}}
+{{- $values := .root.Values }}
+{{- if .nats }}
+{{- with $values.messaging.auth }}
+{{- if and .existingSecret (or .credsKey .nkeySeedKey) }}
+- name: nats-auth
+  secret:
+    secretName: {{ .existingSecret }}
+    defaultMode: 288 # 0440
+{{- end }}
+{{- end }}
+{{- with $values.messaging.tls.existingSecret }}
+- name: nats-tls
+  secret:
+    secretName: {{ . }}
+    defaultMode: 288 # 0440
+{{- end }}
+{{- end }}
+{{- with $values.database.tls.existingSecret }}
+- name: database-tls
+  secret:
+    secretName: {{ . }}
+    defaultMode: 288 # 0440
+{{- end }}
+{{- end }}
+
+{{- define "hydra.secretFileMounts" -}}
+{{- range include "hydra.secretFileVolumes" . | fromYamlArray }}
+- name: {{ .name }}
+  mountPath: /etc/hydra/{{ .name }}
+  readOnly: true
+{{- end }}
 {{- end }}
 
 {{/* S3 keys from the external store's Secret or the bundled MinIO's root credentials. */}}
