@@ -1,5 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Image, Model, ModelThreshold, PlotType } from '@hydra/db';
+import {
+  Image,
+  ImageLabel,
+  Label,
+  LabelBatch,
+  Model,
+  ModelThreshold,
+  PlotType,
+  PlotTypeLabel,
+  User,
+} from '@hydra/db';
 import { createClassifier, imageToInput, initialiseBackend, loadModelArtifacts } from '@hydra/ml';
 import { provideTestModel, TEST_MODEL, type TestModel } from '@hydra/ml/testing';
 import {
@@ -9,7 +19,7 @@ import {
   simulatePlot,
 } from '@hydra/simulator';
 import type { ObjectStore } from '@hydra/storage';
-import type { DataSource } from 'typeorm';
+import { type DataSource, In } from 'typeorm';
 
 /** Registers the trained test model as a candidate of `plotType`, with these thresholds. */
 export async function registerTestModel(
@@ -85,6 +95,63 @@ export async function storeImage(
 }
 
 let clock = Date.now();
+
+/**
+ * Gives each image its expert label in one batch by `labeler`, as labeler-api records labeling;
+ * labels new to the database or to the plot type's palette are added (in order of appearance).
+ */
+export async function labelImages(
+  db: DataSource,
+  plotType: string,
+  items: { imageId: string; label: string }[],
+  labeler = 'expert',
+): Promise<void> {
+  const names = [...new Set(items.map((item) => item.label))];
+  await db.transaction(async (manager) => {
+    // Labels and the labeler are added only when new.
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Label)
+      .values(names.map((name) => ({ name, colour: '#808080' })))
+      .orIgnore()
+      .execute();
+    const labels = await manager.getRepository(Label).findBy({ name: In(names) });
+    const idOf = (name: string) => labels.find((label) => label.name === name)?.id as number;
+    const palette = await manager.getRepository(PlotTypeLabel).findBy({ plotType });
+    const missing = names.filter((name) => !palette.some((entry) => entry.labelId === idOf(name)));
+    if (missing.length > 0)
+      await manager
+        .getRepository(PlotTypeLabel)
+        .insert(
+          missing.map((name, index) => ({ plotType, labelId: idOf(name), position: palette.length + index })),
+        );
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(User)
+      .values({ name: labeler, role: 'labeler' })
+      .orIgnore()
+      .execute();
+    const user = await manager.getRepository(User).findOneByOrFail({ name: labeler });
+    const batchId = randomUUID();
+    await manager.getRepository(LabelBatch).insert({
+      id: batchId,
+      userId: user.id,
+      plotType,
+      items: items.map((item) => ({ ...item, previousLabel: null })),
+    });
+    await manager.getRepository(ImageLabel).upsert(
+      items.map((item) => ({
+        imageId: item.imageId,
+        labelId: idOf(item.label),
+        batchId,
+        labeledAt: new Date(),
+      })),
+      ['imageId'],
+    );
+  });
+}
 
 /**
  * Simulated plots of each label that the model under `artifactPrefix` judges right with at least

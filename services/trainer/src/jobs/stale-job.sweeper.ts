@@ -1,4 +1,3 @@
-import { Subjects } from '@hydra/contracts';
 import { EventPublisher } from '@hydra/messaging';
 import {
   Inject,
@@ -8,6 +7,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { TRAINER_CONFIG, type TrainerConfig } from '../trainer.config';
+import { JobProgress } from './job-progress';
 import { TrainingJobRepository } from './training-job.repository';
 
 /** Fails jobs whose trainer died, so no job stays `running` forever; at start-up and then periodically. */
@@ -35,17 +35,7 @@ export class StaleJobSweeper implements OnApplicationBootstrap, OnModuleDestroy 
     try {
       for (const jobId of await this.jobs.failStale(this.config.staleJobMs)) {
         this.logger.warn(`job ${jobId} lost its trainer; marked failed`);
-        await this.events.publish(Subjects.trainingProgress, {
-          jobId,
-          phase: 'failed',
-          epoch: null,
-          totalEpochs: null,
-          loss: null,
-          valLoss: null,
-          accuracy: null,
-          valAccuracy: null,
-          etaS: null,
-        });
+        await new JobProgress(jobId, this.events, this.logger).publish('failed');
       }
     } catch (error) {
       this.logger.error(`stale job sweep failed: ${(error as Error).message}`);

@@ -2,6 +2,9 @@ import { TrainingJob } from '@hydra/db';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+/** Queued, or running with a heartbeat older than `:stale` seconds: no trainer is on the job. */
+const UNATTENDED = `(status = 'queued' OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => :stale)))`;
+
 /** The life of a training job row, as the trainer moves it along. */
 @Injectable()
 export class TrainingJobRepository {
@@ -17,14 +20,19 @@ export class TrainingJobRepository {
       .update(TrainingJob)
       .set({ status: 'running', startedAt: () => 'now()', heartbeatAt: () => 'now()', error: null })
       .where('id = :jobId', { jobId })
-      .andWhere(
-        `(status = 'queued' OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => :stale)))`,
-        { stale: staleMs / 1000 },
-      )
+      .andWhere(UNATTENDED, { stale: staleMs / 1000 })
       .returning('*')
       .execute()
       .then((result) => result.raw as TrainingJob[]);
     return rows.length > 0 ? this.dataSource.getRepository(TrainingJob).findOneBy({ id: jobId }) : null;
+  }
+
+  /** Null when there is no such job. */
+  async status(jobId: string): Promise<TrainingJob['status'] | null> {
+    const job = await this.dataSource
+      .getRepository(TrainingJob)
+      .findOne({ select: { status: true }, where: { id: jobId } });
+    return job?.status ?? null;
   }
 
   /** Records liveness and progress; false when the job is no longer running (cancelled by a person). */
@@ -59,6 +67,22 @@ export class TrainingJobRepository {
       .set({ status: 'queued', heartbeatAt: null, startedAt: null })
       .where("id = :jobId AND status = 'running'", { jobId })
       .execute();
+  }
+
+  /**
+   * Fails a job nobody will train any more (its request was dead-lettered): queued, or running with a
+   * heartbeat older than `staleMs`; true when it did.
+   */
+  async failAbandoned(jobId: string, staleMs: number, error: string): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(TrainingJob)
+      .set({ status: 'failed', error, finishedAt: () => 'now()' })
+      .where('id = :jobId', { jobId })
+      .andWhere(UNATTENDED, { stale: staleMs / 1000 })
+      .returning(['id'])
+      .execute();
+    return (result.raw as unknown[]).length > 0;
   }
 
   /** Fails the running jobs whose trainer stopped beating; returns their ids. */

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { type ModelMetricsSummary, Subjects, type TrainingRequestedEvent } from '@hydra/contracts';
+import type { Model } from '@hydra/db';
+import { EventPublisher } from '@hydra/messaging';
+import { argMax, type InputShape, maxF1Thresholds, validationReport } from '@hydra/ml';
+import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type Dataset, DatasetBuilder, type SplitImage } from '../dataset/dataset-builder';
+import type { JobProgress } from '../jobs/job-progress';
+import { gateFailures, trainingGates } from './gates';
+import { ModelRepository } from './model.repository';
+import { type ResolvedTrainingOptions, resolveTrainingOptions } from './training-options';
+import { trainInWorker } from './worker/train-in-worker';
+import type { TrainingWork } from './worker/training-work';
+
+/**
+ * One job's candidate model: draw and split the labeled images here, train and validate on a
+ * training thread (against production on the same test images), check the gates, record the model
+ * and announce `model.trained`. Database, store and broker work stays on the service thread.
+ */
+@Injectable()
+export class CandidateTrainingService {
+  private readonly logger = new Logger(CandidateTrainingService.name);
+
+  constructor(
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    private readonly models: ModelRepository,
+    private readonly datasets: DatasetBuilder,
+    private readonly events: EventPublisher,
+  ) {}
+
+  /** Rejects with TrainingCancelledError when `signal` aborts before the model is trained. */
+  async train(request: TrainingRequestedEvent, progress: JobProgress, signal: AbortSignal): Promise<void> {
+    const started = Date.now();
+    await progress.publish('preparing');
+    const plotType = await this.models.plotType(request.plotType);
+    if (!plotType) throw new Error(`no plot type "${request.plotType}"`);
+    const options = resolveTrainingOptions(plotType.trainingDefaults, request.options);
+    const gates = trainingGates.parse(plotType.trainingGates);
+    const parent = options.parentModelId ? await this.models.model(options.parentModelId) : null;
+    if (options.parentModelId && !parent) throw new Error(`no parent model ${options.parentModelId}`);
+    // Fine-tuning keeps the parent's input and output order.
+    const input = parent ? inputOf(parent) : options.input;
+    const dataset = await this.datasets.build(
+      plotType.name,
+      request.jobId,
+      input,
+      options.seed,
+      parent?.labels,
+    );
+    const productionRow = plotType.activeModelId ? await this.models.model(plotType.activeModelId) : null;
+    const modelId = randomUUID();
+    const artifactPrefix = `models/${plotType.name}/${modelId}/`;
+    const work: TrainingWork = {
+      start: parent
+        ? { kind: 'fine-tune', modelId: parent.id, artifactPrefix: parent.artifactPrefix }
+        : {
+            kind: 'new',
+            spec: {
+              architecture: options.architecture,
+              input,
+              classes: dataset.labels.length,
+              widthMultiplier: options.widthMultiplier,
+              seed: options.seed,
+            },
+          },
+      labels: dataset.labels,
+      input,
+      train: dataset.train,
+      validation: dataset.validation,
+      test: dataset.test,
+      // Copies of their own: a store's buffers may share memory that cannot be handed to a thread.
+      testBytes: dataset.testBytes.map((bytes) => new Uint8Array(bytes)),
+      training: {
+        epochs: options.epochs,
+        batchSize: options.batchSize,
+        learningRate: options.learningRate,
+        optimizer: options.optimizer,
+        balancing: options.balancing,
+        referenceClass: Math.max(0, dataset.labels.indexOf('Bad')),
+        earlyStopping: { patience: options.patience, minDelta: 0.005 },
+        seed: options.seed,
+      },
+      production: productionRow
+        ? { modelId: productionRow.id, artifactPrefix: productionRow.artifactPrefix }
+        : null,
+      artifactPrefix,
+    };
+    const outcome = await trainInWorker(
+      work,
+      this.store,
+      {
+        phase: (phase) =>
+          progress.report(phase, undefined, phase === 'training' ? options.epochs : undefined),
+        epoch: (epoch) => progress.report('training', epoch, options.epochs),
+        warning: (message) => this.logger.warn(`job ${request.jobId}: ${message}`),
+      },
+      signal,
+    );
+
+    const { labels } = dataset;
+    const report = validationReport(labels, dataset.test.labels, outcome.testProbabilities);
+    const thresholds = maxF1Thresholds(labels, dataset.validation.labels, outcome.validationProbabilities);
+    const production = outcome.production && {
+      modelId: outcome.production.modelId,
+      report: validationReport(labels, dataset.test.labels, outcome.production.probabilities),
+    };
+    const failures = gateFailures(report, production?.report ?? null, gates);
+    const summary: ModelMetricsSummary = {
+      accuracy: report.accuracy,
+      macroF1: report.macroF1,
+      badRecall: report.perClass.find((metrics) => metrics.label === 'Bad')?.recall ?? null,
+      testImages: report.count,
+    };
+    const status = failures.length === 0 ? 'candidate' : 'rejected';
+    const reason = failures.length === 0 ? null : failures.join('; ');
+    const { serving, manifest } = outcome;
+    await this.models.insert(
+      {
+        id: modelId,
+        plotType: plotType.name,
+        architecture: manifest.architecture as ResolvedTrainingOptions['architecture'],
+        status,
+        rejectionReason: reason,
+        parentModelId: options.parentModelId,
+        trainingJobId: request.jobId,
+        labels,
+        inputShape: [input.height, input.width, input.channels],
+        artifactPrefix,
+        metrics: {
+          summary,
+          report,
+          production,
+          thresholds,
+          serving: { precision: serving.serving, reason: serving.reason, int8: serving.comparison },
+          history: outcome.training.history,
+          bestEpoch: outcome.training.bestEpoch,
+          microBatch: outcome.training.microBatch,
+          stoppedEarly: outcome.training.stoppedEarly,
+          dataset: datasetSizes(dataset),
+          disagreements: [
+            ...disagreements(dataset.validationImages, outcome.validationProbabilities, labels),
+            ...disagreements(dataset.testImages, outcome.testProbabilities, labels),
+          ],
+          options,
+          backend: outcome.backend,
+          trainingSeconds: (Date.now() - started) / 1000,
+        },
+        trainedBy: request.requestedBy,
+      },
+      Object.fromEntries(Object.entries(thresholds).map(([label, { threshold }]) => [label, threshold])),
+    );
+    await progress.publish('done');
+    await this.events.publish(Subjects.modelTrained, {
+      modelId,
+      plotType: plotType.name,
+      jobId: request.jobId,
+      status,
+      reason,
+      metrics: summary,
+    });
+    this.logger.log(
+      `job ${request.jobId}: ${status} model ${modelId} for ${plotType.name} (trained on ${outcome.backend} in a worker thread), test accuracy ${report.accuracy.toFixed(3)}${reason ? ` (${reason})` : ''}, serving ${serving.serving}${serving.reason ? ` (${serving.reason})` : ''}`,
+    );
+  }
+}
+
+function inputOf(model: Model): InputShape {
+  const [height, width, channels] = model.inputShape;
+  return { height: height as number, width: width as number, channels: channels === 1 ? 1 : 3 };
+}
+
+/** Hydra's training report: each image where the model and the experts disagree, for relabeling. */
+function disagreements(images: SplitImage[], probabilities: number[][], labels: string[]) {
+  return images.flatMap((image, index) => {
+    const row = probabilities[index] as number[];
+    const verdict = argMax(row);
+    return verdict === image.labelIndex
+      ? []
+      : [
+          {
+            imageId: image.imageId,
+            split: image.split,
+            label: image.label,
+            verdict: labels[verdict],
+            confidence: row[verdict],
+          },
+        ];
+  });
+}
+
+function datasetSizes(dataset: Dataset) {
+  const count = (split: string) =>
+    Object.fromEntries(
+      dataset.labels.map((label) => [
+        label,
+        dataset.images.filter((image) => image.split === split && image.label === label).length,
+      ]),
+    );
+  return {
+    total: dataset.images.length,
+    train: count('train'),
+    validation: count('validation'),
+    test: count('test'),
+  };
+}

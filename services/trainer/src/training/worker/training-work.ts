@@ -1,0 +1,63 @@
+import type {
+  Examples,
+  EpochProgress,
+  InputShape,
+  ModelManifest,
+  ModelSpec,
+  OnnxExports,
+  TrainingOptions,
+  TrainingResult,
+} from '@hydra/ml';
+import type { ObjectInfo } from '@hydra/storage';
+
+/**
+ * What the training thread is given: everything CPU-heavy about one job, with the images already
+ * prepared by the service thread (which keeps the database, the broker and the store).
+ */
+export interface TrainingWork {
+  /** A fresh model of the zoo, or the weights of a model to fine-tune (fetched through the service thread). */
+  start: { kind: 'new'; spec: ModelSpec } | { kind: 'fine-tune'; modelId: string; artifactPrefix: string };
+  /** Output order. */
+  labels: string[];
+  input: InputShape;
+  train: Examples;
+  validation: Examples;
+  test: Examples;
+  /** The test images as stored, for the production model, whose input may differ. */
+  testBytes: Uint8Array[];
+  training: Omit<TrainingOptions, 'signal' | 'onBatch' | 'onEpoch'>;
+  /** The production model, re-run on the same test images; null when there is none. */
+  production: { modelId: string; artifactPrefix: string } | null;
+  /** Where the candidate's artifacts go. */
+  artifactPrefix: string;
+}
+
+/** What comes back once the candidate's artifacts are stored. */
+export interface TrainingWorkResult {
+  backend: string;
+  training: TrainingResult;
+  testProbabilities: number[][];
+  validationProbabilities: number[][];
+  /** Production's outputs on the test images, in the candidate's label order; null when not comparable. */
+  production: { modelId: string; probabilities: number[][] } | null;
+  serving: Pick<OnnxExports, 'serving' | 'reason' | 'comparison'>;
+  manifest: ModelManifest;
+}
+
+export type StoreRequest =
+  | { type: 'store'; id: number; op: 'get'; key: string }
+  | { type: 'store'; id: number; op: 'put'; key: string; body: Uint8Array; contentType?: string };
+
+/** Messages from the training thread to the service thread. */
+export type WorkerMessage =
+  | { type: 'phase'; phase: 'training' | 'validating' | 'saving' }
+  | { type: 'epoch'; epoch: EpochProgress }
+  | { type: 'warning'; message: string }
+  | StoreRequest
+  | { type: 'done'; result: TrainingWorkResult }
+  | { type: 'failed'; message: string };
+
+/** Messages from the service thread to the training thread. */
+export type ServiceMessage =
+  | { type: 'work'; work: TrainingWork }
+  | { type: 'stored'; id: number; body?: Uint8Array; info?: ObjectInfo; error?: string };

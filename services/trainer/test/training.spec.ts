@@ -1,0 +1,112 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Model } from '@hydra/db';
+import { initialiseBackend, loadModelArtifacts } from '@hydra/ml';
+import { TEST_MODEL } from '@hydra/ml/testing';
+import { waitFor } from '@hydra/messaging/testing';
+import { activate, registerTestModel } from '@hydra/testing';
+import { PLOT, phasesOf, startTrainerBed, type TrainerBed } from './support/trainer-bed';
+
+// Each test trains a small model (a few seconds) on a thread that first loads TensorFlow.js.
+jest.setTimeout(120_000);
+
+let trainer: TrainerBed;
+let productionId: string;
+
+beforeAll(async () => {
+  // For reading the trained models back here; the trainer's thread picks its own backend.
+  await initialiseBackend();
+  trainer = await startTrainerBed('hydra_trainer_training');
+  const { modelId } = await registerTestModel(trainer.bed.db, trainer.bed.store, PLOT, {
+    Good: 0.5,
+    Bad: 0.5,
+    NoData: 0.5,
+  });
+  await activate(trainer.bed.db, PLOT, modelId);
+  productionId = modelId;
+  await trainer.labelPlots(40, 11);
+  await trainer.startTrainer();
+}, 300_000);
+
+afterAll(() => trainer?.stop());
+
+const modelOf = (jobId: string) =>
+  trainer.bed.db.getRepository(Model).findOneByOrFail({ trainingJobId: jobId });
+
+describe('training on a thread of its own', () => {
+  it('trains a candidate, compared with production, while the event loop stays free', async () => {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    // 96×128 inputs in batches of 16: each training step takes hundreds of milliseconds of CPU.
+    const jobId = await trainer.requestTraining({
+      epochs: 2,
+      batchSize: 16,
+      input: { height: 96, width: 128 },
+    });
+    await trainer.waitForStatus(jobId, 'succeeded', 110_000);
+    delay.disable();
+
+    expect(delay.percentile(99) / 1e6).toBeLessThan(200);
+
+    const model = await modelOf(jobId);
+    expect(model).toMatchObject({
+      status: 'candidate',
+      labels: ['Good', 'Bad', 'NoData'],
+      inputShape: [96, 128, 3],
+    });
+    // Production judged the same test images, on the training thread.
+    const metrics = model.metrics as {
+      production: { modelId: string; report: { count: number } };
+      report: { count: number };
+    };
+    expect(metrics.production).toMatchObject({
+      modelId: productionId,
+      report: { count: metrics.report.count },
+    });
+    // The artifacts written through the service thread's store load back, checksums and all.
+    const loaded = await loadModelArtifacts(trainer.bed.store, model.artifactPrefix);
+    expect(loaded.manifest).toMatchObject({ architecture: 'hydra-cnn', labels: model.labels });
+    loaded.model.dispose();
+
+    await waitFor(() => phasesOf(trainer.events, jobId).at(-1) === 'done', 'the last progress event');
+    const phases = phasesOf(trainer.events, jobId);
+    expect(phases.filter((phase, index) => phase !== phases[index - 1])).toEqual([
+      'preparing',
+      'training',
+      'validating',
+      'saving',
+      'done',
+    ]);
+    const epochs = trainer.events
+      .of('training.progress')
+      .filter((event) => event.jobId === jobId && event.epoch !== null);
+    expect(epochs.map((event) => [event.epoch, event.totalEpochs])).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+  });
+
+  it('fine-tunes the production model with its input and labels', async () => {
+    const jobId = await trainer.requestTraining({ epochs: 1, parentModelId: productionId });
+    await trainer.waitForStatus(jobId, 'succeeded', 110_000);
+    const model = await modelOf(jobId);
+    expect(model).toMatchObject({
+      status: 'candidate',
+      parentModelId: productionId,
+      labels: [...TEST_MODEL.labels],
+      inputShape: [TEST_MODEL.input.height, TEST_MODEL.input.width, TEST_MODEL.input.channels],
+    });
+    const loaded = await loadModelArtifacts(trainer.bed.store, model.artifactPrefix);
+    expect(loaded.manifest.input).toEqual(TEST_MODEL.input);
+    loaded.model.dispose();
+  });
+
+  it('records a job that cannot train as failed, with the reason', async () => {
+    const jobId = await trainer.requestTraining({
+      epochs: 1,
+      parentModelId: '00000000-0000-4000-8000-000000000000',
+    });
+    const job = await trainer.waitForStatus(jobId, 'failed', 30_000);
+    expect(job.error).toBe('no parent model 00000000-0000-4000-8000-000000000000');
+    expect(phasesOf(trainer.events, jobId).at(-1)).toBe('failed');
+  });
+});
