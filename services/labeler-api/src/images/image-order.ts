@@ -48,13 +48,37 @@ export const ORDERS: Record<ImageOrder, SortOrder> = {
 
 /** A cursor's values are checked here, so a forged one is a 400 and never a database error. */
 const FITS: Record<SortKey['type'], (value: unknown) => boolean> = {
-  timestamptz: (value) =>
-    typeof value === 'string' &&
-    /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/.test(value),
+  timestamptz: isTimestamp,
   uuid: (value) => typeof value === 'string' && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(value),
-  integer: (value) => Number.isSafeInteger(value),
+  integer: (value) =>
+    Number.isInteger(value) && (value as number) >= -INT4_LIMIT && (value as number) < INT4_LIMIT,
   float8: (value) => typeof value === 'number' && Number.isFinite(value),
 };
+
+const INT4_LIMIT = 2 ** 31;
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:[+-](\d{2})(?::?(\d{2}))?|Z)$/;
+
+/** A timestamp as PostgreSQL writes one (`captured_at::text`) and will read back: a real day, year 1 on, offset within ±15:59. */
+function isTimestamp(value: unknown): boolean {
+  const match = typeof value === 'string' ? TIMESTAMP.exec(value) : null;
+  if (!match) return false;
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match
+    .slice(1)
+    .map((part) => Number(part ?? 0)) as [number, number, number, number, number, number, number, number];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return (
+    year >= 1 &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60 &&
+    offsetHours < 16 &&
+    offsetMinutes < 60
+  );
+}
 
 /** The opaque `nextCursor`: the order and the sort key of the last image of the page. */
 export function encodeCursor(order: ImageOrder, key: (string | number)[]): string {

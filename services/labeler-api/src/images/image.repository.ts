@@ -151,10 +151,12 @@ function conditions(filter: ImageFilter, bind: (value: unknown) => string): stri
   if (filter.plotType !== undefined) where.push(`i.plot_type = ${bind(filter.plotType)}`);
   if (filter.group !== undefined)
     where.push(`i.plot_type IN (SELECT name FROM plot_type WHERE group_name = ${bind(filter.group)})`);
-  if (filter.runFrom !== undefined) where.push(`i.run_number >= ${bind(filter.runFrom)}`);
-  if (filter.runTo !== undefined) where.push(`i.run_number <= ${bind(filter.runTo)}`);
-  if (filter.from !== undefined) where.push(`i.captured_at >= ${bind(filter.from)}`);
-  if (filter.to !== undefined) where.push(`i.captured_at < ${bind(filter.to)}`);
+  // Run bounds as bigint, so one past the integer column's range matches nothing (or everything), not an
+  // error; times as Dates, which PostgreSQL reads whatever the ISO offset (it refuses ±16:00 and year 0 as text).
+  if (filter.runFrom !== undefined) where.push(`i.run_number >= ${bind(filter.runFrom)}::bigint`);
+  if (filter.runTo !== undefined) where.push(`i.run_number <= ${bind(filter.runTo)}::bigint`);
+  if (filter.from !== undefined) where.push(`i.captured_at >= ${bind(new Date(filter.from))}`);
+  if (filter.to !== undefined) where.push(`i.captured_at < ${bind(new Date(filter.to))}`);
   if (filter.verdict !== undefined) where.push(`v.verdict = ${bind(filter.verdict)}`);
   if (filter.confirmed !== undefined) where.push(`v.confirmed = ${bind(filter.confirmed)}`);
   if (filter.label !== undefined) where.push(`l.name = ${bind(filter.label)}`);

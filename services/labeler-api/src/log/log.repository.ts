@@ -30,7 +30,10 @@ export interface LogRow {
 export class LogRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** Newest first, at most `limit` rows; walks the classified_at index backwards through the window. */
+  /**
+   * Newest first, at most `limit` rows; walks the classified_at index backwards through the window.
+   * Run bounds are bigint: a bound past the integer column's range matches nothing (or everything), not an error.
+   */
   entries(filter: LogFilter, limit: number): Promise<LogRow[]> {
     return this.dataSource.query(
       `SELECT c.classified_at, i.plot_type, pt.group_name, i.run_number, i.chunk, i.captured_at,
@@ -42,8 +45,8 @@ export class LogRepository {
           AND (NOT c.confirmed OR c.verdict = 'Bad')
           AND ($3::varchar IS NULL OR i.plot_type = $3)
           AND ($4::varchar IS NULL OR pt.group_name = $4)
-          AND ($5::integer IS NULL OR i.run_number >= $5)
-          AND ($6::integer IS NULL OR i.run_number <= $6)
+          AND ($5::bigint IS NULL OR i.run_number >= $5)
+          AND ($6::bigint IS NULL OR i.run_number <= $6)
         ORDER BY c.classified_at DESC, c.id
         LIMIT $7`,
       [

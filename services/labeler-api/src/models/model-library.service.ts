@@ -140,10 +140,18 @@ export class ModelLibraryService {
     if (!model.labels.includes(label)) throw new NotFoundException(`model ${id} has no class "${label}"`);
     await this.dataSource
       .getRepository(ModelThreshold)
-      .upsert({ modelId: id, label, threshold, setBy: actor.name, reason, setAt: new Date() }, [
-        'modelId',
-        'label',
-      ]);
+      // The column is a float4: rounded to one here, a value too small for it (5e-324) is 0, not an underflow error.
+      .upsert(
+        {
+          modelId: id,
+          label,
+          threshold: Math.fround(threshold),
+          setBy: actor.name,
+          reason,
+          setAt: new Date(),
+        },
+        ['modelId', 'label'],
+      );
     return this.dataSource.getRepository(ModelThreshold).findBy({ modelId: id });
   }
 

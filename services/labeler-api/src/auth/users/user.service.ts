@@ -38,7 +38,9 @@ export class UserService {
     if (user.id === actor.userId && ((dto.role && dto.role !== 'admin') || dto.disabled))
       throw new BadRequestException('an admin cannot demote or disable themself (ask another admin)');
     const { password, ...rest } = dto;
-    await this.users.update(id, { ...rest, ...(password && { passwordHash: await hashPassword(password) }) });
+    const changes = { ...rest, ...(password && { passwordHash: await hashPassword(password) }) };
+    // An empty PATCH changes nothing (an UPDATE without a SET would be a database error).
+    if (Object.keys(changes).length > 0) await this.users.update(id, changes);
     if (dto.disabled || password || dto.role) await this.users.revokeSessions(id, null);
     return this.one(id);
   }
