@@ -51,13 +51,21 @@ export interface LabelerApiHarness {
 
 export const ADMIN_PASSWORD = 'first-admin-password';
 
-/** labeler-api in this process on its own database, stream and object store, with a first admin. */
-export async function startLabelerApi(env: Record<string, string> = {}): Promise<LabelerApiHarness> {
+/**
+ * labeler-api in this process on its own database, stream and object store, with a first admin.
+ * `before` starts what labeler-api calls (ingest, the classifier) on the same bed and answers
+ * more environment (their URLs).
+ */
+export async function startLabelerApi(
+  env: Record<string, string> = {},
+  before?: (bed: ServiceTestBed) => Promise<Record<string, string>>,
+): Promise<LabelerApiHarness> {
   const bed = await startServiceTestBed('labeler_api');
   const config = labelerApiConfigFromEnv({
     DATABASE_URL: bed.databaseUrl,
     HYDRA_ADMIN_PASSWORD: ADMIN_PASSWORD,
     ...env,
+    ...(await before?.(bed)),
   });
   const app = await createLabelerApiApp(config, bed.connections(bed.store));
   const { url, events } = await bed.serve(app, '>');
