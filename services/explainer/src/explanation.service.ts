@@ -1,7 +1,7 @@
 import { Subjects } from '@hydra/contracts';
 import type { Explanation } from '@hydra/db';
 import { EventPublisher } from '@hydra/messaging';
-import { gradCam, heatmapOverlay, imageToInput } from '@hydra/ml';
+import { gradCam, heatmapOverlay, imageToInput, withoutIgnoredHeat } from '@hydra/ml';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Histogram } from 'prom-client';
@@ -54,14 +54,21 @@ export class ExplanationService {
     if (!image) throw new NotFoundException(`no image ${imageId}`);
     const { model, manifest } = await this.models.get(modelId);
     const bytes = await this.store.get(image.storageKey);
-    const input = await imageToInput(bytes, manifest.input);
+    // The model's own regions, not the plot type's current ones: it is explained as it was trained.
+    const input = await imageToInput(bytes, manifest.input, manifest.ignoreRegions);
     const classIndex = manifest.labels.indexOf(verdict);
-    const heat = await gradCam(
-      model,
-      input,
+    const heat = withoutIgnoredHeat(
+      await gradCam(
+        model,
+        input,
+        manifest.input,
+        manifest.gradCamLayer,
+        classIndex < 0 ? undefined : classIndex,
+      ),
+      manifest.ignoreRegions,
+      image.width,
+      image.height,
       manifest.input,
-      manifest.gradCamLayer,
-      classIndex < 0 ? undefined : classIndex,
     );
     const heatmapKey = `heatmaps/${imageId}/${modelId}.png`;
     await this.store.put(heatmapKey, await heatmapOverlay(bytes, heat, manifest.input), {

@@ -3,6 +3,7 @@ import { type ExplanationResponse, Subjects } from '@hydra/contracts';
 import { Classification, Explanation, type Image } from '@hydra/db';
 import { EventPublisher } from '@hydra/messaging';
 import { waitFor } from '@hydra/messaging/testing';
+import { letterboxGeometry } from '@hydra/ml';
 import { simulatePlot } from '@hydra/simulator';
 import type { LocalObjectStore } from '@hydra/storage';
 import {
@@ -122,4 +123,76 @@ it('POST /explanations computes once and links to the overlay; unknown images ar
   });
   expect(unknown.status).toBe(404);
   expect(((await unknown.json()) as { message: string }).message).toContain('no model has judged');
+});
+
+it("masks the model's ignore regions: no heat where it was told not to look", async () => {
+  const image = await judged('Bad', true, false);
+  const { modelId: maskedModelId } = await registerTestModel(db, store, PLOT, { Good: 0.5, Bad: 0.5 });
+  await db.getRepository(Classification).insert({
+    ...(await db.getRepository(Classification).findOneByOrFail({ imageId: image.id, modelId })),
+    id: undefined,
+    modelId: maskedModelId,
+  });
+  const overlayBy = async (by: string) => {
+    const reply = await fetch(`${baseUrl}/explanations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ imageId: image.id, modelId: by }),
+    });
+    const { heatmapKey } = (await reply.json()) as ExplanationResponse;
+    return (await sharp(await store.get(heatmapKey))
+      .removeAlpha()
+      .raw()
+      .toBuffer()) as Buffer;
+  };
+  const original = await sharp(await store.get(image.storageKey))
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+  const change = (overlay: Buffer, x: number, y: number) =>
+    Math.max(
+      ...[0, 1, 2].map((c) =>
+        Math.abs(
+          (overlay[(y * image.width + x) * 3 + c] as number) -
+            (original[(y * image.width + x) * 3 + c] as number),
+        ),
+      ),
+    );
+
+  // Where the unmasked model's heat is strongest becomes the region the masked model ignores.
+  const unmasked = await overlayBy(modelId);
+  let hottest = { x: 0, y: 0, change: -1 };
+  for (let y = 0; y < image.height; y++)
+    for (let x = 0; x < image.width; x++)
+      if (change(unmasked, x, y) > hottest.change) hottest = { x, y, change: change(unmasked, x, y) };
+  const fraction = (at: number, size: number) => Math.min(Math.max(0, at / size - 0.15), 0.7);
+  const region = {
+    x: fraction(hottest.x, image.width),
+    y: fraction(hottest.y, image.height),
+    width: 0.3,
+    height: 0.3,
+  };
+  const manifestKey = `models/${PLOT}/${maskedModelId}/manifest.json`;
+  const manifest = JSON.parse((await store.get(manifestKey)).toString('utf8'));
+  await store.put(manifestKey, Buffer.from(JSON.stringify({ ...manifest, ignoreRegions: [region] })));
+
+  const masked = await overlayBy(maskedModelId);
+  // Inside the region, away from its edges (which the resampling blurs), the plot is as it was.
+  const margin = Math.ceil(3 / letterboxGeometry(image.width, image.height, manifest.input).scale);
+  const inside = (start: number, size: number, length: number) => {
+    const from = Math.floor(start * length);
+    const to = Math.ceil((start + size) * length);
+    return [from === 0 ? 0 : from + margin, to === length ? length : to - margin];
+  };
+  const [left, right] = inside(region.x, region.width, image.width);
+  const [top, bottom] = inside(region.y, region.height, image.height);
+  let most = { masked: 0, unmasked: 0 };
+  for (let y = top as number; y < (bottom as number); y++)
+    for (let x = left as number; x < (right as number); x++)
+      most = {
+        masked: Math.max(most.masked, change(masked, x, y)),
+        unmasked: Math.max(most.unmasked, change(unmasked, x, y)),
+      };
+  expect(most.unmasked).toBeGreaterThan(20);
+  expect(most.masked).toBeLessThanOrEqual(1);
 });
