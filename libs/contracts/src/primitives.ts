@@ -18,6 +18,8 @@ export const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lower-c
 export const isoDateTime = z.iso.datetime({ offset: true });
 export const probability = z.number().min(0).max(1);
 export const userName = z.string().min(1).max(64);
+/** A beam current in the experiment's unit (nA at Jefferson Lab); bounded so it fits the `real` column. */
+export const beamCurrent = z.number().nonnegative().max(1e9).nullable().default(null);
 
 /** The model architectures of the zoo (libs/ml). */
 export const modelArchitecture = z.enum(['hydra-cnn', 'mobilenet-v2', 'inception-v3']);

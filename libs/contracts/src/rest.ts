@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, labelName, plotTypeName, probability, userName, uuid } from './primitives';
+import { beamCurrent, isoDateTime, labelName, plotTypeName, probability, userName, uuid } from './primitives';
 import { trainingOptions } from './events/training.events';
 
 /** The one HTTP error shape every Hydra service answers with. */
@@ -54,7 +54,7 @@ export type AlarmShelveByDto = z.infer<typeof alarmShelveByDto>;
 /** PUT /api/condition: the run condition, for a DAQ that speaks HTTP rather than NATS. */
 export const runConditionDto = z.object({
   beamOn: z.boolean(),
-  beamCurrent: z.number().nonnegative().nullable().default(null),
+  beamCurrent,
 });
 export type RunConditionDto = z.infer<typeof runConditionDto>;
 

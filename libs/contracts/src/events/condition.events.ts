@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { labelName, plotTypeName, userName, uuid } from '../primitives';
+import { beamCurrent, labelName, plotTypeName, userName, uuid } from '../primitives';
 import { envelope } from './envelope';
 
 /** The run condition the DAQ reports; alarms are suppressed while the beam is off (Hydra's beam-current gate). */
 export const runConditionEvent = envelope.extend({
   beamOn: z.boolean(),
-  /** In the experiment's unit (nA at Jefferson Lab), for the record. */
-  beamCurrent: z.number().nonnegative().nullable().default(null),
+  /** For the record. */
+  beamCurrent,
   by: userName,
 });
 export type RunConditionEvent = z.infer<typeof runConditionEvent>;

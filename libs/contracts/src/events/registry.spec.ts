@@ -34,6 +34,13 @@ describe('event registry', () => {
     expect(parsed.ok).toBe(false);
   });
 
+  it('refuses a beam current the run_condition column cannot hold, instead of dead-lettering it later', () => {
+    const condition = (beamCurrent: number) =>
+      parseEvent(Subjects.runCondition, { ...envelope(), beamOn: true, beamCurrent, by: 'daq' });
+    expect(condition(120).ok).toBe(true);
+    expect(condition(1e39)).toEqual({ ok: false, error: expect.stringContaining('beamCurrent') });
+  });
+
   it('validates every alarm.<event>.<plotType> subject with the alarm schema', () => {
     const alarm = {
       ...envelope(),
