@@ -227,6 +227,23 @@ describe('verdicts', () => {
     });
   });
 
+  it("judges with the model's own ignore regions: told to ignore the whole plot, it sees one blank image", async () => {
+    const blind = await registerTestModel(db, store, PLOT, { Good: 0.5, Bad: 0.5, NoData: 0.5 });
+    const manifestKey = `models/${PLOT}/${blind.modelId}/manifest.json`;
+    const manifest = JSON.parse((await store.get(manifestKey)).toString('utf8'));
+    const everything = [{ x: 0, y: 0, width: 1, height: 1 }];
+    await store.put(manifestKey, Buffer.from(JSON.stringify({ ...manifest, ignoreRegions: everything })));
+    await activate(db, PLOT, blind.modelId);
+    try {
+      const good = await verdictOf(await feed(confident.Good[4] as SimulatedPlot));
+      const bad = await verdictOf(await feed(confident.Bad[4] as SimulatedPlot));
+      expect(good).toMatchObject({ modelId: blind.modelId });
+      expect(bad.outputs).toEqual(good.outputs);
+    } finally {
+      await activate(db, PLOT, modelId);
+    }
+  });
+
   it('dead-letters a message with a missing field and an image whose bytes are corrupt, and goes on', async () => {
     const corrupt = await feed(confident.Good[0] as SimulatedPlot, PLOT, Buffer.from('not a png'));
     const raw = await JetStreamConnection.open({

@@ -143,7 +143,11 @@ export class ClassificationService {
       try {
         const inputs = await Promise.allSettled(
           group.map(async (image) =>
-            imageToInput(await (bytes.get(image.imageId) as Promise<Buffer>), model.input),
+            imageToInput(
+              await (bytes.get(image.imageId) as Promise<Buffer>),
+              model.input,
+              model.ignoreRegions,
+            ),
           ),
         );
         const ready = group.filter((_, index) => inputs[index]?.status === 'fulfilled');

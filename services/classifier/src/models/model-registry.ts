@@ -1,5 +1,11 @@
 import { Model } from '@hydra/db';
-import { type Classifier, createClassifier, type InputShape, loadModelArtifacts } from '@hydra/ml';
+import {
+  type Classifier,
+  createClassifier,
+  type IgnoreRegion,
+  type InputShape,
+  loadModelArtifacts,
+} from '@hydra/ml';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -13,6 +19,8 @@ export interface LoadedClassifier {
   /** Output order. */
   labels: string[];
   input: InputShape;
+  /** Painted white before the model sees an image, as in its training. */
+  ignoreRegions: IgnoreRegion[];
   classifier: Classifier;
 }
 
@@ -113,13 +121,13 @@ export class ModelRegistry implements OnModuleDestroy {
       precision: this.config.onnxPrecision,
       onFallback: (reason) => this.logger.warn(`model ${modelId}: ${reason}`),
     });
-    const { input, labels } = artifacts.manifest;
+    const { input, labels, ignoreRegions } = artifacts.manifest;
     // The first call allocates the session's buffers; do it before a real image waits on it.
     await classifier.predict([new Float32Array(input.height * input.width * input.channels)]);
     this.logger.log(
       `loaded ${row.architecture} model ${modelId} for ${row.plotType} on ${classifier.engine} in ${Date.now() - started} ms`,
     );
-    return { modelId, plotType: row.plotType, labels, input, classifier };
+    return { modelId, plotType: row.plotType, labels, input, ignoreRegions, classifier };
   }
 
   private retire(modelId: string): void {
