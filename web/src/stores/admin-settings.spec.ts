@@ -1,7 +1,7 @@
 import type { PlotTypeResponse } from '@hydra/contracts';
 import { plotTypeSettingsDto } from '@hydra/contracts';
 import { describe, expect, it } from 'vitest';
-import { formOf, paletteProblems, settingsPatch, toggledGrant } from './admin-settings';
+import { formOf, paletteProblems, regionProblems, settingsPatch, toggledGrant } from './admin-settings';
 
 const plotType: PlotTypeResponse = {
   name: 'FCAL_occupancy',
@@ -18,6 +18,7 @@ const plotType: PlotTypeResponse = {
   trainingGates: { minBadRecall: 0.5 },
   trainingDefaults: { epochs: 20 },
   autoPromote: false,
+  ignoreRegions: [{ x: 0, y: 0, width: 1, height: 0.1 }],
   activeModelId: null,
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
@@ -70,6 +71,33 @@ describe('settingsPatch', () => {
     (form.palette[0] as { label: string }).label = 'x';
     expect(plotType.alarm.onDelay).toBe(3);
     expect(plotType.palette[0]?.label).toBe('Good');
+  });
+});
+
+describe('ignore regions', () => {
+  it('are sent whole when one is added, moved or removed, and pass the contract', () => {
+    const edited = formOf(plotType);
+    edited.ignoreRegions.push({ x: 0.75, y: 0.1, width: 0.25, height: 0.3 });
+    const patch = settingsPatch(formOf(plotType), edited);
+    expect(patch).toEqual({
+      ignoreRegions: [
+        { x: 0, y: 0, width: 1, height: 0.1 },
+        { x: 0.75, y: 0.1, width: 0.25, height: 0.3 },
+      ],
+    });
+    expect(plotTypeSettingsDto.safeParse(patch).success).toBe(true);
+    edited.ignoreRegions = [];
+    expect(settingsPatch(formOf(plotType), edited)).toEqual({ ignoreRegions: [] });
+  });
+
+  it('name the region that leaves the image', () => {
+    expect(regionProblems([{ x: 0, y: 0, width: 1, height: 0.1 }])).toEqual([]);
+    expect(
+      regionProblems([
+        { x: 0, y: 0, width: 1, height: 0.1 },
+        { x: 0.5, y: 0, width: 0.6, height: 0.1 },
+      ]),
+    ).toEqual(['region 2: a region ends past the right edge of the image (x + width > 1)']);
   });
 });
 

@@ -1,11 +1,13 @@
-import type {
-  AlarmPolicyDto,
-  PaletteEntryDto,
-  PlotTypeResponse,
-  PlotTypeSettingsDto,
-  TrainingDefaultsDto,
-  TrainingGatesDto,
-  UserResponse,
+import {
+  type AlarmPolicyDto,
+  type IgnoreRegionDto,
+  ignoreRegionsDto,
+  type PaletteEntryDto,
+  type PlotTypeResponse,
+  type PlotTypeSettingsDto,
+  type TrainingDefaultsDto,
+  type TrainingGatesDto,
+  type UserResponse,
 } from '@hydra/contracts';
 
 /** The editable settings of a plot type, as the Admin form holds them. */
@@ -20,6 +22,7 @@ export interface PlotTypeForm {
   trainingGates: TrainingGatesDto;
   trainingDefaults: TrainingDefaultsDto;
   autoPromote: boolean;
+  ignoreRegions: IgnoreRegionDto[];
 }
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -44,6 +47,7 @@ export function formOf(plotType: PlotTypeResponse): PlotTypeForm {
     trainingGates: clone(plotType.trainingGates ?? {}),
     trainingDefaults: clone(plotType.trainingDefaults ?? {}),
     autoPromote: plotType.autoPromote,
+    ignoreRegions: clone(plotType.ignoreRegions ?? []),
   };
 }
 
@@ -77,6 +81,7 @@ export function settingsPatch(original: PlotTypeForm, edited: PlotTypeForm): Plo
   const defaults = compact(edited.trainingDefaults);
   if (!same(defaults, compact(original.trainingDefaults))) patch.trainingDefaults = defaults;
   if (edited.autoPromote !== original.autoPromote) patch.autoPromote = edited.autoPromote;
+  if (!same(edited.ignoreRegions, original.ignoreRegions)) patch.ignoreRegions = edited.ignoreRegions;
   return patch;
 }
 
@@ -93,6 +98,19 @@ export function paletteProblems(palette: PlotTypeForm['palette']): string[] {
   if (palette.some((entry) => !/^#[0-9A-Fa-f]{6}$/.test(entry.colour)))
     problems.push('colours are "#rrggbb"');
   return problems;
+}
+
+/** What is wrong with the ignore regions, in the contract's words, before the server says so. */
+export function regionProblems(regions: PlotTypeForm['ignoreRegions']): string[] {
+  const result = ignoreRegionsDto.safeParse(regions);
+  if (result.success) return [];
+  return [
+    ...new Set(
+      result.error.issues.map((issue) =>
+        issue.path.length ? `region ${Number(issue.path[0]) + 1}: ${issue.message}` : issue.message,
+      ),
+    ),
+  ];
 }
 
 export type GrantKey = 'canLabel' | 'canTrain' | 'canPromote';
