@@ -105,8 +105,26 @@ export class JetStreamConnection {
     return this.client.consumers.get(stream, durableName);
   }
 
-  async close(): Promise<void> {
-    if (!this.nats.isClosed()) await this.nats.drain();
+  /**
+   * Drains (subscriptions emptied, pending publishes flushed), then closes. With the broker away a
+   * drain never ends, so after `drainMs` the connection is closed as it is: a stopping service must
+   * not hang on a broker outage, and what it did not acknowledge is redelivered anyway.
+   */
+  async close(drainMs = 5_000): Promise<void> {
+    if (this.nats.isClosed()) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), drainMs);
+    });
+    const drained = this.nats.isDraining()
+      ? false
+      : this.nats.drain().then(
+          () => true,
+          () => false,
+        );
+    const done = await Promise.race([drained, deadline]);
+    clearTimeout(timer);
+    if (!done && !this.nats.isClosed()) await this.nats.close();
   }
 
   private async ensureStream(): Promise<void> {
