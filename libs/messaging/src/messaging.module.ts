@@ -23,8 +23,23 @@ import {
 export class MessagingHealthProbe implements HealthProbe {
   readonly name = 'messaging';
   constructor(@Inject(EVENT_TRANSPORT) private readonly transport: EventTransport) {}
-  check() {
+  check(): Promise<void | string> {
     return this.transport.check();
+  }
+}
+
+/**
+ * The broker link as a degradation rather than a failure, for a service that keeps taking work
+ * while the broker is away (ingest, whose outbox announces later): taking it out of service then
+ * would refuse exactly the uploads the outbox is there to keep.
+ */
+@Injectable()
+export class BrokerTolerantHealthProbe extends MessagingHealthProbe {
+  override check(): Promise<void | string> {
+    return super.check().then(
+      () => undefined,
+      (error: unknown) => `degraded: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -45,8 +60,9 @@ export class MessagingModule implements OnApplicationShutdown {
           inject: [EVENT_TRANSPORT],
         },
         MessagingHealthProbe,
+        BrokerTolerantHealthProbe,
       ],
-      exports: [EVENT_TRANSPORT, EventPublisher, MessagingHealthProbe],
+      exports: [EVENT_TRANSPORT, EventPublisher, MessagingHealthProbe, BrokerTolerantHealthProbe],
     };
   }
 

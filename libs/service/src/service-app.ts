@@ -2,6 +2,7 @@ import { DatabaseHealthProbe, DatabaseModule } from '@hydra/db';
 import {
   type DeliveryPolicy,
   deliveryFromEnv,
+  BrokerTolerantHealthProbe,
   MessagingHealthProbe,
   MessagingModule,
   startEventConsumers,
@@ -42,6 +43,8 @@ export function infrastructureModules(
   service: string,
   connections: ServiceConnections,
   probes: Type<HealthProbe>[] = [],
+  /** The service keeps working while the broker is away: a broker outage degrades it, not unready. */
+  { toleratesBrokerOutage = false } = {},
 ): DynamicModule[] {
   return [
     DatabaseModule.forRoot({ url: connections.databaseUrl, poolSize: connections.poolSize }),
@@ -49,7 +52,12 @@ export function infrastructureModules(
     ObjectStoreModule.forRoot(connections.store),
     ObservabilityModule.forRoot({
       service,
-      probes: [DatabaseHealthProbe, MessagingHealthProbe, ObjectStoreHealthProbe, ...probes],
+      probes: [
+        DatabaseHealthProbe,
+        toleratesBrokerOutage ? BrokerTolerantHealthProbe : MessagingHealthProbe,
+        ObjectStoreHealthProbe,
+        ...probes,
+      ],
     }),
   ];
 }

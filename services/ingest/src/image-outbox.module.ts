@@ -3,18 +3,16 @@ import { Global, Injectable, Module } from '@nestjs/common';
 import { ImageOutboxRelay } from './image-outbox.relay';
 import { ImageOutboxRepository } from './image-outbox.repository';
 
-/** Readiness detail: announcements waiting while the broker refuses them. */
+/** Readiness detail: announcements waiting while the broker refuses them (ingest stays ready). */
 @Injectable()
 export class ImageOutboxHealthProbe implements HealthProbe {
   readonly name = 'outbox';
   constructor(private readonly relay: ImageOutboxRelay) {}
 
-  async check(): Promise<void> {
+  async check(): Promise<string | void> {
     const degraded = await this.relay.degradation();
     if (degraded)
-      throw new Error(
-        `degraded: ${degraded.count} stored images wait for their image.new (the oldest for ${Math.round(degraded.oldestSeconds)} s), sent once the broker takes them; its last refusal: ${degraded.reason}`,
-      );
+      return `degraded: ${degraded.count} stored images wait for their image.new (the oldest for ${Math.round(degraded.oldestSeconds)} s), sent once the broker takes them; its last refusal: ${degraded.reason}`;
   }
 }
 

@@ -17,7 +17,9 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [
-        ...infrastructureModules(INGEST_SERVICE, connections, [ImageOutboxHealthProbe]),
+        ...infrastructureModules(INGEST_SERVICE, connections, [ImageOutboxHealthProbe], {
+          toleratesBrokerOutage: true,
+        }),
         ImageOutboxModule,
         MulterModule.register({ limits: { fileSize: config.limits.maxBytes, files: 1 } }),
       ],

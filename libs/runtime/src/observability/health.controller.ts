@@ -18,7 +18,7 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: every dependency answers. */
+  /** Readiness: every dependency answers (a degraded one is reported, not failed). */
   @Get()
   @HealthCheck()
   ready() {
@@ -28,8 +28,8 @@ export class HealthController {
   private async probe(probe: HealthProbe) {
     const session = this.indicators.check(probe.name);
     try {
-      await probe.check();
-      return session.up();
+      const degraded = await probe.check();
+      return degraded ? session.up({ degraded }) : session.up();
     } catch (error) {
       return session.down({ message: error instanceof Error ? error.message : String(error) });
     }

@@ -5,6 +5,7 @@ import type { HealthProbe } from './health-probe';
 import { ObservabilityModule } from './observability.module';
 
 let databaseReachable = true;
+let brokerNote: string | undefined;
 
 @Injectable()
 class DatabaseProbe implements HealthProbe {
@@ -14,13 +15,23 @@ class DatabaseProbe implements HealthProbe {
   }
 }
 
+@Injectable()
+class BrokerProbe implements HealthProbe {
+  readonly name = 'broker';
+  async check() {
+    return brokerNote;
+  }
+}
+
 describe('ObservabilityModule', () => {
   let app: INestApplication;
   let baseUrl: string;
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [ObservabilityModule.forRoot({ service: 'test-service', probes: [DatabaseProbe] })],
+      imports: [
+        ObservabilityModule.forRoot({ service: 'test-service', probes: [DatabaseProbe, BrokerProbe] }),
+      ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.listen(0, '127.0.0.1');
@@ -44,6 +55,18 @@ describe('ObservabilityModule', () => {
       error: { database: { status: 'down', message: 'connection refused' } },
     });
     expect((await fetch(`${baseUrl}/health/live`)).status).toBe(200);
+  });
+
+  it('stays ready with a degraded probe, and says why', async () => {
+    databaseReachable = true;
+    brokerNote = 'the broker is away; 12 announcements wait';
+    const response = await fetch(`${baseUrl}/health`);
+    brokerNote = undefined;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      info: { broker: { status: 'up', degraded: 'the broker is away; 12 announcements wait' } },
+    });
   });
 
   it('exposes Prometheus metrics labelled with the service', async () => {
