@@ -18,6 +18,11 @@ export interface IngestConfig {
     incompleteMs: number;
     /** `move` puts it under `<root>/ingested/`, like Hydra's clean-up. */
     afterStore: (typeof afterStoreActions)[number];
+    /**
+     * How often every watched folder is looked through for files the watcher's events missed (the
+     * kernel drops events when its queue overflows); unchanged files are only stat-ed. Default 60 s.
+     */
+    rescanMs?: number;
   };
   limits: ImageLimits & {
     /** Images decoded at once (each may need ~100 MB while it is decoded). */
@@ -29,12 +34,15 @@ export interface IngestConfig {
 
 export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
 
+export const DEFAULT_RESCAN_S = 60;
+
 const ingestVariables = {
   WATCH_DIRS: z.string().default(''),
   INGEST_STABLE_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   INGEST_INCOMPLETE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   INGEST_MAX_DECODES: z.coerce.number().int().min(1).max(64).default(2),
   INGEST_AFTER_STORE: z.enum(afterStoreActions).default('keep'),
+  INGEST_RESCAN_S: z.coerce.number().int().min(1).max(3_600).default(DEFAULT_RESCAN_S),
   MAX_IMAGE_BYTES: z.coerce
     .number()
     .int()
@@ -57,6 +65,7 @@ export function ingestConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Inges
       stableMs: config.INGEST_STABLE_MS,
       incompleteMs: Math.max(config.INGEST_INCOMPLETE_MS, config.INGEST_STABLE_MS),
       afterStore: config.INGEST_AFTER_STORE,
+      rescanMs: config.INGEST_RESCAN_S * 1_000,
     },
     limits: {
       maxBytes: config.MAX_IMAGE_BYTES,

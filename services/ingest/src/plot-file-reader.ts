@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
-import { lstat, open, readdir, readlink, realpath } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { lstat, open, readlink, realpath } from 'node:fs/promises';
+import { dirname, sep } from 'node:path';
 import { ImageRejectedError, tooLarge } from './image-validation';
 
 /** A watched plot file as read at one moment. */
@@ -43,11 +43,22 @@ export async function readPlotFile(path: string, maxBytes: number): Promise<Plot
     return {
       bytes: bytes.subarray(0, length),
       modified: opened.mtime,
-      version: `${opened.mtimeMs}:${opened.size}`,
+      version: versionOf(opened),
     };
   } finally {
     await handle.close();
   }
+}
+
+/** A file's version, `mtime:size`, from what `stat` or `lstat` says of it. */
+export function versionOf(stats: { mtimeMs: number; size: number }): string {
+  return `${stats.mtimeMs}:${stats.size}`;
+}
+
+/** The version of what is at `path` now (links not followed), without reading it; null when gone. */
+export async function currentVersion(path: string): Promise<string | null> {
+  const stats = await lstat(path).catch(() => null);
+  return stats ? versionOf(stats) : null;
 }
 
 /** Whether `path` lies in `realRoot` without passing through a linked folder on the way. */
@@ -55,15 +66,4 @@ export async function isInsideRoot(realRoot: string, path: string): Promise<bool
   const folder = dirname(path);
   if (folder !== realRoot && !folder.startsWith(realRoot + sep)) return false;
   return (await realpath(folder).catch(() => null)) === folder;
-}
-
-/** Every entry below `folder` that is not a folder (files and links), without following links. */
-export async function filesBelow(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
-  const nested = await Promise.all(
-    entries.map((entry) =>
-      entry.isDirectory() ? filesBelow(join(folder, entry.name)) : [join(folder, entry.name)],
-    ),
-  );
-  return nested.flat();
 }

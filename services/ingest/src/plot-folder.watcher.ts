@@ -1,4 +1,5 @@
-import { lstat, realpath, unlink } from 'node:fs/promises';
+import { type FSWatcher, watch } from 'node:fs';
+import { lstat, readdir, realpath, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import {
   Inject,
@@ -7,13 +8,12 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { type FSWatcher, watch } from 'chokidar';
 import { ImageIngestService } from './image-ingest.service';
 import { ImageRejectedError, looksComplete, sniffFormat } from './image-validation';
-import { INGEST_CONFIG, type IngestConfig } from './ingest.config';
+import { DEFAULT_RESCAN_S, INGEST_CONFIG, type IngestConfig } from './ingest.config';
 import { ingestErrorsTotal } from './ingest.metrics';
 import { isTemporaryName, parsePlotPath, relativeToRoot } from './plot-file-name';
-import { filesBelow, isInsideRoot, type PlotFile, readPlotFile } from './plot-file-reader';
+import { currentVersion, isInsideRoot, type PlotFile, readPlotFile } from './plot-file-reader';
 import { INGESTED_FOLDER, moveAside, moveToIngested, REJECTED_FOLDER } from './rejected-files';
 
 /** Delay before retrying a file the infrastructure could not take (database or broker down). */
@@ -24,18 +24,30 @@ const RETRY_MS = 5_000;
  * written is not read half-way: a PNG or JPEG is complete when it ends with its end marker, and
  * one without it is looked at every `stableMs` and judged truncated only once its size has not
  * changed for `incompleteMs` (writers over NFS pause for seconds). Links are never followed.
+ *
+ * Each folder has its own kernel watch, and an event costs a look at the one name it reports, so
+ * a folder of thousands of kept files costs no more per new file than an empty one. Every
+ * `rescanMs` all folders are looked through for what the events missed (the kernel drops them
+ * when its queue overflows), stat-ing files already stored rather than reading them again.
  */
 @Injectable()
 export class PlotFolderWatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PlotFolderWatcher.name);
-  private readonly watchers: FSWatcher[] = [];
+  /** Every watched folder (real paths below a root) and its watch. */
+  private readonly folders = new Map<string, FSWatcher>();
+  private readonly roots: string[] = [];
+  private rescanTimer?: NodeJS.Timeout;
+  private rescanning = false;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** An incomplete file's size at the last look, and since when it has had that size. */
   private readonly incomplete = new Map<string, { size: number; since: number }>();
   private readonly busy = new Set<string>();
   /** Files that changed while being examined: looked at again as soon as that ends. */
   private readonly changedWhileBusy = new Set<string>();
-  /** Files left in place (stored and kept, or impossible to move aside), by version, so they are not read again unchanged. */
+  /**
+   * Files left in place (stored and kept, or impossible to move aside), by version, so they are
+   * not read again unchanged; an entry goes when its file does.
+   */
   private readonly done = new Map<string, string>();
   private stopped = false;
 
@@ -47,25 +59,17 @@ export class PlotFolderWatcher implements OnApplicationBootstrap, OnApplicationS
   async onApplicationBootstrap(): Promise<void> {
     for (const configured of this.config.watch.roots) {
       // The real path, so that any link met below it is one inside the watched tree.
-      const root = await realpath(configured).catch(() => resolve(configured));
-      const skipped = [join(root, REJECTED_FOLDER), join(root, INGESTED_FOLDER)];
-      const watcher = watch(root, {
-        ignored: (path) => skipped.some((folder) => path === folder || path.startsWith(folder + sep)),
-        persistent: true,
-        // A link is reported as a file of its own (and refused), never walked into.
-        followSymlinks: false,
-      });
-      watcher.on('add', (path) => this.schedule(root, path, 0));
-      watcher.on('change', (path) => this.schedule(root, path, 0));
-      watcher.on('error', (error) => this.logger.error(`watching ${root}: ${String(error)}`));
-      await new Promise<void>((ready) => watcher.once('ready', ready));
-      // Folders made in quick succession (RunPeriod-…/Run…/) can be missed while chokidar lists a
-      // new folder: look through each new folder once more when it has settled.
-      watcher.on('addDir', (folder) => {
-        if (!this.stopped) setTimeout(() => void this.sweep(root, folder), this.config.watch.stableMs);
-      });
-      this.watchers.push(watcher);
-      this.logger.log(`watching ${root} (after store: ${this.config.watch.afterStore})`);
+      this.roots.push(await realpath(configured).catch(() => resolve(configured)));
+    }
+    if (this.roots.length === 0) return;
+    // The startup sweep: watches every folder and schedules every file not yet stored.
+    await this.rescan();
+    const rescanMs = this.config.watch.rescanMs ?? DEFAULT_RESCAN_S * 1_000;
+    this.rescanTimer = setInterval(() => void this.rescan(), rescanMs);
+    for (const root of this.roots) {
+      this.logger.log(
+        `watching ${root} (after store: ${this.config.watch.afterStore}; looked through every ${rescanMs / 1_000} s)`,
+      );
     }
   }
 
@@ -74,8 +78,105 @@ export class PlotFolderWatcher implements OnApplicationBootstrap, OnApplicationS
     this.logger.log(
       `ingest stopping (${signal ?? 'closed by the application'}); ${this.timers.size} watched files not yet examined are left for the next start`,
     );
+    clearInterval(this.rescanTimer);
     for (const timer of this.timers.values()) clearTimeout(timer);
-    await Promise.all(this.watchers.map((watcher) => watcher.close()));
+    for (const watcher of this.folders.values()) watcher.close();
+    this.folders.clear();
+  }
+
+  /**
+   * Looks through every watched tree: watches folders not watched yet, schedules every file not
+   * stored yet or changed since, and forgets stored files that are gone. Unchanged stored files
+   * are only stat-ed. Runs at start and every `rescanMs`; one at a time.
+   */
+  async rescan(): Promise<void> {
+    if (this.rescanning || this.stopped) return;
+    this.rescanning = true;
+    try {
+      const seen = new Set<string>();
+      for (const root of this.roots) await this.lookThrough(root, root, seen);
+      for (const path of this.done.keys()) {
+        if (!seen.has(path) && (await currentVersion(path)) === null) this.done.delete(path);
+      }
+    } catch (error) {
+      ingestErrorsTotal.inc({ stage: 'sweep' });
+      this.logger.error(`looking through the watched folders failed: ${String(error)}`);
+    } finally {
+      this.rescanning = false;
+    }
+  }
+
+  /**
+   * Watches `folder`, then lists it, so that a file or folder made meanwhile is either listed or
+   * reported by the watch; folders below are looked through the same way, links never entered.
+   */
+  private async lookThrough(root: string, folder: string, seen?: Set<string>): Promise<void> {
+    this.watchFolder(root, folder);
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (this.stopped) return;
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!this.skipped(root, path)) await this.lookThrough(root, path, seen);
+        continue;
+      }
+      seen?.add(path);
+      if (this.timers.has(path) || this.busy.has(path)) continue;
+      const known = this.done.get(path);
+      if (known === undefined || known !== (await currentVersion(path))) this.schedule(root, path, 0);
+    }
+  }
+
+  private watchFolder(root: string, folder: string): void {
+    if (this.stopped || this.folders.has(folder)) return;
+    try {
+      const watcher = watch(folder, { persistent: true }, (event, name) => {
+        if (name === null) void this.lookThrough(root, folder);
+        else if (event === 'change') this.schedule(root, join(folder, name), 0);
+        else void this.arrivedOrLeft(root, join(folder, name));
+      });
+      watcher.on('error', (error) => {
+        // The folder went away (its parent's watch reports that too) or the watch broke: the
+        // next rescan watches it again if it is still there.
+        this.logger.debug(`watching ${folder} ended: ${String(error)}`);
+        this.unwatch(folder);
+      });
+      this.folders.set(folder, watcher);
+    } catch (error) {
+      // Out of kernel watches, or the folder is already gone: its files are found by the rescan.
+      ingestErrorsTotal.inc({ stage: 'watch' });
+      this.logger.error(`could not watch ${folder}, relying on the rescan for it: ${String(error)}`);
+    }
+  }
+
+  /** A name appeared in or left a watched folder: looks at just that name. */
+  private async arrivedOrLeft(root: string, path: string): Promise<void> {
+    if (this.stopped || this.skipped(root, path)) return;
+    const stats = await lstat(path).catch(() => null);
+    if (!stats) {
+      this.done.delete(path);
+      this.incomplete.delete(path);
+      this.unwatch(path);
+    } else if (stats.isDirectory()) await this.lookThrough(root, path);
+    else this.schedule(root, path, 0);
+  }
+
+  /** Stops watching `folder` and every folder below it. */
+  private unwatch(folder: string): void {
+    for (const [watched, watcher] of this.folders) {
+      if (watched === folder || watched.startsWith(folder + sep)) {
+        watcher.close();
+        this.folders.delete(watched);
+      }
+    }
+  }
+
+  /** Whether `path` is, or is in, the root's rejected/ or ingested/ folder. */
+  private skipped(root: string, path: string): boolean {
+    return [REJECTED_FOLDER, INGESTED_FOLDER].some((name) => {
+      const folder = join(root, name);
+      return path === folder || path.startsWith(folder + sep);
+    });
   }
 
   private schedule(root: string, path: string, delayMs: number): void {
@@ -88,16 +189,6 @@ export class PlotFolderWatcher implements OnApplicationBootstrap, OnApplicationS
         void this.guarded(root, path);
       }, delayMs),
     );
-  }
-
-  /** Schedules every file below a new folder, in case the watcher missed some. */
-  private async sweep(root: string, folder: string): Promise<void> {
-    try {
-      for (const path of await filesBelow(folder)) if (!this.timers.has(path)) this.schedule(root, path, 0);
-    } catch (error) {
-      ingestErrorsTotal.inc({ stage: 'sweep' });
-      this.logger.error(`looking through ${folder} failed: ${String(error)}`);
-    }
   }
 
   /**
@@ -131,8 +222,11 @@ export class PlotFolderWatcher implements OnApplicationBootstrap, OnApplicationS
         this.logger.warn(`ignored ${path}: it is reached through a linked folder`);
         return;
       }
+      const known = this.done.get(path);
+      // A stored file touched without change is not read again.
+      if (known !== undefined && known === (await currentVersion(path))) return;
       const file = await readPlotFile(path, this.config.limits.maxBytes);
-      if (!file || this.done.get(path) === file.version) return;
+      if (!file || known === file.version) return;
       if (!looksComplete(file.bytes) && !this.waitedLongEnough(path, file.bytes)) {
         return this.schedule(root, path, this.config.watch.stableMs);
       }
@@ -196,8 +290,7 @@ export class PlotFolderWatcher implements OnApplicationBootstrap, OnApplicationS
       this.logger.error(
         `rejected ${relative} (${refusal.reason}: ${refusal.message}) but could not move it to ${REJECTED_FOLDER}/, left in place: ${String(error)}`,
       );
-      const stats = version ? null : await lstat(path).catch(() => null);
-      const current = version ?? (stats ? `${stats.mtimeMs}:${stats.size}` : null);
+      const current = version ?? (await currentVersion(path));
       if (current) this.done.set(path, current);
     }
   }
