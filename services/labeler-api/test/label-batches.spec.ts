@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Image } from '@hydra/db';
+import { EventPublisher } from '@hydra/messaging';
+import { waitFor } from '@hydra/messaging/testing';
 import { addImage } from './support/images.fixture';
 import { type ApiClient, type LabelerApiHarness, startLabelerApi } from './support/labeler-api.harness';
 
@@ -51,6 +53,26 @@ describe('label batches', () => {
     expect(changed.status).toBe(409);
     expect(await labelOf(images[0] as Image)).toBe('Bad');
     expect(api.events.of('label.added').filter((event) => event.batchId === first.batchId)).toHaveLength(1);
+  });
+
+  it('announces a stored batch on the retry when the first request failed before announcing it', async () => {
+    const publisher = api.app.get(EventPublisher);
+    const publish = jest.spyOn(publisher, 'publish');
+    publish.mockRejectedValueOnce(new Error('broker timed out'));
+    const image = await addImage(api, { plotType: PLOT });
+    const stored = batch([[image, 'NoData']]);
+    const announced = () => api.events.of('label.added').some((event) => event.batchId === stored.batchId);
+    try {
+      expect((await labeler.post(`/api/plot-types/${PLOT}/labels`, stored)).status).toBe(500);
+    } finally {
+      publish.mockRestore();
+    }
+    expect(await labelOf(image)).toBe('NoData');
+    expect(announced()).toBe(false);
+
+    const retry = await labeler.post(`/api/plot-types/${PLOT}/labels`, stored);
+    expect(retry.body).toMatchObject({ repeated: true });
+    await waitFor(announced, 'the retry to announce the stored batch');
   });
 
   it('applies one of four concurrent submissions of a batch and answers the others as retries', async () => {

@@ -52,13 +52,15 @@ export class LabelService implements OnApplicationBootstrap {
       if (!(error instanceof QueryFailedError && error.driverError?.code === '23505')) throw error;
       result = await this.repeated(this.repository.manager, actor, plotType, batch);
     }
-    if (!result.repeated)
-      await this.events.publish(Subjects.labelAdded, {
-        id: batch.batchId,
-        batchId: batch.batchId,
-        user: actor.name,
-        items: batch.items,
-      });
+    // A retry announces the batch again under the same event id (the broker drops it when the
+    // first announcement got through), so a batch stored by a request that failed or died before
+    // announcing it is announced by the client's retry.
+    await this.events.publish(Subjects.labelAdded, {
+      id: batch.batchId,
+      batchId: batch.batchId,
+      user: actor.name,
+      items: batch.items,
+    });
     return result;
   }
 
