@@ -173,7 +173,9 @@ export async function confidentPlots(
       const index = loaded.manifest.labels.indexOf(label);
       for (let seed = 10_000 * (index + 1); result[label].length < count; seed++) {
         const plot = await simulatePlot(plotType, label, seed);
-        const [output] = await classifier.predict([await imageToInput(plot.png, loaded.manifest.input)]);
+        const [output] = await classifier.predict([
+          await imageToInput(plot.png, loaded.manifest.input, loaded.manifest.ignoreRegions),
+        ]);
         if ((output?.[index] ?? 0) >= minConfidence) result[label].push(plot);
       }
     }

@@ -1,4 +1,4 @@
-import { type Examples, imageToInput, type InputShape, stratifiedSplit } from '@hydra/ml';
+import { type Examples, type IgnoreRegion, imageToInput, type InputShape, stratifiedSplit } from '@hydra/ml';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { type LabeledImage, LabeledImagesRepository, type Split } from './labeled-images.repository';
@@ -29,13 +29,17 @@ export class DatasetBuilder {
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
   ) {}
 
-  /** `labels` fixes the output order (a parent model's); else the plot type's palette order. */
+  /**
+   * `labels` fixes the output order (a parent model's); else the plot type's palette order.
+   * `ignoreRegions` are painted out of every image, as the model will see them when serving.
+   */
   async build(
     plotType: string,
     jobId: string,
     input: InputShape,
     seed: number,
     labels?: string[],
+    ignoreRegions: readonly IgnoreRegion[] = [],
   ): Promise<Dataset> {
     const images = await this.labeled.trainable(plotType);
     const present = [...new Set(images.map((image) => image.label))];
@@ -57,7 +61,7 @@ export class DatasetBuilder {
     }));
     await this.labeled.recordSplit(jobId, split);
     const bytes = await this.fetchAll(split);
-    const inputs = await Promise.all(bytes.map((image) => imageToInput(image, input)));
+    const inputs = await Promise.all(bytes.map((image) => imageToInput(image, input, ignoreRegions)));
     const part = (name: Split) => {
       const members = split
         .map((image, index) => ({ image, index }))

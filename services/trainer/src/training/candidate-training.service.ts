@@ -47,6 +47,7 @@ export class CandidateTrainingService {
       input,
       options.seed,
       parent?.labels,
+      plotType.ignoreRegions,
     );
     const productionRow = plotType.activeModelId ? await this.models.model(plotType.activeModelId) : null;
     const modelId = randomUUID();
@@ -66,6 +67,8 @@ export class CandidateTrainingService {
           },
       labels: dataset.labels,
       input,
+      // The plot type's current regions, for a fine-tune too: the images were prepared with them.
+      ignoreRegions: plotType.ignoreRegions,
       train: dataset.train,
       validation: dataset.validation,
       test: dataset.test,

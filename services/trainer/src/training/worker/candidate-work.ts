@@ -73,6 +73,7 @@ async function startingModel(work: TrainingWork, store: ObjectStore) {
       labels: work.labels,
       input: work.input,
       gradCamLayer,
+      ignoreRegions: work.ignoreRegions,
     };
     return { model, description };
   }
@@ -90,6 +91,7 @@ async function startingModel(work: TrainingWork, store: ObjectStore) {
     labels: manifest.labels,
     input: manifest.input,
     gradCamLayer: manifest.gradCamLayer,
+    ignoreRegions: work.ignoreRegions,
   };
   return { model: parent.model, description };
 }
@@ -115,7 +117,11 @@ async function productionOutputs(
   try {
     const inputs = await Promise.all(
       work.testBytes.map((bytes) =>
-        imageToInput(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), loaded.manifest.input),
+        imageToInput(
+          Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+          loaded.manifest.input,
+          loaded.manifest.ignoreRegions,
+        ),
       ),
     );
     const probabilities = await predictAll((batch) => classifier.predict(batch), inputs);

@@ -1,6 +1,7 @@
 import type {
   Examples,
   EpochProgress,
+  IgnoreRegion,
   InputShape,
   ModelManifest,
   ModelSpec,
@@ -20,6 +21,8 @@ export interface TrainingWork {
   /** Output order. */
   labels: string[];
   input: InputShape;
+  /** Painted out of every image the model sees; recorded in its manifest for serving and Grad-CAM. */
+  ignoreRegions: IgnoreRegion[];
   train: Examples;
   validation: Examples;
   test: Examples;
