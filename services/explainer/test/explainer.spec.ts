@@ -128,11 +128,13 @@ it('POST /explanations computes once and links to the overlay; unknown images ar
 it("masks the model's ignore regions: no heat where it was told not to look", async () => {
   const image = await judged('Bad', true, false);
   const { modelId: maskedModelId } = await registerTestModel(db, store, PLOT, { Good: 0.5, Bad: 0.5 });
-  await db.getRepository(Classification).insert({
-    ...(await db.getRepository(Classification).findOneByOrFail({ imageId: image.id, modelId })),
-    id: undefined,
-    modelId: maskedModelId,
-  });
+  const {
+    id: _earlierId,
+    image: _image,
+    model: _model,
+    ...earlier
+  } = await db.getRepository(Classification).findOneByOrFail({ imageId: image.id, modelId });
+  await db.getRepository(Classification).insert({ ...earlier, modelId: maskedModelId });
   const overlayBy = async (by: string) => {
     const reply = await fetch(`${baseUrl}/explanations`, {
       method: 'POST',
