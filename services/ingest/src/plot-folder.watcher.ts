@@ -131,9 +131,16 @@ export class PlotFolderWatcher implements OnApplicationBootstrap, OnApplicationS
     if (this.stopped || this.folders.has(folder)) return;
     try {
       const watcher = watch(folder, { persistent: true }, (event, name) => {
-        if (name === null) void this.lookThrough(root, folder);
-        else if (event === 'change') this.schedule(root, join(folder, name), 0);
-        else void this.arrivedOrLeft(root, join(folder, name));
+        // Whatever one event runs into is logged and counted; the rescan looks again.
+        const look = async () => {
+          if (name === null) await this.lookThrough(root, folder);
+          else if (event === 'change') this.schedule(root, join(folder, name), 0);
+          else await this.arrivedOrLeft(root, join(folder, name));
+        };
+        look().catch((error: unknown) => {
+          ingestErrorsTotal.inc({ stage: 'watch' });
+          this.logger.error(`handling a change in ${folder} failed: ${String(error)}`);
+        });
       });
       watcher.on('error', (error) => {
         // The folder went away (its parent's watch reports that too) or the watch broke: the
