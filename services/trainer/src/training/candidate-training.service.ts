@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type ModelMetricsSummary, Subjects, type TrainingRequestedEvent } from '@hydra/contracts';
+import { Subjects, type TrainingRequestedEvent } from '@hydra/contracts';
 import type { Model } from '@hydra/db';
 import { EventPublisher } from '@hydra/messaging';
-import { argMax, type InputShape, maxF1Thresholds, validationReport } from '@hydra/ml';
+import { argMax, type InputShape } from '@hydra/ml';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Dataset, DatasetBuilder, type SplitImage } from '../dataset/dataset-builder';
 import type { JobProgress } from '../jobs/job-progress';
-import { gateFailures, trainingGates } from './gates';
+import { evaluateCandidate } from './candidate-evaluation';
+import { trainingGates } from './gates';
 import { ModelRepository } from './model.repository';
 import { type ResolvedTrainingOptions, resolveTrainingOptions } from './training-options';
 import { trainInWorker } from './worker/train-in-worker';
@@ -102,21 +103,15 @@ export class CandidateTrainingService {
     );
 
     const { labels } = dataset;
-    const report = validationReport(labels, dataset.test.labels, outcome.testProbabilities);
-    const thresholds = maxF1Thresholds(labels, dataset.validation.labels, outcome.validationProbabilities);
-    const production = outcome.production && {
-      modelId: outcome.production.modelId,
-      report: validationReport(labels, dataset.test.labels, outcome.production.probabilities),
-    };
-    const failures = gateFailures(report, production?.report ?? null, gates);
-    const summary: ModelMetricsSummary = {
-      accuracy: report.accuracy,
-      macroF1: report.macroF1,
-      badRecall: report.perClass.find((metrics) => metrics.label === 'Bad')?.recall ?? null,
-      testImages: report.count,
-    };
-    const status = failures.length === 0 ? 'candidate' : 'rejected';
-    const reason = failures.length === 0 ? null : failures.join('; ');
+    const { report, production, thresholds, summary, status, reason } = evaluateCandidate(
+      {
+        labels,
+        validation: { truth: dataset.validation.labels, probabilities: outcome.validationProbabilities },
+        test: { truth: dataset.test.labels, probabilities: outcome.testProbabilities },
+        production: outcome.production,
+      },
+      gates,
+    );
     const { serving, manifest } = outcome;
     await this.models.insert(
       {
