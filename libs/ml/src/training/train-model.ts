@@ -1,15 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { balancedEpoch, classWeights, shuffle } from './balanced-sampling';
+import { batchesOf, type ExampleSource, exampleSource, prefetchBatches, type TrainingData } from './example-source';
 import { microBatchSize } from './micro-batch';
 import { seededRandom } from './stratified-split';
 
-/** Examples already turned into model input (see imageToInput). */
-export interface Examples {
-  inputs: Float32Array[];
-  labels: number[];
-  /** Per-image training weight; 0 leaves an image out. */
-  weights?: number[];
-}
+export type { Examples } from './example-source';
 
 export interface TrainingOptions {
   epochs: number;
@@ -27,6 +22,8 @@ export interface TrainingOptions {
   /** Images per forward and backward pass; gradients of a batch's micro-batches are summed. Default: microBatchSize. */
   microBatchSize?: number;
   signal?: AbortSignal;
+  /** Batches read ahead while one trains (see prefetchBatches). Default 2. */
+  prefetch?: number;
   onBatch?: (progress: BatchProgress) => void;
   onEpoch?: (progress: EpochProgress) => void;
 }
@@ -63,14 +60,16 @@ export class TrainingCancelledError extends Error {
 
 /**
  * Trains in a loop of our own (not `fit`) for per-batch progress, cancellation between batches,
- * balanced sampling and best-weights restore; tensors are freed every step so memory stays flat.
+ * balanced sampling and best-weights restore; tensors are freed every step and inputs are read
+ * batch by batch (a few ahead), so memory stays flat whatever the number of examples.
  */
 export async function trainModel(
   model: tf.LayersModel,
-  train: Examples,
-  validation: Examples,
+  trainData: TrainingData,
+  validation: TrainingData,
   options: TrainingOptions,
 ): Promise<TrainingResult> {
+  const train = exampleSource(trainData);
   const classCount = (model.outputs[0]?.shape[1] as number) ?? 0;
   const random = seededRandom(options.seed ?? 1);
   const optimizer =
@@ -101,24 +100,28 @@ export async function trainModel(
               options.referenceClass,
             ).map((position) => usable[position] as number)
           : shuffle([...usable], random);
-      const batches = Math.ceil(order.length / options.batchSize);
+      const epochBatches = batchesOf(order, options.batchSize);
+      const batches = epochBatches.length;
       let lossSum = 0;
       let correct = 0;
-      for (let batch = 0; batch < batches; batch++) {
+      let batch = 0;
+      for await (const { indices, inputs } of prefetchBatches(train, epochBatches, {
+        ahead: options.prefetch,
+        signal: options.signal,
+      })) {
         if (options.signal?.aborted) throw new TrainingCancelledError('training was cancelled');
-        const indices = order.slice(batch * options.batchSize, (batch + 1) * options.batchSize);
-        const { loss, hits } = await trainStep(model, optimizer, indices, microBatch, {
-          examples: train,
+        const { loss, hits } = await trainStep(model, optimizer, indices, inputs, microBatch, {
+          labels: train.labels,
           classCount,
           lossWeights,
           augment: augmentation(options, random),
         });
         lossSum += loss * indices.length;
         correct += hits;
-        options.onBatch?.({ epoch, batch, batches, loss });
+        options.onBatch?.({ epoch, batch: batch++, batches, loss });
         await new Promise((resolve) => setImmediate(resolve)); // let progress and cancellation through
       }
-      const evaluation = await evaluate(model, validation, classCount, microBatch);
+      const evaluation = await evaluate(model, validation, classCount, microBatch, options);
       const elapsed = (Date.now() - started) / 1000;
       const progress: EpochProgress = {
         epoch,
@@ -140,6 +143,12 @@ export async function trainModel(
     }
     if (best.weights) model.setWeights(best.weights);
     return { history, bestEpoch: best.epoch, stoppedEarly: history.length < options.epochs, microBatch };
+  } catch (error) {
+    // Cancelling also aborts the batch reads under way; their rejection means "cancelled" too.
+    if (options.signal?.aborted && !(error instanceof TrainingCancelledError)) {
+      throw new TrainingCancelledError('training was cancelled');
+    }
+    throw error;
   } finally {
     tf.dispose(best.weights ?? []);
     optimizer.dispose();
@@ -149,14 +158,14 @@ export async function trainModel(
 }
 
 interface StepData {
-  examples: Examples;
+  labels: readonly number[];
   classCount: number;
   lossWeights: number[] | null;
   augment: (batch: tf.Tensor4D) => tf.Tensor4D;
 }
 
 /**
- * One optimizer step on `indices`. Where they are more than `microBatch`, the gradients of
+ * One optimizer step on `indices` (whose inputs are `inputs`). Where they are more than `microBatch`, the gradients of
  * micro-batches are summed before the step (same loss, same update, less memory at once; batch
  * normalisation sees each micro-batch on its own).
  */
@@ -164,10 +173,11 @@ async function trainStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
   indices: number[],
+  inputs: Float32Array[],
   microBatch: number,
   data: StepData,
 ): Promise<{ loss: number; hits: number }> {
-  const weightOf = (index: number) => data.lossWeights?.[data.examples.labels[index] as number] ?? 1;
+  const weightOf = (index: number) => data.lossWeights?.[data.labels[index] as number] ?? 1;
   const totalWeight = indices.reduce((sum, index) => sum + weightOf(index), 0);
   let gradients: tf.NamedTensorMap = {};
   let loss = 0;
@@ -177,10 +187,10 @@ async function trainStep(
     for (let start = 0; start < indices.length; start += size) {
       const part = indices.slice(start, start + size);
       const { value, grads, correct } = tf.tidy(() => {
-        const inputs = data.augment(batchTensor(data.examples, part, model));
+        const batch = data.augment(batchTensor(inputs.slice(start, start + size), model));
         const targets = tf.oneHot(
           tf.tensor1d(
-            part.map((index) => data.examples.labels[index] as number),
+            part.map((index) => data.labels[index] as number),
             'int32',
           ),
           data.classCount,
@@ -188,7 +198,7 @@ async function trainStep(
         const sampleWeights = tf.tensor1d(part.map(weightOf));
         let hit: tf.Tensor | undefined;
         const computed = optimizer.computeGradients(() => {
-          const predictions = model.apply(inputs, { training: true }) as tf.Tensor;
+          const predictions = model.apply(batch, { training: true }) as tf.Tensor;
           hit = tf.keep(tf.equal(tf.argMax(predictions, 1), tf.argMax(targets, 1)).sum());
           return crossEntropy(targets, predictions).mul(sampleWeights).sum().div(totalWeight) as tf.Scalar;
         });
@@ -229,23 +239,28 @@ async function scalarOf(tensor: tf.Tensor): Promise<number> {
   return value as number;
 }
 
-/** Loss and accuracy on examples, in inference mode. */
+/** Loss and accuracy on examples, in inference mode, read batch by batch. */
 export async function evaluate(
   model: tf.LayersModel,
-  examples: Examples,
+  data: TrainingData,
   classCount: number,
   batchSize = 32,
+  reading: { prefetch?: number; signal?: AbortSignal } = {},
 ): Promise<{ loss: number; accuracy: number }> {
+  const examples: ExampleSource = exampleSource(data);
   if (examples.labels.length === 0) return { loss: Number.NaN, accuracy: Number.NaN };
   let lossSum = 0;
   let correct = 0;
-  for (let start = 0; start < examples.labels.length; start += batchSize) {
-    const indices = Array.from(
-      { length: Math.min(batchSize, examples.labels.length - start) },
-      (_, offset) => start + offset,
-    );
+  const batches = batchesOf(
+    examples.labels.map((_, index) => index),
+    batchSize,
+  );
+  for await (const { indices, inputs } of prefetchBatches(examples, batches, {
+    ahead: reading.prefetch,
+    signal: reading.signal,
+  })) {
     const [loss, hits] = tf.tidy(() => {
-      const probabilities = model.predict(batchTensor(examples, indices, model)) as tf.Tensor;
+      const probabilities = model.predict(batchTensor(inputs, model)) as tf.Tensor;
       const targets = tf.oneHot(
         tf.tensor1d(
           indices.map((index) => examples.labels[index] as number),
@@ -296,10 +311,10 @@ function crossEntropy(targets: tf.Tensor, probabilities: tf.Tensor): tf.Tensor1D
   return tf.neg(tf.sum(tf.mul(targets, tf.log(tf.clipByValue(probabilities, 1e-7, 1))), 1)) as tf.Tensor1D;
 }
 
-function batchTensor(examples: Examples, indices: number[], model: tf.LayersModel): tf.Tensor4D {
+function batchTensor(inputs: Float32Array[], model: tf.LayersModel): tf.Tensor4D {
   const [, height, width, channels] = model.inputs[0]?.shape as number[];
   const size = (height as number) * (width as number) * (channels as number);
-  const buffer = new Float32Array(indices.length * size);
-  indices.forEach((index, position) => buffer.set(examples.inputs[index] as Float32Array, position * size));
-  return tf.tensor4d(buffer, [indices.length, height as number, width as number, channels as number]);
+  const buffer = new Float32Array(inputs.length * size);
+  inputs.forEach((input, position) => buffer.set(input, position * size));
+  return tf.tensor4d(buffer, [inputs.length, height as number, width as number, channels as number]);
 }
