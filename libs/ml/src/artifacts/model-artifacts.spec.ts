@@ -8,7 +8,7 @@ import { createClassifier } from '../inference/classifier';
 import { trainModel } from '../training/train-model';
 import { OnnxClassifier } from '../inference/onnx-classifier';
 import { HYDRA_CNN_GRADCAM_LAYER, hydraCnn } from '../models/hydra-cnn';
-import { loadModelArtifacts, saveModelArtifacts } from './model-artifacts';
+import { loadModelArtifacts, saveModelArtifacts, saveModelTemperature } from './model-artifacts';
 
 const INPUT = { height: 36, width: 48, channels: 3 } as const;
 
@@ -75,6 +75,37 @@ describe('model artifacts', () => {
     expect(ignoreRegions).toEqual([]);
     await store.put(`${plain}manifest.json`, Buffer.from(JSON.stringify(older)));
     expect((await loadModelArtifacts(store, plain)).manifest.ignoreRegions).toEqual([]);
+    model.dispose();
+  });
+
+  it('serves probabilities at the temperature the trainer recorded; older manifests without one at 1', async () => {
+    const model = hydraCnn({ input: INPUT, classes: 3, seed: 9 });
+    const calibrated = 'models/FCAL_occupancy/calibrated/';
+    const manifest = await saveModelArtifacts(store, calibrated, model, description);
+    expect(manifest.temperature).toBe(1);
+    const input = tf.randomUniform([1, INPUT.height, INPUT.width, 3], 0, 1, 'float32', 4);
+    const inputs = [input.dataSync() as Float32Array];
+    const predict = async () => {
+      const classifier = await createClassifier(await loadModelArtifacts(store, calibrated));
+      const [row] = await classifier.predict(inputs);
+      await classifier.dispose();
+      return row as number[];
+    };
+    const raw = await predict();
+    await saveModelTemperature(store, calibrated, manifest, 2);
+    expect((await loadModelArtifacts(store, calibrated)).manifest.temperature).toBe(2);
+    const softened = await predict();
+    // softmax(log p / 2) ∝ √p: the same verdict, less sure.
+    const roots = raw.map(Math.sqrt);
+    const total = roots.reduce((sum, value) => sum + value, 0);
+    softened.forEach((value, index) => expect(value).toBeCloseTo((roots[index] as number) / total, 5));
+    expect(Math.max(...softened)).toBeLessThan(Math.max(...raw));
+
+    const { temperature: _, ...older } = manifest;
+    await store.put(`${calibrated}manifest.json`, Buffer.from(JSON.stringify(older)));
+    expect((await loadModelArtifacts(store, calibrated)).manifest.temperature).toBe(1);
+    (await predict()).forEach((value, index) => expect(value).toBeCloseTo(raw[index] as number, 6));
+    input.dispose();
     model.dispose();
   });
 

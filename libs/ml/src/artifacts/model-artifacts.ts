@@ -19,6 +19,11 @@ export interface ModelManifest {
   versions: { tfjs: string; onnxOpset: number };
   /** The ONNX model classifiers use unless told otherwise (manifests from before int8 have none: float32). */
   serving: Precision;
+  /**
+   * Temperature fitted on the validation split (saveModelTemperature): classifiers serve
+   * softmax(log p / T), the probabilities the thresholds were chosen on (manifests from before: 1).
+   */
+  temperature: number;
   sha256: { weights: string; onnx: string; onnxInt8?: string };
   createdAt: string;
 }
@@ -69,6 +74,8 @@ export async function saveModelArtifacts(
     preprocessing: { resize: 'letterbox', background: '#ffffff', scale: '0..1' },
     versions: { tfjs: tf.version.tfjs, onnxOpset: 13 },
     serving: onnxInt8 ? (onnxModels?.serving ?? 'float32') : 'float32',
+    // Uncalibrated until the trainer has fitted one on the validation split.
+    temperature: 1,
     sha256: {
       weights: sha256(weights),
       onnx: sha256(onnx),
@@ -90,6 +97,24 @@ export async function saveModelArtifacts(
   return manifest;
 }
 
+/**
+ * Records the temperature the trainer fitted after the model was saved; the manifest is rewritten
+ * whole, as it was written last (the model's files stay as they are).
+ */
+export async function saveModelTemperature(
+  store: ObjectStore,
+  prefix: string,
+  manifest: ModelManifest,
+  temperature: number,
+): Promise<ModelManifest> {
+  const directory = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  const calibrated: ModelManifest = { ...manifest, temperature };
+  await store.put(`${directory}${FILES.manifest}`, Buffer.from(JSON.stringify(calibrated, null, 2)), {
+    contentType: 'application/json',
+  });
+  return calibrated;
+}
+
 export interface LoadedModel {
   manifest: ModelManifest;
   model: tf.LayersModel;
@@ -105,6 +130,7 @@ export async function loadModelArtifacts(store: ObjectStore, prefix: string): Pr
   ) as ModelManifest;
   manifest.serving ??= 'float32';
   manifest.ignoreRegions ??= [];
+  manifest.temperature ??= 1;
   const [topologyFile, weights, onnx, onnxInt8] = await Promise.all([
     store.get(`${directory}${FILES.topology}`),
     store.get(`${directory}${FILES.weights}`),

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LoadedModel } from '../artifacts/model-artifacts';
 import type { InputShape } from '../preprocessing/image-input';
+import { applyTemperature } from '../validation/calibration';
 import { OnnxClassifier } from './onnx-classifier';
 import type { Precision } from './serving-exports';
 
@@ -38,6 +39,26 @@ export class TfjsClassifier implements Classifier {
   }
 }
 
+/** Another classifier's probabilities at a temperature: the calibrated ones the thresholds were chosen on. */
+export class CalibratedClassifier implements Classifier {
+  constructor(
+    private readonly classifier: Classifier,
+    readonly temperature: number,
+  ) {}
+
+  get engine(): Classifier['engine'] {
+    return this.classifier.engine;
+  }
+
+  async predict(inputs: Float32Array[]): Promise<number[][]> {
+    return applyTemperature(await this.classifier.predict(inputs), this.temperature);
+  }
+
+  dispose(): Promise<void> {
+    return this.classifier.dispose();
+  }
+}
+
 export interface ClassifierChoice {
   /** `auto`: the precision the manifest says to serve. */
   precision?: 'auto' | Precision;
@@ -47,11 +68,20 @@ export interface ClassifierChoice {
 
 /**
  * ONNX Runtime in the chosen precision; float32 ONNX when there is no int8 model or it does not
- * load; the tfjs model when no ONNX model loads.
+ * load; the tfjs model when no ONNX model loads. Probabilities come at the manifest's temperature.
  */
 export async function createClassifier(
   loaded: LoadedModel,
-  { precision = 'auto', onFallback }: ClassifierChoice = {},
+  choice: ClassifierChoice = {},
+): Promise<Classifier> {
+  const classifier = await engineFor(loaded, choice);
+  const { temperature = 1 } = loaded.manifest;
+  return temperature === 1 ? classifier : new CalibratedClassifier(classifier, temperature);
+}
+
+async function engineFor(
+  loaded: LoadedModel,
+  { precision = 'auto', onFallback }: ClassifierChoice,
 ): Promise<Classifier> {
   const wanted = precision === 'auto' ? loaded.manifest.serving : precision;
   const { input } = loaded.manifest;

@@ -81,12 +81,22 @@ describe('temperature scaling', () => {
     });
   });
 
-  it('leaves certain, right predictions alone and has nothing to fit without predictions', () => {
+  it('leaves predictions without a wrong verdict alone, however unsure, and has nothing to fit without predictions', () => {
     expect(
       fitTemperature(
         [
           [1, 0],
           [0, 1],
+        ],
+        [0, 1],
+      ),
+    ).toBe(1);
+    // Sharpening these would always lower the loss: the fit would run to the end of its range.
+    expect(
+      fitTemperature(
+        [
+          [0.6, 0.4],
+          [0.3, 0.7],
         ],
         [0, 1],
       ),

@@ -80,10 +80,12 @@ export function expectedCalibrationError(
  * serve as logits. T > 1 softens an over-confident model, T < 1 sharpens an under-confident one;
  * the verdicts (argmax) never change. Golden-section search on log T, where the loss is unimodal
  * (it is convex in 1/T), within TEMPERATURE_RANGE; 1 when there is nothing to fit or nothing gained.
+ * Without a single wrong verdict the loss falls all the way to the smallest T: that would only
+ * sharpen the model as far as the range allows, so such predictions keep T = 1.
  */
 export function fitTemperature(outputs: number[][], truth: number[], kind: OutputKind = {}): number {
   assertPredictions(truth, outputs, { probabilities: !kind.logits });
-  if (truth.length === 0) return 1;
+  if (truth.every((actual, index) => argMax(outputs[index] as number[]) === actual)) return 1;
   const logits = outputs.map((row) => toLogits(row, kind));
   const loss = (temperature: number) =>
     logits.reduce((sum, row, index) => {

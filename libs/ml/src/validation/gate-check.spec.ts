@@ -29,15 +29,16 @@ describe('quality gates on lower bounds', () => {
     });
   });
 
-  it('fails a perfect Bad recall on too few images, and says the split is too small', () => {
-    const candidate = report({ right: 40, of: 40 }, { right: 10, of: 10 });
-    expect(checkGates(candidate, null, gates)).toEqual({
-      failures: [
-        'Bad recall 1.000 on 10 test images could be as low as 0.722 (95 % lower bound), under the minimum 0.9',
-      ],
-      warnings: [
-        '10 test images of Bad cannot show a recall of at least 0.9: even 10 of 10 right has a 95 % lower bound of 0.722; at least 35 are needed',
-      ],
+  it('judges a gate too few test images can show on its point estimate, and says the split is too small', () => {
+    const warning =
+      '10 test images of Bad cannot show a recall of at least 0.9: even 10 of 10 right has a 95 % lower bound of 0.722; at least 35 are needed; the gate judged the observed recall';
+    expect(checkGates(report({ right: 40, of: 40 }, { right: 10, of: 10 }), null, gates)).toEqual({
+      failures: [],
+      warnings: [warning],
+    });
+    expect(checkGates(report({ right: 40, of: 40 }, { right: 8, of: 10 }), null, gates)).toEqual({
+      failures: ['Bad recall 0.800 on 10 test images is under the minimum 0.9'],
+      warnings: [warning],
     });
   });
 
@@ -125,6 +126,28 @@ describe('regression against production', () => {
     ]);
     expect(-difference.lower).toBeGreaterThan(0.03);
     expect(warnings).toEqual([]);
+  });
+
+  it('judges the observed difference, and says so, on too few images to show the margin', () => {
+    const all = { right: 20, of: 20 };
+    const production = predictions(all, all);
+    const check = (badRight: number) => {
+      const candidate = predictions(all, { right: badRight, of: 20 });
+      return checkGates(report(all, { right: badRight, of: 20 }), report(all, all), regressionGates, {
+        regression: pairedAccuracyDifference(
+          production.truth,
+          candidate.probabilities,
+          production.probabilities,
+        ),
+      });
+    };
+    const warning = (observed: string) =>
+      `40 test images cannot show that the candidate loses at most 0.02 against production (at least 189 are needed); the gate judged the observed difference ${observed}`;
+    expect(check(20)).toEqual({ failures: [], warnings: [warning('+0.000')] });
+    expect(check(18)).toEqual({
+      failures: ["accuracy is 0.050 below production's on the same 40 images, more than the allowed 0.02"],
+      warnings: [warning('-0.050')],
+    });
   });
 
   it('compares point estimates, and says so, without paired predictions', () => {

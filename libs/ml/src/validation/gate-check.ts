@@ -92,7 +92,8 @@ export function pairedAccuracyDifference(
 
 /**
  * Where the test split is too small for a gate to be passed at all: a perfect score on fewer than
- * `minimumTestImages(gate)` images still has a lower bound under the gate.
+ * `minimumTestImages(gate)` images still has a lower bound under the gate. checkGates then judges
+ * that gate on its point estimate; these warnings say so.
  */
 export function supportWarnings(report: ValidationReport, gates: QualityGates, badLabel = BAD): string[] {
   const bad = report.perClass.find((metrics) => metrics.label === badLabel);
@@ -102,7 +103,8 @@ export function supportWarnings(report: ValidationReport, gates: QualityGates, b
   const best = wilsonInterval(bad.support, bad.support).lower;
   return [
     `${bad.support} test images of ${badLabel} cannot show a recall of at least ${gates.minBadRecall}: even ${bad.support} of ${bad.support} right has a 95 % lower bound of ${best.toFixed(3)}` +
-      (Number.isFinite(needed) ? `; at least ${needed} are needed` : ''),
+      (Number.isFinite(needed) ? `; at least ${needed} are needed` : '') +
+      '; the gate judged the observed recall',
   ];
 }
 
@@ -110,6 +112,8 @@ export function supportWarnings(report: ValidationReport, gates: QualityGates, b
  * The gates on lower bounds: Bad recall must be shown by its 95 % lower bound; against production,
  * the paired `regression` interval (pairedAccuracyDifference) must rule out losing more than
  * `maxRegression`. Without it only the point estimates can be compared, and a warning says so.
+ * A gate the test split is too small to show at all (even a perfect score's bound misses it) would
+ * reject every model whatever it learned; such a gate judges the point estimate, with a warning.
  */
 export function checkGates(
   candidate: ValidationReport,
@@ -129,14 +133,29 @@ export function checkGates(
   const bad = candidate.perClass.find((metrics) => metrics.label === badLabel);
   if (bad && bad.support > 0) {
     const recall = recallInterval(bad);
-    if (gateValue(recall) < gates.minBadRecall)
+    if (bad.support < minimumTestImages(gates.minBadRecall)) {
+      if (recall.value < gates.minBadRecall)
+        failures.push(
+          `${badLabel} recall ${recall.value.toFixed(3)} on ${recall.n} test images is under the minimum ${gates.minBadRecall}`,
+        );
+    } else if (gateValue(recall) < gates.minBadRecall)
       failures.push(
         `${badLabel} recall ${recall.value.toFixed(3)} on ${recall.n} test images could be as low as ${recall.lower.toFixed(3)} (95 % lower bound), under the minimum ${gates.minBadRecall}`,
       );
   }
   if (production) {
     const { regression } = options;
-    if (regression) {
+    // Two models right on all n images still differ by up to 1 − (Wilson bound of n of n).
+    const needed = minimumTestImages(1 - gates.maxRegression);
+    if (regression && regression.n < needed) {
+      warnings.push(
+        `${regression.n} test images cannot show that the candidate loses at most ${gates.maxRegression} against production${Number.isFinite(needed) ? ` (at least ${needed} are needed)` : ''}; the gate judged the observed difference ${signed(regression.value)}`,
+      );
+      if (regression.value < -gates.maxRegression)
+        failures.push(
+          `accuracy is ${(-regression.value).toFixed(3)} below production's on the same ${regression.n} images, more than the allowed ${gates.maxRegression}`,
+        );
+    } else if (regression) {
       if (regression.lower < -gates.maxRegression)
         failures.push(
           `accuracy could be up to ${(-regression.lower).toFixed(3)} below production's on the same ${regression.n} images (95 % bound; observed ${signed(regression.value)}), more than the allowed ${gates.maxRegression}`,
