@@ -33,7 +33,8 @@ export function inMemorySource(examples: Examples): ExampleSource {
     read: async (indices) =>
       indices.map((index) => {
         const input = examples.inputs[index];
-        if (!input) throw new RangeError(`example ${index} is out of range (${examples.inputs.length} examples)`);
+        if (!input)
+          throw new RangeError(`example ${index} is out of range (${examples.inputs.length} examples)`);
         return input;
       }),
   };

@@ -1,46 +1,32 @@
-import { type Examples, type IgnoreRegion, imageToInput, type InputShape, stratifiedSplit } from '@hydra/ml';
-import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
-import { Inject, Injectable } from '@nestjs/common';
+import { stratifiedSplit } from '@hydra/ml';
+import { Injectable } from '@nestjs/common';
 import { type LabeledImage, LabeledImagesRepository, type Split } from './labeled-images.repository';
-
-/** Images fetched at once while a set is prepared. */
-const FETCH_CONCURRENCY = 16;
+import type { StoredExamples } from './stored-examples';
 
 export type SplitImage = LabeledImage & { split: Split; labelIndex: number };
 
-/** A training set ready for `trainModel`, with the bytes of its test images for other models' inputs. */
+/**
+ * A training set by reference: which stored image is in which split with which label. The pixels
+ * are read batch by batch while training (see storedExampleSource), so a set of any size fits.
+ */
 export interface Dataset {
   /** Output order. */
   labels: string[];
   images: SplitImage[];
-  train: Examples;
-  validation: Examples;
-  test: Examples;
+  train: StoredExamples;
+  validation: StoredExamples;
+  test: StoredExamples;
   validationImages: SplitImage[];
   testImages: SplitImage[];
-  testBytes: Buffer[];
 }
 
-/** Draws, splits (stratified, recorded per image) and prepares the labeled images of a plot type. */
+/** Draws and splits (stratified, recorded per image) the labeled images of a plot type. */
 @Injectable()
 export class DatasetBuilder {
-  constructor(
-    private readonly labeled: LabeledImagesRepository,
-    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
-  ) {}
+  constructor(private readonly labeled: LabeledImagesRepository) {}
 
-  /**
-   * `labels` fixes the output order (a parent model's); else the plot type's palette order.
-   * `ignoreRegions` are painted out of every image, as the model will see them when serving.
-   */
-  async build(
-    plotType: string,
-    jobId: string,
-    input: InputShape,
-    seed: number,
-    labels?: string[],
-    ignoreRegions: readonly IgnoreRegion[] = [],
-  ): Promise<Dataset> {
+  /** `labels` fixes the output order (a parent model's); else the plot type's palette order. */
+  async build(plotType: string, jobId: string, seed: number, labels?: string[]): Promise<Dataset> {
     const images = await this.labeled.trainable(plotType);
     const present = [...new Set(images.map((image) => image.label))];
     const order = labels ?? (await this.outputOrder(plotType, present));
@@ -60,19 +46,14 @@ export class DatasetBuilder {
       labelIndex: labelIndices[index] as number,
     }));
     await this.labeled.recordSplit(jobId, split);
-    const bytes = await this.fetchAll(split);
-    const inputs = await Promise.all(bytes.map((image) => imageToInput(image, input, ignoreRegions)));
     const part = (name: Split) => {
-      const members = split
-        .map((image, index) => ({ image, index }))
-        .filter(({ image }) => image.split === name);
+      const images = split.filter((image) => image.split === name);
       return {
-        images: members.map(({ image }) => image),
+        images,
         examples: {
-          inputs: members.map(({ index }) => inputs[index] as Float32Array),
-          labels: members.map(({ image }) => image.labelIndex),
+          keys: images.map((image) => image.storageKey),
+          labels: images.map((image) => image.labelIndex),
         },
-        bytes: members.map(({ index }) => bytes[index] as Buffer),
       };
     };
     const [train, validation, test] = [part('train'), part('validation'), part('test')];
@@ -84,7 +65,6 @@ export class DatasetBuilder {
       test: test.examples,
       validationImages: validation.images,
       testImages: test.images,
-      testBytes: test.bytes,
     };
   }
 
@@ -94,17 +74,5 @@ export class DatasetBuilder {
       ...palette.filter((label) => present.includes(label)),
       ...present.filter((label) => !palette.includes(label)).sort(),
     ];
-  }
-
-  private async fetchAll(images: LabeledImage[]): Promise<Buffer[]> {
-    const bytes: Buffer[] = [];
-    for (let start = 0; start < images.length; start += FETCH_CONCURRENCY) {
-      bytes.push(
-        ...(await Promise.all(
-          images.slice(start, start + FETCH_CONCURRENCY).map((image) => this.store.get(image.storageKey)),
-        )),
-      );
-    }
-    return bytes;
   }
 }

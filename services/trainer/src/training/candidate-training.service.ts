@@ -42,14 +42,7 @@ export class CandidateTrainingService {
     if (options.parentModelId && !parent) throw new Error(`no parent model ${options.parentModelId}`);
     // Fine-tuning keeps the parent's input and output order.
     const input = parent ? inputOf(parent) : options.input;
-    const dataset = await this.datasets.build(
-      plotType.name,
-      request.jobId,
-      input,
-      options.seed,
-      parent?.labels,
-      plotType.ignoreRegions,
-    );
+    const dataset = await this.datasets.build(plotType.name, request.jobId, options.seed, parent?.labels);
     const productionRow = plotType.activeModelId ? await this.models.model(plotType.activeModelId) : null;
     const modelId = randomUUID();
     const artifactPrefix = `models/${plotType.name}/${modelId}/`;
@@ -68,13 +61,11 @@ export class CandidateTrainingService {
           },
       labels: dataset.labels,
       input,
-      // The plot type's current regions, for a fine-tune too: the images were prepared with them.
+      // The plot type's current regions, for a fine-tune too: the images are prepared with them.
       ignoreRegions: plotType.ignoreRegions,
       train: dataset.train,
       validation: dataset.validation,
       test: dataset.test,
-      // Copies of their own: a store's buffers may share memory that cannot be handed to a thread.
-      testBytes: dataset.testBytes.map((bytes) => new Uint8Array(bytes)),
       training: {
         epochs: options.epochs,
         batchSize: options.batchSize,

@@ -1,27 +1,34 @@
 import {
+  batchesOf,
   buildModel,
   createClassifier,
+  type ExampleSource,
   exportForServing,
-  imageToInput,
   initialiseBackend,
   loadModelArtifacts,
   type ManifestInput,
+  prefetchBatches,
   saveModelArtifacts,
   TfjsClassifier,
   trainModel,
 } from '@hydra/ml';
 import type { ObjectStore } from '@hydra/storage';
+import { spreadSample, type StoredExamples, storedExampleSource } from '../../dataset/stored-examples';
 import type { TrainingWork, TrainingWorkResult, WorkerMessage } from './training-work';
 
 /** Predictions are made this many images at a time. */
 const PREDICT_BATCH = 32;
+/** Training images read for int8 calibration (exportForServing uses up to 64 of them, spread). */
+const CALIBRATION_SAMPLE = 200;
+/** Validation and test images (each) the int8 model is checked on: all of a usual set, bounded for a huge one. */
+const CHECK_SAMPLE = 250;
 
 type Post = (message: WorkerMessage) => void;
 
 /**
  * The CPU-heavy part of a job, in the training thread: build or load the model, train it, predict
  * the validation and test images (and production's on the same test images), export ONNX and store
- * the artifacts through `store`.
+ * the artifacts through `store`. Images are read from `store` a few batches at a time throughout.
  */
 export async function trainCandidate(
   work: TrainingWork,
@@ -31,22 +38,25 @@ export async function trainCandidate(
   // Backends are per thread: this one's is chosen here, not inherited.
   const backend = await initialiseBackend();
   const { model, description } = await startingModel(work, store);
+  const source = (examples: StoredExamples) =>
+    storedExampleSource(store, examples, work.input, work.ignoreRegions);
+  const [train, validation, test] = [source(work.train), source(work.validation), source(work.test)];
   try {
     post({ type: 'phase', phase: 'training' });
-    const training = await trainModel(model, work.train, work.validation, {
+    const training = await trainModel(model, train, validation, {
       ...work.training,
       onEpoch: (epoch) => post({ type: 'epoch', epoch }),
     });
     post({ type: 'phase', phase: 'validating' });
     const candidate = new TfjsClassifier(model, work.input);
     const predict = (inputs: Float32Array[]) => candidate.predict(inputs);
-    const testProbabilities = await predictAll(predict, work.test.inputs);
-    const validationProbabilities = await predictAll(predict, work.validation.inputs);
+    const testProbabilities = await predictAll(predict, test);
+    const validationProbabilities = await predictAll(predict, validation);
     const production = work.production ? await productionOutputs(work, work.production, store, post) : null;
-    // The int8 model is checked on the images the float one was validated on.
+    // The int8 model is checked on the images the float one was validated on (a bounded sample of them).
     const onnxModels = await exportForServing(model, work.input, {
-      calibration: work.train.inputs,
-      check: [...work.validation.inputs, ...work.test.inputs],
+      calibration: await sampleOf(train, CALIBRATION_SAMPLE),
+      check: [...(await sampleOf(validation, CHECK_SAMPLE)), ...(await sampleOf(test, CHECK_SAMPLE))],
     });
     post({ type: 'phase', phase: 'saving' });
     const manifest = await saveModelArtifacts(store, work.artifactPrefix, model, description, onnxModels);
@@ -115,16 +125,9 @@ async function productionOutputs(
   }
   const classifier = await createClassifier(loaded);
   try {
-    const inputs = await Promise.all(
-      work.testBytes.map((bytes) =>
-        imageToInput(
-          Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-          loaded.manifest.input,
-          loaded.manifest.ignoreRegions,
-        ),
-      ),
-    );
-    const probabilities = await predictAll((batch) => classifier.predict(batch), inputs);
+    // The same test images as the candidate's, prepared as production's manifest says.
+    const test = storedExampleSource(store, work.test, loaded.manifest.input, loaded.manifest.ignoreRegions);
+    const probabilities = await predictAll((batch) => classifier.predict(batch), test);
     // Its outputs in the candidate's label order.
     return {
       modelId: production.modelId,
@@ -137,14 +140,25 @@ async function productionOutputs(
   }
 }
 
+/** Every image's outputs, in order, read and predicted a batch at a time. */
 async function predictAll(
   predict: (inputs: Float32Array[]) => Promise<number[][]>,
-  inputs: Float32Array[],
+  source: ExampleSource,
 ): Promise<number[][]> {
   const result: number[][] = [];
-  for (let start = 0; start < inputs.length; start += PREDICT_BATCH)
-    result.push(...(await predict(inputs.slice(start, start + PREDICT_BATCH))));
+  const all = source.labels.map((_, index) => index);
+  for await (const { inputs } of prefetchBatches(source, batchesOf(all, PREDICT_BATCH)))
+    result.push(...(await predict(inputs)));
   return result;
+}
+
+/** Up to `count` of the source's inputs, spread over it. */
+async function sampleOf(source: ExampleSource, count: number): Promise<Float32Array[]> {
+  const inputs: Float32Array[] = [];
+  const sample = spreadSample(source.labels.length, count);
+  for await (const batch of prefetchBatches(source, batchesOf(sample, PREDICT_BATCH)))
+    inputs.push(...batch.inputs);
+  return inputs;
 }
 
 function shapeOf(input: { height: number; width: number; channels: number }): number[] {

@@ -20,9 +20,9 @@ export interface TrainingThreadEvents {
 
 /**
  * Runs `work` on a thread of its own, so this thread's event loop (heartbeats, progress, message
- * acknowledgements, /health) never waits on a training step. The images are moved to the thread,
- * not copied: `work`'s Float32Arrays are unusable here afterwards. `signal` ends the thread at once
- * (a person's cancellation, a shutdown) and rejects with TrainingCancelledError.
+ * acknowledgements, /health) never waits on a training step; the thread reads its images through
+ * `store` here as it trains. `signal` ends the thread at once (a person's cancellation, a shutdown)
+ * and rejects with TrainingCancelledError.
  */
 export function trainInWorker(
   work: TrainingWork,
@@ -69,7 +69,7 @@ export function trainInWorker(
       settle(() => reject(new Error(`the training thread stopped (exit code ${code}) before it finished`))),
     );
     const start: ServiceMessage = { type: 'work', work };
-    worker.postMessage(start, transferables(work));
+    worker.postMessage(start);
   });
 }
 
@@ -101,10 +101,4 @@ async function answer(
   } catch (error) {
     return { reply: { type: 'stored', id: request.id, error: (error as Error).message }, transfer: [] };
   }
-}
-
-/** Each image's buffer once (the thread gets them, this one no longer has them). */
-function transferables(work: TrainingWork): ArrayBuffer[] {
-  const inputs = [...work.train.inputs, ...work.validation.inputs, ...work.test.inputs];
-  return [...new Set([...inputs, ...work.testBytes].map((array) => array.buffer as ArrayBuffer))];
 }

@@ -1,5 +1,4 @@
 import type {
-  Examples,
   EpochProgress,
   IgnoreRegion,
   InputShape,
@@ -10,10 +9,12 @@ import type {
   TrainingResult,
 } from '@hydra/ml';
 import type { ObjectInfo } from '@hydra/storage';
+import type { StoredExamples } from '../../dataset/stored-examples';
 
 /**
- * What the training thread is given: everything CPU-heavy about one job, with the images already
- * prepared by the service thread (which keeps the database, the broker and the store).
+ * What the training thread is given: everything CPU-heavy about one job. Images go by reference;
+ * the thread reads them batch by batch through the service thread (which keeps the database, the
+ * broker and the store).
  */
 export interface TrainingWork {
   /** A fresh model of the zoo, or the weights of a model to fine-tune (fetched through the service thread). */
@@ -23,11 +24,10 @@ export interface TrainingWork {
   input: InputShape;
   /** Painted out of every image the model sees; recorded in its manifest for serving and Grad-CAM. */
   ignoreRegions: IgnoreRegion[];
-  train: Examples;
-  validation: Examples;
-  test: Examples;
-  /** The test images as stored, for the production model, whose input may differ. */
-  testBytes: Uint8Array[];
+  train: StoredExamples;
+  validation: StoredExamples;
+  /** Also read by the production model, at its own input size, for a like-for-like comparison. */
+  test: StoredExamples;
   training: Omit<TrainingOptions, 'signal' | 'onBatch' | 'onEpoch'>;
   /** The production model, re-run on the same test images; null when there is none. */
   production: { modelId: string; artifactPrefix: string } | null;
