@@ -1,6 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { InputShape } from '../preprocessing/image-input';
 
+/**
+ * How a layer's activations and the class score's gradients become heat: `grad-cam` weighs each
+ * channel by its mean gradient (coarse, one weight per channel); `grad-cam++` weighs the positive
+ * gradients by their higher-order share, so several instances of a class all light up; `layer-cam`
+ * weighs every position by its own positive gradient, which stays faithful on early, finer layers.
+ */
+export const CAM_METHODS = ['grad-cam', 'grad-cam++', 'layer-cam'] as const;
+export type CamMethod = (typeof CAM_METHODS)[number];
+
 export interface GradCamResult {
   /** Heat over the model input, row-major, normalised to [0, 1]. */
   heat: Float32Array;
@@ -10,57 +19,105 @@ export interface GradCamResult {
   probabilities: number[];
 }
 
-/**
- * Grad-CAM: which parts of the last convolutional block's output raised the class score. The score
- * is taken before the softmax, which saturates on confident verdicts. The layers after `layerName`
- * must form a chain (true of every model in the zoo: global pooling, then the classifier).
- */
-export async function gradCam(
+export interface ClassActivationOptions {
+  method: CamMethod;
+  /** Layers whose maps are fused (geometric mean); each must be followed by a chain of layers. */
+  layers: readonly string[];
+  /** The class explained; by default the most probable one. */
+  classIndex?: number;
+}
+
+/** Grad-CAM on one layer (the manifest's `gradCamLayer`): the classic coarse heat map. */
+export function gradCam(
   model: tf.LayersModel,
   input: Float32Array,
   shape: InputShape,
   layerName: string,
   classIndex?: number,
 ): Promise<GradCamResult> {
-  const targetIndex = model.layers.findIndex((layer) => layer.name === layerName);
-  if (targetIndex < 0) throw new Error(`model ${model.name} has no layer "${layerName}"`);
+  return classActivationMap(model, input, shape, { method: 'grad-cam', layers: [layerName], classIndex });
+}
+
+/**
+ * Which parts of the chosen layers' outputs raised the class score. The score is taken before the
+ * softmax, which saturates on confident verdicts. Several layers are fused by a geometric mean of
+ * their normalised maps: the deep layer says which region, the earlier ones sharpen where in it.
+ */
+export async function classActivationMap(
+  model: tf.LayersModel,
+  input: Float32Array,
+  shape: InputShape,
+  { method, layers, classIndex }: ClassActivationOptions,
+): Promise<GradCamResult> {
+  if (!layers.length) throw new Error('a class activation map needs at least one layer');
+  const indices = layers.map((name) => {
+    const index = model.layers.findIndex((layer) => layer.name === name);
+    if (index < 0) throw new Error(`model ${model.name} has no layer "${name}"`);
+    return index;
+  });
   const features = tf.model({
     inputs: model.inputs,
-    outputs: model.layers[targetIndex]?.output as tf.SymbolicTensor,
+    outputs: indices.map((index) => model.layers[index]?.output as tf.SymbolicTensor),
   });
-  const head = model.layers.slice(targetIndex + 1);
-  const logits = (value: tf.Tensor) =>
-    head.reduce(
-      (current, layer, index) =>
-        index === head.length - 1 ? linearPart(layer, current) : (layer.apply(current) as tf.Tensor),
+  const logitsFrom = (index: number) => (value: tf.Tensor) => {
+    const head = model.layers.slice(index + 1);
+    return head.reduce(
+      (current, layer, position) =>
+        position === head.length - 1 ? linearPart(layer, current) : (layer.apply(current) as tf.Tensor),
       value,
     );
+  };
+  const deepest = indices.indexOf(Math.max(...indices));
   // Read asynchronously: a GPU backend (webgpu) has no synchronous read in Node.
-  const [activation, softmax] = tf.tidy(() => {
-    const values = features.predict(
-      tf.tensor4d(input, [1, shape.height, shape.width, shape.channels]),
-    ) as tf.Tensor4D;
-    return [values, tf.softmax(logits(values))];
+  const [activations, softmax] = tf.tidy(() => {
+    const predicted = features.predict(tf.tensor4d(input, [1, shape.height, shape.width, shape.channels]));
+    const values = (Array.isArray(predicted) ? predicted : [predicted]) as tf.Tensor4D[];
+    return [values, tf.softmax(logitsFrom(indices[deepest] as number)(values[deepest] as tf.Tensor4D))];
   });
   try {
     const probabilities = Array.from(await softmax.data());
     const chosen = classIndex ?? probabilities.indexOf(Math.max(...probabilities));
-    const normalised = tf.tidy(() => {
+    const fused = tf.tidy(() => {
       // A one-hot product rather than gather: gather's gradient needs UnsortedSegmentSum, which wasm lacks.
       const selector = tf.oneHot([chosen], probabilities.length);
-      const gradients = tf.grad((value: tf.Tensor) => logits(value).mul(selector).sum())(activation);
-      const channelWeights = gradients.mean([1, 2], true);
-      const cam = tf.relu(activation.mul(channelWeights).sum(3, true)) as tf.Tensor4D;
-      const resized = tf.image.resizeBilinear(cam, [shape.height, shape.width]);
-      const peak = resized.max();
-      return tf.where(peak.greater(0), resized.div(peak), resized);
+      const maps = activations.map((activation, position) => {
+        const score = (value: tf.Tensor) =>
+          logitsFrom(indices[position] as number)(value)
+            .mul(selector)
+            .sum();
+        const cam = layerMap(method, activation, tf.grad(score)(activation) as tf.Tensor4D);
+        return normalised(tf.image.resizeBilinear(cam as tf.Tensor4D, [shape.height, shape.width]));
+      });
+      if (maps.length === 1) return maps[0] as tf.Tensor;
+      return normalised(tf.exp(tf.addN(maps.map((map) => tf.log(map.add(1e-6)))).div(maps.length)));
     });
-    const heat = (await normalised.data()) as Float32Array;
-    normalised.dispose();
+    const heat = (await fused.data()) as Float32Array;
+    fused.dispose();
     return { heat, height: shape.height, width: shape.width, classIndex: chosen, probabilities };
   } finally {
-    tf.dispose([activation, softmax]);
+    tf.dispose([...activations, softmax]);
   }
+}
+
+/** One layer's map, [1, h, w, 1], before resizing. */
+function layerMap(method: CamMethod, activation: tf.Tensor4D, gradients: tf.Tensor4D): tf.Tensor {
+  if (method === 'layer-cam') return tf.relu(activation.mul(tf.relu(gradients)).sum(3, true));
+  if (method === 'grad-cam') return tf.relu(activation.mul(gradients.mean([1, 2], true)).sum(3, true));
+  // Grad-CAM++ (Chattopadhay et al. 2018) with the exponential of the score, whose higher
+  // derivatives are powers of the first: α = g² / (2g² + Σ A · g³).
+  const squared = gradients.square();
+  const denominator = squared.mul(2).add(activation.sum([1, 2], true).mul(squared.mul(gradients)));
+  const alpha = tf.where(denominator.notEqual(0), squared.div(denominator), tf.zerosLike(denominator));
+  const weights = alpha.mul(tf.relu(gradients)).sum([1, 2], true);
+  return tf.relu(activation.mul(weights).sum(3, true));
+}
+
+/** Scaled to a peak of 1 (an all-zero map stays zero). */
+function normalised(map: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const peak = map.max();
+    return tf.where(peak.greater(0), map.div(peak), map);
+  });
 }
 
 /** The last layer without its softmax (Dense only), so gradients do not vanish on confident verdicts. */

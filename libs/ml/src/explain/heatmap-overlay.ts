@@ -16,12 +16,14 @@ const STOPS: [number, number, number][] = [
 
 /**
  * The heat map drawn over the original image at its own size: colour by heat, opacity rising with
- * heat so cold regions leave the plot readable. The letterbox margins are cut away first.
+ * heat so cold regions leave the plot readable. The letterbox margins are cut away first. A
+ * description (how the map was made, of which class) goes into the PNG's EXIF ImageDescription.
  */
 export async function heatmapOverlay(
   image: Buffer,
   result: GradCamResult,
   shape: InputShape,
+  description?: string,
 ): Promise<Buffer> {
   const { width: imageWidth = 0, height: imageHeight = 0 } = await sharp(image).metadata();
   const box = letterboxGeometry(imageWidth, imageHeight, shape);
@@ -35,11 +37,11 @@ export async function heatmapOverlay(
     .resize(imageWidth, imageHeight, { kernel: 'cubic' })
     .png()
     .toBuffer();
-  return sharp(image)
+  const overlay = sharp(image)
     .removeAlpha()
     .composite([{ input: layer }])
-    .png()
-    .toBuffer();
+    .png();
+  return (description ? overlay.withExif({ IFD0: { ImageDescription: description } }) : overlay).toBuffer();
 }
 
 function colour(value: number): [number, number, number] {

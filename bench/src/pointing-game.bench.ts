@@ -1,0 +1,261 @@
+/**
+ * The pointing game: does a heat map's peak fall on the fault? A hydra-cnn is trained per plot type
+ * and renderer on simulated plots (libs/ml's trainModel, no services), then every heat-map method is
+ * asked "why Bad?" on the faulty test plots whose fault is localised (the simulator's masks); a hit is
+ * a peak whose input pixel covers a fault pixel. Shares come with a 95 % Wilson interval, over all
+ * localised faults and over those the model called Bad (a heat map cannot point at a fault the
+ * model did not see). With `--ignore frame` the plot's surroundings are ignore regions, as a plot
+ * type's settings would make them: masked in training and in the heat map.
+ *   npm run build -w @hydra/bench && npm run pointing-game -w @hydra/bench -- --train 240 --test 120
+ */
+import {
+  type CamMethod,
+  classActivationMap,
+  type ClassActivationOptions,
+  heatMapOptions,
+  heatPeak,
+  hydraCnn,
+  HYDRA_CNN_GRADCAM_LAYER,
+  type IgnoreRegion,
+  imageToInput,
+  initialiseBackend,
+  type InputShape,
+  letterboxGeometry,
+  trainModel,
+  evaluate,
+  wilsonInterval,
+  withoutIgnoredHeat,
+} from '@hydra/ml';
+import {
+  faultMask,
+  type PlotStyle,
+  simulateDataset,
+  type SimulatedLabel,
+  type SimulatedPlot,
+  type SimulatedPlotType,
+} from '@hydra/simulator';
+import type * as tf from '@tensorflow/tfjs';
+import { Command } from 'commander';
+
+const options = new Command('pointing-game-bench')
+  .option('--plot-types <list>', 'simulated plot types', 'FCAL_occupancy,CDC_timing,Trigger_bits')
+  .option('--styles <list>', 'renderers: classic, root', 'classic,root')
+  .option('--train <n>', 'training plots per plot type and renderer', Number, 240)
+  .option('--test <n>', 'test plots (mostly Bad) per plot type and renderer', Number, 120)
+  .option('--epochs <n>', 'most epochs (early stopping may end sooner)', Number, 15)
+  .option('--seed <n>', 'simulator and weight seed', Number, 1)
+  .option(
+    '--ignore <list>',
+    'ignore regions: none, or frame (everything around the data frame: title, axes, colour bar), as a plot type would set them',
+    'none,frame',
+  )
+  .parse()
+  .opts<{
+    plotTypes: string;
+    styles: string;
+    train: number;
+    test: number;
+    epochs: number;
+    seed: number;
+    ignore: string;
+  }>();
+
+type IgnoreSetting = 'none' | 'frame';
+
+const LABELS: SimulatedLabel[] = ['Good', 'Bad', 'NoData'];
+const BAD = LABELS.indexOf('Bad');
+const INPUT: InputShape = { height: 72, width: 96, channels: 3 };
+const TEST_MIX: Record<SimulatedLabel, number> = { Good: 0.1, Bad: 0.9, NoData: 0 };
+
+/** A heat-map method under test: fused blocks end at the manifest's layer, single ones name theirs. */
+interface Candidate {
+  name: string;
+  options: (model: tf.LayersModel) => ClassActivationOptions;
+}
+
+const fused = (method: CamMethod, blocks: number): Candidate => ({
+  name: blocks === 1 ? `${method} block4` : `${method} blocks ${5 - blocks}-4`,
+  options: (model) => heatMapOptions(model, HYDRA_CNN_GRADCAM_LAYER(), { method, blocks }, BAD),
+});
+const single = (method: CamMethod, block: number): Candidate => ({
+  name: `${method} block${block}`,
+  options: () => ({ method, layers: [`block${block}_relu`], classIndex: BAD }),
+});
+
+const CANDIDATES: Candidate[] = [
+  fused('grad-cam', 1),
+  fused('grad-cam++', 1),
+  fused('layer-cam', 1),
+  single('grad-cam', 3),
+  single('layer-cam', 3),
+  single('layer-cam', 2),
+  single('layer-cam', 1),
+  fused('grad-cam', 2),
+  fused('layer-cam', 2),
+  fused('layer-cam', 3),
+  fused('layer-cam', 4),
+];
+
+interface Split {
+  inputs: Float32Array[];
+  labels: number[];
+  plots: SimulatedPlot[];
+}
+
+/** The four strips around the data frame, in fractions of the image (the product's IgnoreRegion). */
+function aroundFrame(plot: SimulatedPlot): IgnoreRegion[] {
+  const { x, y, width, height } = plot.frame.plotArea;
+  const [right, bottom] = [x + width, y + height];
+  const box = (left: number, top: number, boxRight: number, boxBottom: number): IgnoreRegion => ({
+    x: left / plot.width,
+    y: top / plot.height,
+    width: (boxRight - left) / plot.width,
+    height: (boxBottom - top) / plot.height,
+  });
+  return [
+    box(0, 0, plot.width, y),
+    box(0, bottom, plot.width, plot.height),
+    box(0, y, x, bottom),
+    box(right, y, plot.width, bottom),
+  ].filter((region) => region.width > 0 && region.height > 0);
+}
+
+const regionsOf = (plot: SimulatedPlot, ignore: IgnoreSetting) =>
+  ignore === 'frame' ? aroundFrame(plot) : [];
+
+async function simulated(
+  plotType: SimulatedPlotType,
+  style: PlotStyle,
+  ignore: IgnoreSetting,
+  count: number,
+  seed: number,
+  mix?: Record<SimulatedLabel, number>,
+): Promise<Split> {
+  const split: Split = { inputs: [], labels: [], plots: [] };
+  for await (const plot of simulateDataset({ plotType, count, seed, style, ...(mix && { mix }) })) {
+    split.inputs.push(await imageToInput(plot.png, INPUT, regionsOf(plot, ignore)));
+    split.labels.push(LABELS.indexOf(plot.label));
+    split.plots.push(plot);
+  }
+  return split;
+}
+
+/** Whether the input pixel at the peak covers a fault pixel of the original image. */
+function pointsAtFault(plot: SimulatedPlot, peak: { x: number; y: number }): boolean {
+  const box = letterboxGeometry(plot.width, plot.height, INPUT);
+  const footprint = {
+    x: (peak.x - box.left) / box.scale,
+    y: (peak.y - box.top) / box.scale,
+    width: 1 / box.scale,
+    height: 1 / box.scale,
+  };
+  const mask = faultMask(plot);
+  const covered = faultMask({ ...plot, faultBoxes: [footprint] });
+  return mask.some((value, index) => value === 1 && covered[index] === 1);
+}
+
+const percent = (value: number) => `${(100 * value).toFixed(0)}`;
+const share = (hits: number, n: number) => {
+  const interval = wilsonInterval(hits, n);
+  return `${percent(interval.value).padStart(3)} % [${percent(interval.lower)}, ${percent(interval.upper)}] of ${n}`;
+};
+
+interface Tally {
+  hits: number;
+  n: number;
+  /** Among the faulty plots the model called Bad. */
+  detectedHits: number;
+  detected: number;
+}
+
+const add = (tally: Tally | undefined, more: Tally): Tally => ({
+  hits: (tally?.hits ?? 0) + more.hits,
+  n: (tally?.n ?? 0) + more.n,
+  detectedHits: (tally?.detectedHits ?? 0) + more.detectedHits,
+  detected: (tally?.detected ?? 0) + more.detected,
+});
+
+/** Pointing of every candidate on one plot type, renderer and ignore setting. */
+async function measure(
+  plotType: SimulatedPlotType,
+  style: PlotStyle,
+  ignore: IgnoreSetting,
+  totals: Map<string, Tally>,
+): Promise<string[]> {
+  const seed = options.seed * 100;
+  const [train, validation, test] = await Promise.all([
+    simulated(plotType, style, ignore, options.train, seed + 1),
+    simulated(plotType, style, ignore, Math.round(options.train / 4), seed + 2),
+    simulated(plotType, style, ignore, options.test, seed + 3, TEST_MIX),
+  ]);
+  const model = hydraCnn({ input: INPUT, classes: LABELS.length, seed: options.seed });
+  const started = performance.now();
+  const training = await trainModel(model, train, validation, {
+    epochs: options.epochs,
+    batchSize: 16,
+    learningRate: 3e-3,
+    optimizer: 'adam',
+    balancing: 'resample',
+    referenceClass: BAD,
+    earlyStopping: { patience: 5, minDelta: 0.005 },
+    seed: options.seed,
+  });
+  const accuracy = (await evaluate(model, test, LABELS.length)).accuracy;
+  const localised = test.plots.flatMap((plot, index) => (plot.faultBoxes.length ? [index] : []));
+  const header = `${style} ${plotType}, ignore ${ignore}: ${training.history.length} epochs in ${((performance.now() - started) / 1000).toFixed(0)} s, test accuracy ${percent(accuracy)} %, ${localised.length} localised faults`;
+  console.log(header);
+  const rows = [header];
+  for (const candidate of CANDIDATES) {
+    const tally: Tally = { hits: 0, n: 0, detectedHits: 0, detected: 0 };
+    const byFault = new Map<string, { hits: number; n: number }>();
+    const timer = performance.now();
+    for (const index of localised) {
+      const plot = test.plots[index] as SimulatedPlot;
+      const result = withoutIgnoredHeat(
+        await classActivationMap(model, test.inputs[index] as Float32Array, INPUT, candidate.options(model)),
+        regionsOf(plot, ignore),
+        plot.width,
+        plot.height,
+        INPUT,
+      );
+      const hit = Number(pointsAtFault(plot, heatPeak(result)));
+      const detected = Number(result.probabilities.indexOf(Math.max(...result.probabilities)) === BAD);
+      Object.assign(tally, add(tally, { hits: hit, n: 1, detectedHits: hit * detected, detected }));
+      const kind = byFault.get(plot.fault ?? '') ?? { hits: 0, n: 0 };
+      byFault.set(plot.fault ?? '', { hits: kind.hits + hit, n: kind.n + 1 });
+    }
+    const msPerMap = (performance.now() - timer) / Math.max(1, localised.length);
+    const kinds = [...byFault].map(([kind, count]) => `${kind} ${count.hits}/${count.n}`).join(', ');
+    const row = `  ${candidate.name.padEnd(22)} ${share(tally.hits, tally.n)}; detected ${share(tally.detectedHits, tally.detected)}; ${msPerMap.toFixed(0)} ms/map (${kinds})`;
+    console.log(row);
+    rows.push(row);
+    for (const key of [`${ignore} ${candidate.name}`, `${ignore} ${style} ${candidate.name}`])
+      totals.set(key, add(totals.get(key), tally));
+  }
+  model.dispose();
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const backend = await initialiseBackend();
+  console.log(`backend ${backend}; ${JSON.stringify(options)}`);
+  const totals = new Map<string, Tally>();
+  const rows: string[] = [];
+  for (const ignore of options.ignore.split(',') as IgnoreSetting[])
+    for (const style of options.styles.split(',') as PlotStyle[])
+      for (const plotType of options.plotTypes.split(',') as SimulatedPlotType[])
+        rows.push('', ...(await measure(plotType, style, ignore, totals)));
+  console.log(rows.join('\n'));
+  console.log(
+    '\npooled over plot types (ignore setting, renderer, method): all localised faults; those the model called Bad',
+  );
+  for (const [key, tally] of [...totals].sort(([a], [b]) => a.localeCompare(b)))
+    console.log(
+      `  ${key.padEnd(36)} ${share(tally.hits, tally.n)}; detected ${share(tally.detectedHits, tally.detected)}`,
+    );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

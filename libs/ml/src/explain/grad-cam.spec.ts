@@ -1,0 +1,115 @@
+import * as tf from '@tensorflow/tfjs';
+import { initialiseBackend } from '../backend/tensorflow-backend';
+import { CAM_METHODS, classActivationMap, heatPeak } from './grad-cam';
+import { heatMapOptions } from './heat-map-method';
+
+const SHAPE = { height: 16, width: 16, channels: 1 } as const;
+const BRIGHT = { x: 10, y: 4 };
+const DARK = { x: 2, y: 12 };
+
+/**
+ * A model whose answer is known: block 1 has a channel for bright pixels and one for dark ones,
+ * block 2 (after pooling) passes them on, and class 0 is the bright channel's mean, class 1 the dark's.
+ */
+function brightOrDark(): tf.LayersModel {
+  const inputs = tf.input({ shape: [SHAPE.height, SHAPE.width, 1] });
+  const constant = (values: number[], shape: number[]) => tf.tensor(values, shape);
+  const block1 = tf.layers.conv2d({ filters: 2, kernelSize: 1, name: 'block1_conv' });
+  const block2 = tf.layers.conv2d({ filters: 2, kernelSize: 1, name: 'block2_conv' });
+  const classes = tf.layers.dense({ units: 2, activation: 'softmax', name: 'classes' });
+  let features = block1.apply(inputs) as tf.SymbolicTensor;
+  features = tf.layers.reLU({ name: 'block1_relu' }).apply(features) as tf.SymbolicTensor;
+  features = tf.layers
+    .maxPooling2d({ poolSize: 2, name: 'block1_pool' })
+    .apply(features) as tf.SymbolicTensor;
+  features = block2.apply(features) as tf.SymbolicTensor;
+  features = tf.layers.reLU({ name: 'block2_relu' }).apply(features) as tf.SymbolicTensor;
+  const pooled = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(features) as tf.SymbolicTensor;
+  const model = tf.model({ inputs, outputs: classes.apply(pooled) as tf.SymbolicTensor });
+  // Bright: relu(2x − 1); dark: relu(1 − 2x); grey (0.5) is neither.
+  block1.setWeights([constant([2, -2], [1, 1, 1, 2]), constant([-1, 1], [2])]);
+  block2.setWeights([constant([1, 0, 0, 1], [1, 1, 2, 2]), constant([0, 0], [2])]);
+  classes.setWeights([constant([4, 0, 0, 4], [2, 2]), constant([0, 0], [2])]);
+  return model;
+}
+
+/** Grey, with a bright 2 × 2 patch and a dark one. */
+function plot(): Float32Array {
+  const input = new Float32Array(SHAPE.height * SHAPE.width).fill(0.5);
+  for (const [{ x, y }, value] of [
+    [BRIGHT, 1],
+    [DARK, 0],
+  ] as const)
+    for (let row = y; row < y + 2; row++) input.fill(value, row * SHAPE.width + x, row * SHAPE.width + x + 2);
+  return input;
+}
+
+const inPatch = (peak: { x: number; y: number }, patch: { x: number; y: number }) =>
+  peak.x >= patch.x && peak.x < patch.x + 2 && peak.y >= patch.y && peak.y < patch.y + 2;
+
+describe('class activation maps', () => {
+  let model: tf.LayersModel;
+
+  beforeAll(async () => {
+    await initialiseBackend('wasm');
+    model = brightOrDark();
+  });
+
+  afterAll(() => model.dispose());
+
+  it.each(CAM_METHODS)(
+    '%s peaks where the input shows the class asked for, on every layer and fused',
+    async (method) => {
+      for (const layers of [['block1_relu'], ['block2_relu'], ['block1_relu', 'block2_relu']]) {
+        const bright = await classActivationMap(model, plot(), SHAPE, { method, layers, classIndex: 0 });
+        const dark = await classActivationMap(model, plot(), SHAPE, { method, layers, classIndex: 1 });
+        expect({
+          layers,
+          bright: inPatch(heatPeak(bright), BRIGHT),
+          dark: inPatch(heatPeak(dark), DARK),
+        }).toEqual({
+          layers,
+          bright: true,
+          dark: true,
+        });
+        expect(Math.max(...bright.heat)).toBeCloseTo(1);
+      }
+    },
+  );
+
+  it('explains the most probable class when none is asked for', async () => {
+    const darker = plot().map((value) => (value === 1 ? 0.5 : value));
+    const result = await classActivationMap(model, darker, SHAPE, {
+      method: 'layer-cam',
+      layers: ['block2_relu'],
+    });
+    expect(result.classIndex).toBe(1);
+    expect(result.probabilities[1]).toBeGreaterThan(0.5);
+  });
+
+  it('fuses earlier blocks of the same kind while the rest of the model is a chain', () => {
+    expect(heatMapOptions(model, 'block2_relu', { method: 'layer-cam', blocks: 1 }).layers).toEqual([
+      'block2_relu',
+    ]);
+    expect(heatMapOptions(model, 'block2_relu', { method: 'layer-cam', blocks: 3 }, 1)).toEqual({
+      method: 'layer-cam',
+      layers: ['block1_relu', 'block2_relu'],
+      classIndex: 1,
+    });
+  });
+
+  it('stops at a branch: an earlier layer whose output also feeds a shortcut is not fused', () => {
+    const inputs = tf.input({ shape: [8, 8, 1] });
+    const first = tf.layers.reLU({ name: 'first' }).apply(inputs) as tf.SymbolicTensor;
+    const convolved = tf.layers.conv2d({ filters: 1, kernelSize: 1 }).apply(first) as tf.SymbolicTensor;
+    const joined = tf.layers.add().apply([first, convolved]) as tf.SymbolicTensor;
+    const last = tf.layers.reLU({ name: 'last' }).apply(joined) as tf.SymbolicTensor;
+    const pooled = tf.layers.globalAveragePooling2d({}).apply(last) as tf.SymbolicTensor;
+    const branched = tf.model({
+      inputs,
+      outputs: tf.layers.dense({ units: 2, activation: 'softmax' }).apply(pooled) as tf.SymbolicTensor,
+    });
+    expect(heatMapOptions(branched, 'last', { method: 'layer-cam', blocks: 2 }).layers).toEqual(['last']);
+    branched.dispose();
+  });
+});
