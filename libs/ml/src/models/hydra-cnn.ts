@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { InputShape } from '../preprocessing/image-input';
 import { batchNormalization } from './batch-normalization';
 import { classifierHead } from './classifier-head';
+import { conv2d } from './convolution';
 
 export interface HydraCnnOptions {
   input: InputShape;
@@ -26,16 +27,14 @@ export function hydraCnn({
   let features: tf.SymbolicTensor = inputs;
   filters.forEach((count, index) => {
     const block = `block${index + 1}`;
-    features = tf.layers
-      .conv2d({
-        filters: count,
-        kernelSize: 3,
-        padding: 'same',
-        useBias: false,
-        kernelInitializer: tf.initializers.heNormal({ seed: seed === undefined ? undefined : seed + index }),
-        name: `${block}_conv`,
-      })
-      .apply(features) as tf.SymbolicTensor;
+    features = conv2d({
+      filters: count,
+      kernelSize: 3,
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: tf.initializers.heNormal({ seed: seed === undefined ? undefined : seed + index }),
+      name: `${block}_conv`,
+    }).apply(features) as tf.SymbolicTensor;
     // momentum 0.99 (the tfjs default) left validation at chance after hundreds of steps; 0.9 tracks.
     features = batchNormalization({ momentum: 0.9, name: `${block}_bn` }).apply(
       features,
