@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Subjects, type TrainingRequestedEvent } from '@hydra/contracts';
 import type { Model } from '@hydra/db';
 import { EventPublisher } from '@hydra/messaging';
-import { argMax, type InputShape } from '@hydra/ml';
+import { argMax, type InputShape, saveModelTemperature } from '@hydra/ml';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Dataset, DatasetBuilder, type SplitImage } from '../dataset/dataset-builder';
@@ -10,7 +10,7 @@ import type { JobProgress } from '../jobs/job-progress';
 import { evaluateCandidate } from './candidate-evaluation';
 import { trainingGates } from './gates';
 import { ModelRepository } from './model.repository';
-import { type ResolvedTrainingOptions, resolveTrainingOptions } from './training-options';
+import { type ResolvedTrainingOptions, resolveTrainingOptions, trainModelOptions } from './training-options';
 import { trainInWorker } from './worker/train-in-worker';
 import type { TrainingWork } from './worker/training-work';
 
@@ -36,7 +36,11 @@ export class CandidateTrainingService {
     await progress.publish('preparing');
     const plotType = await this.models.plotType(request.plotType);
     if (!plotType) throw new Error(`no plot type "${request.plotType}"`);
-    const options = resolveTrainingOptions(plotType.trainingDefaults, request.options);
+    const options = resolveTrainingOptions(
+      plotType.trainingDefaults,
+      request.options,
+      await this.models.latestImageSize(plotType.name),
+    );
     const gates = trainingGates.parse(plotType.trainingGates);
     const parent = options.parentModelId ? await this.models.model(options.parentModelId) : null;
     if (options.parentModelId && !parent) throw new Error(`no parent model ${options.parentModelId}`);
@@ -66,16 +70,7 @@ export class CandidateTrainingService {
       train: dataset.train,
       validation: dataset.validation,
       test: dataset.test,
-      training: {
-        epochs: options.epochs,
-        batchSize: options.batchSize,
-        learningRate: options.learningRate,
-        optimizer: options.optimizer,
-        balancing: options.balancing,
-        referenceClass: Math.max(0, dataset.labels.indexOf('Bad')),
-        earlyStopping: { patience: options.patience, minDelta: 0.005 },
-        seed: options.seed,
-      },
+      training: trainModelOptions(options, Math.max(0, dataset.labels.indexOf('Bad'))),
       production: productionRow
         ? { modelId: productionRow.id, artifactPrefix: productionRow.artifactPrefix }
         : null,
@@ -94,7 +89,7 @@ export class CandidateTrainingService {
     );
 
     const { labels } = dataset;
-    const { report, production, thresholds, summary, status, reason } = evaluateCandidate(
+    const evaluation = evaluateCandidate(
       {
         labels,
         validation: { truth: dataset.validation.labels, probabilities: outcome.validationProbabilities },
@@ -103,7 +98,15 @@ export class CandidateTrainingService {
       },
       gates,
     );
-    const { serving, manifest } = outcome;
+    const { report, production, thresholds, summary, status, reason } = evaluation;
+    const { serving } = outcome;
+    // Serving applies the temperature the thresholds were chosen at.
+    const manifest = await saveModelTemperature(
+      this.store,
+      artifactPrefix,
+      outcome.manifest,
+      evaluation.temperature,
+    );
     await this.models.insert(
       {
         id: modelId,
@@ -121,6 +124,8 @@ export class CandidateTrainingService {
           report,
           production,
           thresholds,
+          temperature: evaluation.temperature,
+          warnings: evaluation.warnings,
           serving: { precision: serving.serving, reason: serving.reason, int8: serving.comparison },
           history: outcome.training.history,
           bestEpoch: outcome.training.bestEpoch,
@@ -128,8 +133,8 @@ export class CandidateTrainingService {
           stoppedEarly: outcome.training.stoppedEarly,
           dataset: datasetSizes(dataset),
           disagreements: [
-            ...disagreements(dataset.validationImages, outcome.validationProbabilities, labels),
-            ...disagreements(dataset.testImages, outcome.testProbabilities, labels),
+            ...disagreements(dataset.validationImages, evaluation.calibrated.validation, labels),
+            ...disagreements(dataset.testImages, evaluation.calibrated.test, labels),
           ],
           options,
           backend: outcome.backend,
