@@ -11,6 +11,7 @@ export * from './events/dead-letter.events';
 export * from './events/registry';
 export * from './access';
 export * from './rest';
+export * from './training-estimate.contracts';
 export * from './plot-types.contracts';
 export * from './images.contracts';
 export * from './socket';

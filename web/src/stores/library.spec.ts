@@ -78,6 +78,26 @@ describe('the library store', () => {
     expect(library.actionError).toBe(`model ${MODEL} is already in production`);
     expect(library.busy).toBeNull();
   });
+
+  it('asks what training would cost before it starts, and says nothing when it cannot', async () => {
+    const library = useLibraryStore();
+    library.plotType = 'FCAL';
+    const cost = {
+      architecture: 'inception-v3',
+      input: { height: 299, width: 299 },
+      images: 290,
+      secondsPerImage: 1.3,
+      secondsPerEpoch: 283,
+    };
+    fetchMock.mockResolvedValueOnce(reply(200, cost));
+    expect(await library.estimate({ architecture: 'inception-v3' })).toEqual(cost);
+    expect(fetchMock.mock.calls[0]?.[0]).toMatch(/\/plot-types\/FCAL\/training\/estimate$/);
+    expect(JSON.parse(fetchMock.mock.calls[0]?.[1].body)).toEqual({
+      options: { architecture: 'inception-v3' },
+    });
+    fetchMock.mockResolvedValueOnce(reply(404, { message: 'no plot type "FCAL"' }));
+    expect(await library.estimate({})).toBeNull();
+  });
 });
 
 describe('relabeling', () => {

@@ -1,4 +1,9 @@
-import type { PlotTypeResponse, TrainingOptions, TrainingProgressEvent } from '@hydra/contracts';
+import type {
+  PlotTypeResponse,
+  TrainingEstimate,
+  TrainingOptions,
+  TrainingProgressEvent,
+} from '@hydra/contracts';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, ApiError } from '../composables/api';
@@ -152,6 +157,15 @@ export const useLibraryStore = defineStore('library', () => {
     return started;
   }
 
+  /** What training with these options would cost; null when it cannot be said (the panel then says nothing). */
+  async function estimate(options: TrainingOptions): Promise<TrainingEstimate | null> {
+    const name = plotType.value;
+    if (!name) return null;
+    return api
+      .post<TrainingEstimate>(`/plot-types/${name}/training/estimate`, { options }, { silent: true })
+      .catch(() => null);
+  }
+
   async function cancel(jobId: string): Promise<void> {
     const cancelled = await act(`cancel:${jobId}`, () =>
       api.post<TrainingJob>(`/training-jobs/${jobId}/cancel`, {}, { silent: true }),
@@ -278,6 +292,7 @@ export const useLibraryStore = defineStore('library', () => {
     compareWith,
     clearComparison,
     train,
+    estimate,
     cancel,
     promote,
     retire,

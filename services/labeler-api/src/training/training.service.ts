@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Subjects, type TrainingOptions } from '@hydra/contracts';
-import { PlotType, TrainingJob } from '@hydra/db';
+import { Subjects, type TrainingEstimate, type TrainingOptions, trainingOptions } from '@hydra/contracts';
+import { Image, PlotType, TrainingJob } from '@hydra/db';
 import { EventPublisher } from '@hydra/messaging';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { PlotAccessService } from '../auth/plot-access.service';
 import type { Principal } from '../auth/principal';
+import { estimateTraining } from './training-estimate';
 
 /** Push-button training: queue a job (one active per plot type), follow it, cancel it. */
 @Injectable()
@@ -16,7 +17,12 @@ export class TrainingService {
     private readonly access: PlotAccessService,
   ) {}
 
-  async request(actor: Principal, plotType: string, options: TrainingOptions): Promise<TrainingJob> {
+  /** The queued job, with what it will cost said up front. */
+  async request(
+    actor: Principal,
+    plotType: string,
+    options: TrainingOptions,
+  ): Promise<TrainingJob & { estimate: TrainingEstimate }> {
     await this.access.assert(actor, plotType, 'train');
     const by = actor.name;
     if (!(await this.dataSource.getRepository(PlotType).existsBy({ name: plotType })))
@@ -56,7 +62,26 @@ export class TrainingService {
         );
       throw error;
     }
-    return this.job(id);
+    return { ...(await this.job(id)), estimate: await this.estimate(plotType, options) };
+  }
+
+  /** What training with these options would cost now, before anyone presses "Train". */
+  async estimate(plotType: string, options: TrainingOptions): Promise<TrainingEstimate> {
+    const found = await this.dataSource.getRepository(PlotType).findOneBy({ name: plotType });
+    if (!found) throw new NotFoundException(`no plot type "${plotType}"`);
+    // Invalid stored defaults fail the trainer's job with the reason; the estimate ignores them.
+    const defaults = trainingOptions.safeParse(found.trainingDefaults).data ?? {};
+    // What the trainer draws from (labeled-images.repository.ts), and the newest image's size.
+    const [counted]: { images: string }[] = await this.dataSource.query(
+      `SELECT count(*) AS images FROM image_label il
+         JOIN image i ON i.id = il.image_id JOIN label l ON l.id = il.label_id
+        WHERE i.plot_type = $1 AND NOT l.excluded_from_training AND i.training_weight > 0`,
+      [plotType],
+    );
+    const newest = await this.dataSource
+      .getRepository(Image)
+      .findOne({ where: { plotType }, order: { capturedAt: 'DESC' }, select: { width: true, height: true } });
+    return estimateTraining(defaults, options, Number(counted?.images ?? 0), newest ?? undefined);
   }
 
   async job(id: string): Promise<TrainingJob> {

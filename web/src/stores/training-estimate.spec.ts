@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { estimateText } from './training-estimate';
+
+const inception = {
+  architecture: 'inception-v3',
+  input: { height: 299, width: 299 },
+  images: 290,
+  secondsPerImage: 1.3,
+  secondsPerEpoch: 283,
+} as const;
+
+describe('the training estimate', () => {
+  it('says the time per epoch and what it comes from', () => {
+    expect(estimateText(inception)).toBe(
+      'About 4 min 43 s per epoch: 290 labeled images at 1.3 s each (inception-v3 at 299×299).',
+    );
+  });
+
+  it('gives a small model its milliseconds', () => {
+    const small = {
+      ...inception,
+      architecture: 'hydra-cnn',
+      input: { height: 72, width: 96 },
+      secondsPerImage: 0.0115,
+      secondsPerEpoch: 2.5,
+    } as const;
+    expect(estimateText(small)).toMatch(/^About 3 s per epoch: 290 labeled images at 12 ms each/);
+  });
+
+  it('asks for labels when there are none', () => {
+    expect(estimateText({ ...inception, images: 0, secondsPerEpoch: 0 })).toMatch(/^No labeled images yet/);
+  });
+});
