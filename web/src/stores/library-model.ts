@@ -28,12 +28,22 @@ export interface ModelListing {
   promotedBy: string | null;
 }
 
+/** A proportion on `n` test images with its 95 % Wilson interval (reports from before have none). */
+export interface ProportionInterval {
+  value: number;
+  lower: number;
+  upper: number;
+  n: number;
+}
+
 export interface ClassMetrics {
   label: string;
   precision: number;
   recall: number;
   f1: number;
   support: number;
+  precisionInterval?: ProportionInterval;
+  recallInterval?: ProportionInterval;
 }
 
 export interface CalibrationBin {
@@ -49,6 +59,7 @@ export interface ValidationReport {
   labels: string[];
   count: number;
   accuracy: number;
+  accuracyInterval?: ProportionInterval;
   macroF1: number;
   perClass: ClassMetrics[];
   /** confusion[true][predicted] */
@@ -56,6 +67,20 @@ export interface ValidationReport {
   /** Per cell, how many verdicts fell in each equal-width confidence bin. */
   confidenceHistograms: number[][][];
   calibration: { ece: number; bins: CalibrationBin[] };
+  /** The temperature fitted on the validation split and the calibration error on the test split before and after it. */
+  temperatureScaling?: {
+    temperature: number;
+    before: { ece: number; bins: CalibrationBin[] };
+    after: { ece: number; bins: CalibrationBin[] };
+  };
+}
+
+/** Candidate accuracy minus production's on the same test images, with its 95 % interval. */
+export interface AccuracyDifference {
+  value: number;
+  lower: number;
+  upper: number;
+  n: number;
 }
 
 export interface EpochRecord {
@@ -83,8 +108,12 @@ export interface Disagreement {
 export interface ModelMetrics {
   summary?: ModelMetricsSummary;
   report?: ValidationReport;
-  production?: { modelId: string; report: ValidationReport } | null;
+  production?: { modelId: string; report: ValidationReport; regression?: AccuracyDifference } | null;
   thresholds?: Record<string, { threshold: number; f1: number }>;
+  /** The temperature serving applies (1: uncalibrated). */
+  temperature?: number;
+  /** What the test images are too few to show. */
+  warnings?: string[];
   serving?: { precision: string; reason: string | null };
   history?: EpochRecord[];
   bestEpoch?: number;

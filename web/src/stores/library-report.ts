@@ -2,7 +2,7 @@ import type { PaletteEntry, PlotTypeResponse } from '@hydra/contracts';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, ApiError } from '../composables/api';
-import type { Disagreement, ModelDetail } from './library-model';
+import { type Disagreement, type ModelDetail, percent, type ProportionInterval } from './library-model';
 
 /** As the Run page: the usual labels' colours when a palette does not say. */
 const FALLBACK_COLOURS: Record<string, string> = { Good: '#18a058', Bad: '#d03050', NoData: '#8a8f98' };
@@ -15,6 +15,23 @@ export function newBatchId(): string {
   bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
   const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A figure with its 95 % interval, "97.0 % (93.1–98.8)"; the figure alone when the report has none. */
+export function percentWithInterval(value: number | null | undefined, interval?: ProportionInterval): string {
+  const figure = percent(value);
+  if (!interval || figure === '—') return figure;
+  return `${figure} (${(interval.lower * 100).toFixed(1)}–${(interval.upper * 100).toFixed(1)})`;
+}
+
+/** A difference in points with its 95 % interval, "−3.5 % (−6.1 to −1.0)". */
+export function signedPercentWithInterval(difference: {
+  value: number;
+  lower: number;
+  upper: number;
+}): string {
+  const signed = (value: number) => `${value < 0 ? '−' : '+'}${Math.abs(value * 100).toFixed(1)}`;
+  return `${signed(difference.value)} % (${signed(difference.lower)} to ${signed(difference.upper)})`;
 }
 
 /** The labels a card offers: the plot type's palette, else the model's classes. */
