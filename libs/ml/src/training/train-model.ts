@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { balancedEpoch, classWeights, shuffle } from './balanced-sampling';
-import { batchesOf, type ExampleSource, exampleSource, prefetchBatches, type TrainingData } from './example-source';
+import {
+  batchesOf,
+  type ExampleSource,
+  exampleSource,
+  prefetchBatches,
+  type TrainingData,
+} from './example-source';
+import { jitterInk } from './ink-jitter';
 import { microBatchSize } from './micro-batch';
+import { type PlateauDecay, PlateauSchedule, setLearningRate } from './plateau-schedule';
 import { seededRandom } from './stratified-split';
 
 export type { Examples } from './example-source';
@@ -16,8 +24,13 @@ export interface TrainingOptions {
   referenceClass?: number;
   /** Stop when validation loss has not improved by minDelta for `patience` epochs; the best weights are restored. */
   earlyStopping?: { patience: number; minDelta: number };
-  /** Shifts each batch by up to this many input pixels (white fill); flips only when a plot type allows it. */
-  augmentation?: { maxShift: number; flipHorizontal?: boolean };
+  /**
+   * Shifts each batch by up to this many input pixels (white fill); flips only when a plot type allows it;
+   * scales each image's ink by up to ±`ink` (see jitterInk).
+   */
+  augmentation?: { maxShift: number; flipHorizontal?: boolean; ink?: number };
+  /** Lowers the learning rate when validation loss stalls (counted with earlyStopping's minDelta). */
+  learningRateDecay?: PlateauDecay;
   seed?: number;
   /** Images per forward and backward pass; gradients of a batch's micro-batches are summed. Default: microBatchSize. */
   microBatchSize?: number;
@@ -86,6 +99,9 @@ export async function trainModel(
       : null;
   const largest = options.microBatchSize ?? microBatchSize(model, options.batchSize);
   const microBatch = evenPart(options.batchSize, largest);
+  const schedule =
+    options.learningRateDecay &&
+    new PlateauSchedule(options.learningRate, options.learningRateDecay, options.earlyStopping?.minDelta);
   const history: EpochProgress[] = [];
   let best = { loss: Number.POSITIVE_INFINITY, epoch: -1, weights: null as tf.Tensor[] | null };
   const started = Date.now();
@@ -134,6 +150,7 @@ export async function trainModel(
       };
       history.push(progress);
       options.onEpoch?.(progress);
+      if (schedule) setLearningRate(optimizer, schedule.next(evaluation.loss));
       if (evaluation.loss < best.loss - (options.earlyStopping?.minDelta ?? 0)) {
         tf.dispose(best.weights ?? []);
         best = { loss: evaluation.loss, epoch, weights: model.getWeights().map((weight) => weight.clone()) };
@@ -281,12 +298,14 @@ export async function evaluate(
 
 /**
  * Augmentation that keeps a plot a plot: a small shift of the whole batch (the margin is white like
- * the canvas) and, only where configured, a horizontal flip. Colours are never changed: they are data.
+ * the canvas), only where configured a horizontal flip, and ink jitter (lighter or darker, never another hue).
  */
 function augmentation(options: TrainingOptions, random: () => number): (batch: tf.Tensor4D) => tf.Tensor4D {
   const settings = options.augmentation;
-  if (!settings || (settings.maxShift <= 0 && !settings.flipHorizontal)) return (batch) => batch;
-  return (batch) => {
+  if (!settings || (settings.maxShift <= 0 && !settings.flipHorizontal && !settings.ink))
+    return (batch) => batch;
+  return (unjittered) => {
+    const batch = settings.ink ? jitterInk(unjittered, settings.ink, random) : unjittered;
     const [count, height, width, channels] = batch.shape;
     const shift = settings.maxShift;
     const dy = Math.floor(random() * (2 * shift + 1));
