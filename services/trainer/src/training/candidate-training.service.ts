@@ -10,7 +10,7 @@ import type { JobProgress } from '../jobs/job-progress';
 import { evaluateCandidate } from './candidate-evaluation';
 import { trainingGates } from './gates';
 import { ModelRepository } from './model.repository';
-import { type ResolvedTrainingOptions, resolveTrainingOptions } from './training-options';
+import { type ResolvedTrainingOptions, resolveTrainingOptions, trainModelOptions } from './training-options';
 import { trainInWorker } from './worker/train-in-worker';
 import type { TrainingWork } from './worker/training-work';
 
@@ -36,7 +36,11 @@ export class CandidateTrainingService {
     await progress.publish('preparing');
     const plotType = await this.models.plotType(request.plotType);
     if (!plotType) throw new Error(`no plot type "${request.plotType}"`);
-    const options = resolveTrainingOptions(plotType.trainingDefaults, request.options);
+    const options = resolveTrainingOptions(
+      plotType.trainingDefaults,
+      request.options,
+      await this.models.latestImageSize(plotType.name),
+    );
     const gates = trainingGates.parse(plotType.trainingGates);
     const parent = options.parentModelId ? await this.models.model(options.parentModelId) : null;
     if (options.parentModelId && !parent) throw new Error(`no parent model ${options.parentModelId}`);
@@ -66,16 +70,7 @@ export class CandidateTrainingService {
       train: dataset.train,
       validation: dataset.validation,
       test: dataset.test,
-      training: {
-        epochs: options.epochs,
-        batchSize: options.batchSize,
-        learningRate: options.learningRate,
-        optimizer: options.optimizer,
-        balancing: options.balancing,
-        referenceClass: Math.max(0, dataset.labels.indexOf('Bad')),
-        earlyStopping: { patience: options.patience, minDelta: 0.005 },
-        seed: options.seed,
-      },
+      training: trainModelOptions(options, Math.max(0, dataset.labels.indexOf('Bad'))),
       production: productionRow
         ? { modelId: productionRow.id, artifactPrefix: productionRow.artifactPrefix }
         : null,

@@ -1,4 +1,4 @@
-import { Model, ModelThreshold, PlotType } from '@hydra/db';
+import { Image, Model, ModelThreshold, PlotType } from '@hydra/db';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -29,6 +29,16 @@ export class ModelRepository {
 
   model(id: string): Promise<Model | null> {
     return this.dataSource.getRepository(Model).findOneBy({ id });
+  }
+
+  /** The size of the plot type's latest image, what its plots look like now; undefined before the first. */
+  async latestImageSize(plotType: string): Promise<{ width: number; height: number } | undefined> {
+    const image = await this.dataSource.getRepository(Image).findOne({
+      where: { plotType },
+      order: { capturedAt: 'DESC', id: 'DESC' },
+      select: { width: true, height: true },
+    });
+    return image ? { width: image.width, height: image.height } : undefined;
   }
 
   /** The model and its max-F1 thresholds, together or not at all. */

@@ -1,10 +1,15 @@
-import { resolveTrainingOptions } from './training-options';
+import {
+  HYDRA_CNN_MAX_PIXELS,
+  plotInput,
+  resolveTrainingOptions,
+  trainModelOptions,
+} from './training-options';
 
 describe('resolveTrainingOptions', () => {
   it('fills what nobody set from the architecture', () => {
     expect(resolveTrainingOptions({}, {})).toEqual({
       architecture: 'hydra-cnn',
-      epochs: 20,
+      epochs: 40,
       batchSize: 16,
       learningRate: 3e-3,
       optimizer: 'adam',
@@ -12,8 +17,10 @@ describe('resolveTrainingOptions', () => {
       parentModelId: null,
       input: { height: 72, width: 96, channels: 3 },
       widthMultiplier: 1,
-      patience: 5,
+      patience: 8,
       seed: 1,
+      learningRateDecay: { factor: 0.5, patience: 3 },
+      augmentation: { maxShift: 0, ink: 0.3 },
     });
   });
 
@@ -29,10 +36,56 @@ describe('resolveTrainingOptions', () => {
       learningRate: 0.01,
       balancing: 'weighted-loss',
       input: { height: 120, width: 160, channels: 3 },
+      learningRateDecay: null,
+      augmentation: null,
     });
+  });
+
+  it('gives trainModel the recipe, decay and augmentation included only where the architecture has them', () => {
+    expect(trainModelOptions(resolveTrainingOptions({}, { seed: 4 }), 1)).toEqual({
+      epochs: 40,
+      batchSize: 16,
+      learningRate: 3e-3,
+      optimizer: 'adam',
+      balancing: 'resample',
+      referenceClass: 1,
+      earlyStopping: { patience: 8, minDelta: 0.005 },
+      seed: 4,
+      learningRateDecay: { factor: 0.5, patience: 3 },
+      augmentation: { maxShift: 0, ink: 0.3 },
+    });
+    const inception = trainModelOptions(resolveTrainingOptions({ architecture: 'inception-v3' }, {}), 0);
+    expect(inception).not.toHaveProperty('learningRateDecay');
+    expect(inception).not.toHaveProperty('augmentation');
   });
 
   it('refuses invalid plot-type defaults with the reason', () => {
     expect(() => resolveTrainingOptions({ epochs: -1 }, {})).toThrow('training defaults are invalid');
+  });
+});
+
+describe('plotInput', () => {
+  it('keeps the plot’s aspect ratio within hydra-cnn’s pixel budget, in multiples of 8', () => {
+    expect(plotInput('hydra-cnn', { width: 400, height: 300 })).toEqual({ height: 72, width: 96 });
+    const wide = plotInput('hydra-cnn', { width: 1000, height: 400 });
+    expect(wide).toEqual({ height: 48, width: 128 });
+    expect(wide.height * wide.width).toBeLessThanOrEqual(HYDRA_CNN_MAX_PIXELS);
+  });
+
+  it('never enlarges a small plot, and leaves the fixed-input architectures alone', () => {
+    expect(plotInput('hydra-cnn', { width: 64, height: 44 })).toEqual({ height: 40, width: 64 });
+    expect(plotInput('inception-v3', { width: 400, height: 300 })).toEqual({ height: 299, width: 299 });
+    expect(plotInput('hydra-cnn')).toEqual({ height: 72, width: 96 });
+  });
+
+  it('is the default input when the plot type’s size is known and nobody asked for one', () => {
+    expect(resolveTrainingOptions({}, {}, { width: 800, height: 400 }).input).toEqual({
+      height: 56,
+      width: 112,
+      channels: 3,
+    });
+    expect(
+      resolveTrainingOptions({}, { input: { height: 32, width: 32 } }, { width: 800, height: 400 }).input,
+    ).toEqual({ height: 32, width: 32, channels: 3 });
   });
 });

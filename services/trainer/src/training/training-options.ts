@@ -1,5 +1,10 @@
 import { type TrainingOptions, trainingOptions } from '@hydra/contracts';
-import { type Architecture, DEFAULT_INPUT, type InputShape } from '@hydra/ml';
+import {
+  type Architecture,
+  DEFAULT_INPUT,
+  type InputShape,
+  type TrainingOptions as TrainModelOptions,
+} from '@hydra/ml';
 
 /** Every setting of a training run, after the request, the plot type's defaults and the architecture's. */
 export interface ResolvedTrainingOptions {
@@ -14,24 +19,54 @@ export interface ResolvedTrainingOptions {
   widthMultiplier: number;
   patience: number;
   seed: number;
+  learningRateDecay: TrainModelOptions['learningRateDecay'] | null;
+  augmentation: TrainModelOptions['augmentation'] | null;
 }
 
 type ArchitectureDefaults = Pick<
   ResolvedTrainingOptions,
-  'epochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'patience'
+  'epochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'patience' | 'learningRateDecay' | 'augmentation'
 >;
 
 const ARCHITECTURE_DEFAULTS: Record<Architecture, ArchitectureDefaults> = {
-  'hydra-cnn': { epochs: 20, batchSize: 16, learningRate: 3e-3, optimizer: 'adam', patience: 5 },
-  'mobilenet-v2': { epochs: 20, batchSize: 8, learningRate: 1e-3, optimizer: 'adam', patience: 5 },
+  // Longer patience with the rate halved on plateaus, and ink jitter (which cannot move or erase a
+  // fault): subtle timing faults of another renderer, bench/src/accuracy.bench.ts (README).
+  'hydra-cnn': {
+    epochs: 40,
+    batchSize: 16,
+    learningRate: 3e-3,
+    optimizer: 'adam',
+    patience: 8,
+    learningRateDecay: { factor: 0.5, patience: 3 },
+    augmentation: { maxShift: 0, ink: 0.3 },
+  },
+  'mobilenet-v2': {
+    epochs: 20,
+    batchSize: 8,
+    learningRate: 1e-3,
+    optimizer: 'adam',
+    patience: 5,
+    learningRateDecay: null,
+    augmentation: null,
+  },
   // Jefferson Lab's recipe: SGD with Nesterov momentum, batch 16, early stopping with patience 5.
-  'inception-v3': { epochs: 50, batchSize: 16, learningRate: 0.01, optimizer: 'sgd', patience: 5 },
+  'inception-v3': {
+    epochs: 50,
+    batchSize: 16,
+    learningRate: 0.01,
+    optimizer: 'sgd',
+    patience: 5,
+    learningRateDecay: null,
+    augmentation: null,
+  },
 };
 
 /** The request over the plot type's defaults over the architecture's; invalid plot-type defaults are an error. */
 export function resolveTrainingOptions(
   plotTypeDefaults: Record<string, unknown>,
   requested: TrainingOptions,
+  /** The plot type's images' own size, when known: the default input follows it (see plotInput). */
+  nativeSize?: { width: number; height: number },
 ): ResolvedTrainingOptions {
   const parsed = trainingOptions.safeParse(plotTypeDefaults);
   if (!parsed.success)
@@ -47,13 +82,56 @@ export function resolveTrainingOptions(
     optimizer: options.optimizer ?? base.optimizer,
     balancing: options.balancing ?? 'resample',
     parentModelId: options.parentModelId ?? null,
-    input: { ...(options.input ?? DEFAULT_INPUT[architecture]), channels: 3 },
+    input: { ...(options.input ?? plotInput(architecture, nativeSize)), channels: 3 },
     widthMultiplier: options.widthMultiplier ?? 1,
     patience: options.patience ?? base.patience,
     seed: options.seed ?? 1,
+    learningRateDecay: base.learningRateDecay,
+    augmentation: base.augmentation,
+  };
+}
+
+/** What trainModel is given for resolved options; `referenceClass` is Bad's output, which resampling balances to. */
+export function trainModelOptions(
+  options: ResolvedTrainingOptions,
+  referenceClass: number,
+): Omit<TrainModelOptions, 'signal' | 'onBatch' | 'onEpoch'> {
+  return {
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    learningRate: options.learningRate,
+    optimizer: options.optimizer,
+    balancing: options.balancing,
+    referenceClass,
+    earlyStopping: { patience: options.patience, minDelta: 0.005 },
+    seed: options.seed,
+    ...(options.learningRateDecay && { learningRateDecay: options.learningRateDecay }),
+    ...(options.augmentation && { augmentation: options.augmentation }),
   };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
+/**
+ * The pixels of hydra-cnn's default input: training time grows with them, and 4× as many
+ * (144 × 192) caught no more subtle faults in bench/src/accuracy.bench.ts.
+ */
+export const HYDRA_CNN_MAX_PIXELS = 72 * 96;
+
+/**
+ * hydra-cnn's default input keeps the plot's aspect ratio, so no pixel of the budget goes to the
+ * letterbox's margin, with HYDRA_CNN_MAX_PIXELS at most and never more than the plot has; sides
+ * are multiples of 8, what its three poolings divide evenly.
+ * The other architectures were designed for their own fixed input.
+ */
+export function plotInput(
+  architecture: Architecture,
+  nativeSize?: { width: number; height: number },
+): { height: number; width: number } {
+  if (architecture !== 'hydra-cnn' || !nativeSize) return DEFAULT_INPUT[architecture];
+  const scale = Math.min(1, Math.sqrt(HYDRA_CNN_MAX_PIXELS / (nativeSize.width * nativeSize.height)));
+  const side = (pixels: number) => Math.max(8, Math.floor((pixels * scale) / 8) * 8);
+  return { height: side(nativeSize.height), width: side(nativeSize.width) };
 }
