@@ -58,16 +58,40 @@ export const runConditionDto = z.object({
 });
 export type RunConditionDto = z.infer<typeof runConditionDto>;
 
-/** POST /explanations on the explainer: a heat map now; without a model id, by the newest verdict's model. */
-export const explanationRequestDto = z.object({ imageId: uuid, modelId: uuid.optional() });
+/**
+ * POST /explanations on the explainer: a heat map now; without a model id, by the newest verdict's
+ * model; with a label, of that class ("why not Bad?") instead of the verdict's.
+ */
+export const explanationRequestDto = z.object({
+  imageId: uuid,
+  modelId: uuid.optional(),
+  label: labelName.optional(),
+});
 export type ExplanationRequestDto = z.infer<typeof explanationRequestDto>;
+
+/** POST /api/images/:id/explanations on labeler-api: the same request, the image named by the path. */
+export const imageExplanationDto = explanationRequestDto.omit({ imageId: true });
+export type ImageExplanationDto = z.infer<typeof imageExplanationDto>;
+
+/**
+ * Where a heat map is stored: the verdict's class at `heatmaps/<imageId>/<modelId>.png`, any other
+ * class asked for at `heatmaps/<imageId>/<modelId>/<label>.png` (spaces as ".", which no label has).
+ */
+export function heatmapKey(imageId: string, modelId: string, label?: string): string {
+  return label === undefined
+    ? `heatmaps/${imageId}/${modelId}.png`
+    : `heatmaps/${imageId}/${modelId}/${label.replace(/ /g, '.')}.png`;
+}
 
 /** The reply: where the overlay PNG is, and a link to it that expires. */
 export interface ExplanationResponse {
   imageId: string;
   modelId: string;
+  /** The class whose evidence the heat map shows. */
+  label: string;
   heatmapKey: string;
   url: string;
+  /** How long computing it took; 0 for a class's heat map that was already stored. */
   computeMs: number;
 }
 

@@ -1,7 +1,7 @@
 import { Model } from '@hydra/db';
 import { type LoadedModel, loadModelArtifacts } from '@hydra/ml';
-import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { OBJECT_STORE, ObjectNotFoundError, type ObjectStore } from '@hydra/storage';
+import { Inject, Injectable, Logger, NotFoundException, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EXPLAINER_CONFIG, type ExplainerConfig } from './explainer.config';
 
@@ -43,7 +43,14 @@ export class ExplainerModels implements OnModuleDestroy {
   private async load(modelId: string): Promise<LoadedModel> {
     const started = Date.now();
     const row = await this.dataSource.getRepository(Model).findOneByOrFail({ id: modelId });
-    const loaded = await loadModelArtifacts(this.store, row.artifactPrefix);
+    const loaded = await loadModelArtifacts(this.store, row.artifactPrefix).catch((error: unknown) => {
+      // A person asked about a model whose files are gone: say so rather than fail as a fault of ours.
+      if (error instanceof ObjectNotFoundError)
+        throw new NotFoundException(
+          `model ${modelId} has no artifacts in the store (${error.key} is missing)`,
+        );
+      throw error;
+    });
     this.logger.log(`loaded model ${modelId} (${row.plotType}) for Grad-CAM in ${Date.now() - started} ms`);
     return loaded;
   }

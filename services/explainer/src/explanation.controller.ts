@@ -11,7 +11,7 @@ import { ExplanationService } from './explanation.service';
 /** How long the link in a reply works. */
 const LINK_SECONDS = 3600;
 
-/** `POST /explanations`: the heat map now, for a person waiting on it. */
+/** `POST /explanations`: the heat map now, for a person waiting on it; of any class on request. */
 @Controller('explanations')
 export class ExplanationController {
   constructor(
@@ -24,13 +24,7 @@ export class ExplanationController {
   async explain(
     @Body(new ZodValidationPipe(explanationRequestDto)) body: ExplanationRequestDto,
   ): Promise<ExplanationResponse> {
-    const explanation = await this.explanations.explain(body.imageId, body.modelId);
-    return {
-      imageId: explanation.imageId,
-      modelId: explanation.modelId,
-      heatmapKey: explanation.heatmapKey,
-      url: await this.store.presignedGetUrl(explanation.heatmapKey, LINK_SECONDS),
-      computeMs: explanation.computeMs,
-    };
+    const heatMap = await this.explanations.explain(body.imageId, body.modelId, body.label);
+    return { ...heatMap, url: await this.store.presignedGetUrl(heatMap.heatmapKey, LINK_SECONDS) };
   }
 }

@@ -1,9 +1,16 @@
-import { Subjects } from '@hydra/contracts';
-import type { Explanation } from '@hydra/db';
+import { heatmapKey, Subjects } from '@hydra/contracts';
+import {
+  classActivationMap,
+  DEFAULT_HEAT_MAP_METHOD,
+  describeHeatMapMethod,
+  heatmapOverlay,
+  heatMapOptions,
+  imageToInput,
+  withoutIgnoredHeat,
+} from '@hydra/ml';
 import { EventPublisher } from '@hydra/messaging';
-import { gradCam, heatmapOverlay, imageToInput, withoutIgnoredHeat } from '@hydra/ml';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Histogram } from 'prom-client';
 import { ExplainerModels } from './explainer-models';
 import { ExplanationRepository } from './explanation.repository';
@@ -14,9 +21,21 @@ const gradCamSeconds = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
 });
 
+/** One heat map: of which image, by which model, for which class, and where it is stored. */
+export interface HeatMap {
+  imageId: string;
+  modelId: string;
+  label: string;
+  heatmapKey: string;
+  computeMs: number;
+}
+
 /**
- * Grad-CAM heat maps with the model version that gave the verdict, for the class it chose; stored
- * as a PNG overlay at `heatmaps/<imageId>/<modelId>.png` and announced on `image.explained`.
+ * Heat maps (DEFAULT_HEAT_MAP_METHOD, recorded in each PNG's EXIF) with the model version that gave
+ * the verdict. The verdict's class is stored at `heatmaps/<imageId>/<modelId>.png`, kept in the
+ * explanation table and announced on `image.explained`; another class asked for ("why not Bad?")
+ * goes to `heatmaps/<imageId>/<modelId>/<label>.png` and only to whoever asked, so it never stands
+ * in for the verdict's heat map.
  */
 @Injectable()
 export class ExplanationService {
@@ -27,16 +46,32 @@ export class ExplanationService {
     private readonly events: EventPublisher,
   ) {}
 
-  /** The heat map of the image by `modelId` (by default the model of its newest verdict), made once. */
-  async explain(imageId: string, modelId?: string): Promise<Explanation> {
+  /**
+   * The heat map of the image by `modelId` (by default the model of its newest verdict) for `label`
+   * (by default the verdict's class), made once.
+   */
+  async explain(imageId: string, modelId?: string, label?: string): Promise<HeatMap> {
     const verdict = await this.explanations.verdict(imageId, modelId);
     if (!verdict?.modelId) {
       throw new NotFoundException(
         modelId ? `model ${modelId} has not judged image ${imageId}` : `no model has judged image ${imageId}`,
       );
     }
+    if (label !== undefined && label !== verdict.verdict)
+      return this.explainClass(imageId, verdict.modelId, label);
     const existing = await this.explanations.find(imageId, verdict.modelId);
-    const explanation = existing ?? (await this.compute(imageId, verdict.modelId, verdict.verdict));
+    const explanation =
+      existing ??
+      (await this.explanations.insert({
+        imageId,
+        modelId: verdict.modelId,
+        ...(await this.compute(
+          imageId,
+          verdict.modelId,
+          verdict.verdict,
+          heatmapKey(imageId, verdict.modelId),
+        )),
+      }));
     await this.events.publish(Subjects.imageExplained, {
       // One announcement per explanation: repeats inside the broker's duplicate window are dropped.
       id: explanation.id,
@@ -44,10 +79,33 @@ export class ExplanationService {
       modelId: explanation.modelId,
       heatmapKey: explanation.heatmapKey,
     });
-    return explanation;
+    return {
+      imageId,
+      modelId: explanation.modelId,
+      label: verdict.verdict,
+      heatmapKey: explanation.heatmapKey,
+      computeMs: explanation.computeMs,
+    };
   }
 
-  private async compute(imageId: string, modelId: string, verdict: string): Promise<Explanation> {
+  /** A class other than the verdict's, checked against the model's labels; the store is its cache. */
+  private async explainClass(imageId: string, modelId: string, label: string): Promise<HeatMap> {
+    const { manifest } = await this.models.get(modelId);
+    if (!manifest.labels.includes(label))
+      throw new BadRequestException(
+        `model ${modelId} has no class "${label}" (its classes: ${manifest.labels.join(', ')})`,
+      );
+    const key = heatmapKey(imageId, modelId, label);
+    if (await this.store.stat(key)) return { imageId, modelId, label, heatmapKey: key, computeMs: 0 };
+    return { imageId, modelId, label, ...(await this.compute(imageId, modelId, label, key)) };
+  }
+
+  private async compute(
+    imageId: string,
+    modelId: string,
+    label: string,
+    key: string,
+  ): Promise<{ heatmapKey: string; computeMs: number }> {
     const stopTimer = gradCamSeconds.startTimer();
     const started = performance.now();
     const image = await this.explanations.image(imageId);
@@ -56,25 +114,26 @@ export class ExplanationService {
     const bytes = await this.store.get(image.storageKey);
     // The model's own regions, not the plot type's current ones: it is explained as it was trained.
     const input = await imageToInput(bytes, manifest.input, manifest.ignoreRegions);
-    const classIndex = manifest.labels.indexOf(verdict);
+    const classIndex = manifest.labels.indexOf(label);
+    const options = heatMapOptions(
+      model,
+      manifest.gradCamLayer,
+      DEFAULT_HEAT_MAP_METHOD,
+      classIndex < 0 ? undefined : classIndex,
+    );
     const heat = withoutIgnoredHeat(
-      await gradCam(
-        model,
-        input,
-        manifest.input,
-        manifest.gradCamLayer,
-        classIndex < 0 ? undefined : classIndex,
-      ),
+      await classActivationMap(model, input, manifest.input, options),
       manifest.ignoreRegions,
       image.width,
       image.height,
       manifest.input,
     );
-    const heatmapKey = `heatmaps/${imageId}/${modelId}.png`;
-    await this.store.put(heatmapKey, await heatmapOverlay(bytes, heat, manifest.input), {
+    const explained = manifest.labels[heat.classIndex] ?? label;
+    const description = `Hydra heat map of class ${explained} by model ${modelId}: ${describeHeatMapMethod(DEFAULT_HEAT_MAP_METHOD)} (${options.layers.join(', ')})`;
+    await this.store.put(key, await heatmapOverlay(bytes, heat, manifest.input, description), {
       contentType: 'image/png',
     });
     stopTimer();
-    return this.explanations.insert({ imageId, modelId, heatmapKey, computeMs: performance.now() - started });
+    return { heatmapKey: key, computeMs: performance.now() - started };
   }
 }

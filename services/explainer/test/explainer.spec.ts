@@ -125,6 +125,55 @@ it('POST /explanations computes once and links to the overlay; unknown images ar
   expect(((await unknown.json()) as { message: string }).message).toContain('no model has judged');
 });
 
+it("POST /explanations with a label draws that class apart from the verdict's heat map; a class the model lacks is a 400", async () => {
+  const good = await judged('Good', true, false);
+  const ask = (body: object) =>
+    fetch(`${baseUrl}/explanations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ imageId: good.id, ...body }),
+    });
+  const whyNotBad = (await (await ask({ label: 'Bad' })).json()) as ExplanationResponse;
+  expect(whyNotBad).toMatchObject({
+    modelId,
+    label: 'Bad',
+    heatmapKey: `heatmaps/${good.id}/${modelId}/Bad.png`,
+  });
+  expect(whyNotBad.computeMs).toBeGreaterThan(0);
+  const verdict = (await (await ask({})).json()) as ExplanationResponse;
+  expect(verdict).toMatchObject({ label: 'Good', heatmapKey: `heatmaps/${good.id}/${modelId}.png` });
+  expect((await (await ask({ label: 'Good' })).json()) as ExplanationResponse).toMatchObject({
+    heatmapKey: verdict.heatmapKey,
+  });
+  // Each PNG says which class it shows and how it was made.
+  const description = async (key: string) =>
+    (await sharp(await store.get(key)).metadata()).exif?.toString('latin1') ?? '';
+  expect(await description(whyNotBad.heatmapKey)).toMatch(/class Bad by model .*layer-cam/);
+  expect(await description(verdict.heatmapKey)).toMatch(/class Good by model/);
+  expect(Buffer.compare(await store.get(whyNotBad.heatmapKey), await store.get(verdict.heatmapKey))).not.toBe(
+    0,
+  );
+  // Asked again, the stored one is linked; only the verdict's is an explanation row and an announcement.
+  expect((await (await ask({ label: 'Bad' })).json()) as ExplanationResponse).toMatchObject({
+    heatmapKey: whyNotBad.heatmapKey,
+    computeMs: 0,
+  });
+  expect(await db.getRepository(Explanation).findBy({ imageId: good.id })).toEqual([
+    expect.objectContaining({ heatmapKey: verdict.heatmapKey }),
+  ]);
+  await waitFor(() => explained(good.id) !== undefined, "the verdict's announcement");
+  // Published in order, so an announcement of the class asked first would have come before it.
+  const announced = recorder.of('image.explained').filter((event) => event.imageId === good.id);
+  expect(new Set(announced.map((event) => event.heatmapKey))).toEqual(new Set([verdict.heatmapKey]));
+
+  const unknown = await ask({ label: 'Ugly' });
+  expect(unknown.status).toBe(400);
+  expect(((await unknown.json()) as { message: string }).message).toContain(
+    'has no class "Ugly" (its classes: Good, Bad, NoData)',
+  );
+  expect((await ask({ label: '../Bad' })).status).toBe(400);
+});
+
 it("masks the model's ignore regions: no heat where it was told not to look", async () => {
   const image = await judged('Bad', true, false);
   const { modelId: maskedModelId } = await registerTestModel(db, store, PLOT, { Good: 0.5, Bad: 0.5 });
