@@ -58,7 +58,8 @@ export async function* prefetchBatches(
   const ahead = Math.max(1, options.ahead ?? 2);
   const reads = new AbortController();
   const stopReads = () => reads.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', stopReads, { once: true });
+  if (options.signal?.aborted) stopReads();
+  else options.signal?.addEventListener('abort', stopReads, { once: true });
   const queue: { indices: number[]; inputs: Promise<Float32Array[]> }[] = [];
   let next = 0;
   const start = () => {

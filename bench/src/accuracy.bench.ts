@@ -1,0 +1,227 @@
+/**
+ * Accuracy on subtle faults, per plot type and fault kind: train with the trainer's default recipe on
+ * 300 labeled images, judge on 200 unseen ones, for plots drawn by matplotlib (a renderer that is not
+ * ours, bench/accuracy/render_plots.py) and by both of the simulator's renderers (root: subtle faults only).
+ *   /usr/bin/python3 bench/accuracy/render_plots.py --out /tmp/hydra-accuracy/mpl --seed 1
+ *   npm run build && npm run accuracy -w @hydra/bench -- --sets mpl,root,classic --seeds 1,2,3
+ * The recipe before 70fcdeb: --request '{"input":{"height":72,"width":96},"epochs":20,"patience":5}'
+ *   --override '{"learningRateDecay":null,"augmentation":null}'
+ *
+ * It calls the trainer's recipe directly (resolveTrainingOptions with the first image's size and
+ * no request, the service's split, trainModelOptions, libs/ml trainModel), not the product's API:
+ * the same numbers without the minutes of processes, database and store per run. `--override`
+ * adds trainModel options to measure a lever before it becomes a default.
+ */
+import {
+  buildModel,
+  type Examples,
+  imageToInput,
+  initialiseBackend,
+  stratifiedSplit,
+  TfjsClassifier,
+  type TrainingOptions,
+  trainModel,
+  wilsonInterval,
+} from '@hydra/ml';
+import { simulatePlot, type SimulatedPlotType } from '@hydra/simulator';
+import { resolveTrainingOptions, trainModelOptions } from '@hydra/trainer/dist/training/training-options';
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+
+const options = new Command('accuracy-bench')
+  .option('--sets <list>', 'mpl, root and/or classic', 'mpl,root,classic')
+  .option('--mpl-dir <dir>', 'where render_plots.py wrote the matplotlib set', '/tmp/hydra-accuracy/mpl')
+  .option('--seeds <list>', 'training seeds (split and initial weights)', '1,2,3')
+  .option('--types <list>', 'plot types, comma-separated (default: all of each set)')
+  .option('--train <n>', 'labeled images per plot type (simulator sets)', Number, 300)
+  .option('--test <n>', 'unseen test images per plot type (simulator sets)', Number, 200)
+  .option('--override <json>', 'trainModel options over the recipe, e.g. {"learningRateDecay":null}', '{}')
+  .option(
+    '--request <json>',
+    'training options as a user would request them, e.g. {"input":{"height":144,"width":192}}',
+    '{}',
+  )
+  .parse()
+  .opts<{
+    sets: string;
+    mplDir: string;
+    seeds: string;
+    types?: string;
+    train: number;
+    test: number;
+    override: string;
+    request: string;
+  }>();
+
+const LABELS = ['Good', 'Bad'];
+
+interface LabeledPng {
+  png: Buffer;
+  label: string;
+  /** The fault a Bad plot shows; '' for a Good one. */
+  fault: string;
+}
+
+interface PlotSet {
+  name: string;
+  plotType: string;
+  train: LabeledPng[];
+  test: LabeledPng[];
+}
+
+/** The matplotlib set: labels.csv (file,split,label,fault) beside the PNGs of each plot type. */
+function* matplotlibSets(dir: string): Generator<PlotSet> {
+  for (const plotType of ['mpl_timing', 'mpl_occupancy', 'mpl_trigger']) {
+    const rows = readFileSync(join(dir, plotType, 'labels.csv'), 'utf8')
+      .trim()
+      .split(/\r?\n/)
+      .slice(1);
+    const images = rows.map((row) => {
+      const [file, split, label, fault] = row.split(',') as [string, string, string, string];
+      return { split, png: readFileSync(join(dir, plotType, file)), label, fault };
+    });
+    yield {
+      name: 'mpl',
+      plotType,
+      train: images.filter((image) => image.split === 'train'),
+      test: images.filter((image) => image.split === 'test'),
+    };
+  }
+}
+
+/** One of our renderers: half Good, half Bad; the root style draws only subtle faults. */
+async function simulatorSet(style: 'classic' | 'root', plotType: SimulatedPlotType): Promise<PlotSet> {
+  const draw = async (count: number, firstSeed: number) =>
+    Promise.all(
+      Array.from({ length: count }, async (_, index) => {
+        const label = index % 2 === 0 ? 'Good' : 'Bad';
+        const plot = await simulatePlot(plotType, label, firstSeed + index, index / count, {
+          style,
+          ...(style === 'root' && { root: { subtleShare: 1 } }),
+        });
+        return { png: plot.png, label, fault: plot.fault ?? '' };
+      }),
+    );
+  return {
+    name: style,
+    plotType,
+    train: await draw(options.train, 1_000_000),
+    test: await draw(options.test, 2_000_000),
+  };
+}
+
+interface Tally {
+  n: number;
+  correct: number;
+}
+
+/** Trains as the trainer does (split 70/15/15, its options) and tallies the test images per fault kind. */
+async function trainAndTest(set: PlotSet, seed: number) {
+  const { width, height } = await sharp(set.train[0]?.png as Buffer).metadata();
+  const resolved = resolveTrainingOptions(
+    {},
+    { ...JSON.parse(options.request), seed },
+    { width: width as number, height: height as number },
+  );
+  const input = resolved.input;
+  const labelIndices = set.train.map((image) => LABELS.indexOf(image.label));
+  const splits = stratifiedSplit(labelIndices, { validation: 0.15, test: 0.15 }, seed);
+  const inputs = await Promise.all(set.train.map((image) => imageToInput(image.png, input)));
+  const part = (name: string): Examples => ({
+    inputs: inputs.filter((_, index) => splits[index] === name),
+    labels: labelIndices.filter((_, index) => splits[index] === name),
+  });
+  const { model } = buildModel({
+    architecture: resolved.architecture,
+    input,
+    classes: LABELS.length,
+    widthMultiplier: resolved.widthMultiplier,
+    seed,
+  });
+  const training: TrainingOptions = {
+    ...trainModelOptions(resolved, LABELS.indexOf('Bad')),
+    ...JSON.parse(options.override),
+  };
+  const started = Date.now();
+  const result = await trainModel(model, part('train'), part('validation'), training);
+  const seconds = (Date.now() - started) / 1000;
+  const classifier = new TfjsClassifier(model, input);
+  const tallies = new Map<string, Tally>();
+  const count = (key: string, correct: boolean) => {
+    const tally = tallies.get(key) ?? { n: 0, correct: 0 };
+    tallies.set(key, { n: tally.n + 1, correct: tally.correct + (correct ? 1 : 0) });
+  };
+  for (let start = 0; start < set.test.length; start += 32) {
+    const batch = set.test.slice(start, start + 32);
+    const probabilities = await classifier.predict(
+      await Promise.all(batch.map((image) => imageToInput(image.png, input))),
+    );
+    batch.forEach((image, index) => {
+      const row = probabilities[index] as number[];
+      const predicted = LABELS[row.indexOf(Math.max(...row))];
+      const correct = predicted === image.label;
+      count('all', correct);
+      count(image.label === 'Bad' ? 'Bad recall' : 'Good kept', correct);
+      if (image.fault) count(image.fault, correct);
+    });
+  }
+  await classifier.dispose();
+  return { tallies, input, epochs: result.history.length, bestEpoch: result.bestEpoch, seconds };
+}
+
+const percent = (value: number) => `${(100 * value).toFixed(1)}`;
+
+function formatted({ n, correct }: Tally): string {
+  const interval = wilsonInterval(correct, n);
+  return `${correct}/${n} = ${percent(interval.value)} % [${percent(interval.lower)}, ${percent(interval.upper)}]`;
+}
+
+async function main() {
+  const backend = await initialiseBackend();
+  const seeds = options.seeds.split(',').map(Number);
+  const sets = options.sets.split(',');
+  const types = options.types?.split(',');
+  console.log(
+    `backend ${backend}; recipe: resolveTrainingOptions defaults, request ${options.request}, override ${options.override}`,
+  );
+  const wanted = (plotType: string) => !types || types.some((type) => plotType.includes(type));
+  const plotSets: Array<() => Promise<PlotSet>> = [];
+  for (const name of sets) {
+    if (name === 'mpl')
+      for (const set of matplotlibSets(options.mplDir))
+        if (wanted(set.plotType)) plotSets.push(async () => set);
+    if (name === 'root' || name === 'classic')
+      for (const plotType of ['CDC_timing', 'FCAL_occupancy', 'Trigger_bits'] as const)
+        if (wanted(plotType)) plotSets.push(() => simulatorSet(name, plotType));
+  }
+  console.log(
+    '| set | plot type | seed | input | epochs (best) | s | accuracy | Bad recall | per fault kind (caught) |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const load of plotSets) {
+    const set = await load();
+    const pooled = new Map<string, Tally>();
+    for (const seed of seeds) {
+      const { tallies, input, epochs, bestEpoch, seconds } = await trainAndTest(set, seed);
+      for (const [key, tally] of tallies) {
+        const sum = pooled.get(key) ?? { n: 0, correct: 0 };
+        pooled.set(key, { n: sum.n + tally.n, correct: sum.correct + tally.correct });
+      }
+      const faults = [...tallies.keys()].filter((key) => !['all', 'Bad recall', 'Good kept'].includes(key));
+      console.log(
+        `| ${set.name} | ${set.plotType} | ${seed} | ${input.height}×${input.width} | ${epochs} (${bestEpoch + 1}) | ${seconds.toFixed(0)} | ${formatted(tallies.get('all') as Tally)} | ${formatted(tallies.get('Bad recall') as Tally)} | ${faults.map((fault) => `${fault} ${tallies.get(fault)?.correct}/${tallies.get(fault)?.n}`).join(', ')} |`,
+      );
+    }
+    const faults = [...pooled.keys()].filter((key) => !['all', 'Bad recall', 'Good kept'].includes(key));
+    console.log(
+      `| ${set.name} | ${set.plotType} | all ${seeds.length} | | | | ${formatted(pooled.get('all') as Tally)} | ${formatted(pooled.get('Bad recall') as Tally)} | ${faults.map((fault) => `${fault} ${formatted(pooled.get(fault) as Tally)}`).join('; ')} |`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
