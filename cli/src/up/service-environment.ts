@@ -55,6 +55,7 @@ export function serviceEnvironment(base: NodeJS.ProcessEnv, topology: Topology):
     HYDRA_ADMIN_PASSWORD: topology.adminPassword,
     CLASSIFIER_URL: serviceUrl(topology, 'classifier'),
     INGEST_URL: serviceUrl(topology, 'ingest'),
+    EXPLAINER_URL: serviceUrl(topology, 'explainer'),
     SERVICE_HEALTH_URLS: healthUrls,
     WATCH_DIRS: topology.watchDirs.join(delimiter),
     ...(topology.webDir && { WEB_DIR: topology.webDir }),

@@ -107,10 +107,11 @@ export async function startHydraProcesses(options: HydraOptions): Promise<HydraP
     const start = async (name: ServiceName) => {
       const script = options.scripts[name];
       if (!script) throw new Error(`no script given for ${name}`);
-      // labeler-api forwards alarm actions to the classifier.
+      // labeler-api forwards alarm actions to the classifier, uploads to ingest, heat-map requests to the explainer.
       const own: Record<string, string> = {};
       if (name === 'labeler-api' && classifiers[0]) own.CLASSIFIER_URL = classifiers[0].url;
       if (name === 'labeler-api' && services.ingest) own.INGEST_URL = services.ingest.url;
+      if (name === 'labeler-api' && services.explainer) own.EXPLAINER_URL = services.explainer.url;
       const service = await startServiceProcess(script, SERVICE_PORT_VARIABLES[name], { ...env, ...own });
       running.push(service);
       services[name] = service;

@@ -11,6 +11,8 @@ export interface LabelerApiConfig {
   classifierUrl: string;
   /** Ingest's internal port, where labeler-api forwards pushed images. */
   ingestUrl: string;
+  /** The explainer's internal port, where labeler-api asks for heat maps of a chosen class. */
+  explainerUrl: string;
   /** Shared with the classifier: proves a forwarded alarm action comes from labeler-api. */
   internalToken: string | null;
   /** The built web app (`web/dist`) to serve beside the API; null: the API alone. */
@@ -66,6 +68,7 @@ const labelerApiVariables = {
   HYDRA_ADMIN_PASSWORD: optional(z.string().min(10, 'at least 10 characters').max(256)),
   CLASSIFIER_URL: configVars.url(['http', 'https']).default('http://127.0.0.1:3002'),
   INGEST_URL: configVars.url(['http', 'https']).default('http://127.0.0.1:3001'),
+  EXPLAINER_URL: configVars.url(['http', 'https']).default('http://127.0.0.1:3003'),
   INTERNAL_API_TOKEN: optional(z.string().min(16, 'at least 16 characters')),
   WEB_DIR: optional(z.string()),
   // `ingest=http://127.0.0.1:3001,classifier=http://127.0.0.1:3002`
@@ -94,6 +97,7 @@ export function labelerApiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): L
     databaseUrl,
     classifierUrl: values.CLASSIFIER_URL,
     ingestUrl: values.INGEST_URL,
+    explainerUrl: values.EXPLAINER_URL,
     internalToken: values.INTERNAL_API_TOKEN ?? null,
     webDir: values.WEB_DIR ?? null,
     serviceHealthUrls: values.SERVICE_HEALTH_URLS,

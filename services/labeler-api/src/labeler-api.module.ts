@@ -6,6 +6,8 @@ import { AuthModule } from './auth/auth.module';
 import { InternalServiceClient } from './internal/internal-service.client';
 import { ImageUploadController } from './uploads/image-upload.controller';
 import type { LabelerApiConfig } from './labeler-api.config';
+import { ImageExplanationController } from './images/image-explanation.controller';
+import { ImageExplanationService } from './images/image-explanation.service';
 import { ImagesModule } from './images/images.module';
 import { LabelsModule } from './labels/labels.module';
 import { LabelerApiEvents } from './labeler-api.events';
@@ -45,9 +47,16 @@ export class LabelerApiModule {
         ModelLibraryController,
         AlarmActionController,
         ImageUploadController,
+        ImageExplanationController,
         LabelerApiEvents,
       ],
-      providers: [TrainingService, ModelLibraryService, AlarmActionService, InternalServiceClient],
+      providers: [
+        TrainingService,
+        ModelLibraryService,
+        AlarmActionService,
+        ImageExplanationService,
+        InternalServiceClient,
+      ],
     };
   }
 }

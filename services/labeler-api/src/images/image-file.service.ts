@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { heatmapKey } from '@hydra/contracts';
 import { OBJECT_STORE, ObjectNotFoundError, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import sharp from 'sharp';
@@ -40,7 +41,13 @@ export class ImageFileService {
     return pending;
   }
 
-  async heatmap(id: string, modelId: string): Promise<Readable> {
+  /** The verdict's heat map, or with a label the one of that class the explainer made on request. */
+  async heatmap(id: string, modelId: string, label?: string): Promise<Readable> {
+    if (label !== undefined)
+      return this.open(
+        heatmapKey(id, modelId, label),
+        `the ${label} heat map of image ${id} by model ${modelId}`,
+      );
     const explanation = await this.images.heatmap(id, modelId);
     if (!explanation) throw new NotFoundException(`no heat map of image ${id} by model ${modelId}`);
     return this.open(explanation.heatmapKey, `the heat map of image ${id} by model ${modelId}`);

@@ -4,6 +4,7 @@ import {
   type ImageListQuery,
   type ImagePage,
   type LabelHistoryEntry,
+  labelName,
   uuid,
 } from '@hydra/contracts';
 import { ZodValidationPipe } from '@hydra/runtime';
@@ -56,13 +57,14 @@ export class ImageController {
     return new StreamableFile(await this.files.thumbnail(id), { type: 'image/webp' });
   }
 
-  /** A heat map may be made again on request, so it is kept only for a while. */
+  /** A heat map may be made again on request, so it is kept only for a while; `?label=` one of that class. */
   @Get(':id/heatmaps/:modelId')
   @Header('Cache-Control', 'private, max-age=300')
   async heatmap(
     @Param('id', idParam) id: string,
     @Param('modelId', idParam) modelId: string,
+    @Query('label', new ZodValidationPipe(labelName.optional())) label?: string,
   ): Promise<StreamableFile> {
-    return new StreamableFile(await this.files.heatmap(id, modelId), { type: 'image/png' });
+    return new StreamableFile(await this.files.heatmap(id, modelId, label), { type: 'image/png' });
   }
 }

@@ -15,7 +15,7 @@ export interface InternalRequest {
 }
 
 /**
- * Calls an internal service (classifier, ingest) on behalf of a person labeler-api authenticated,
+ * Calls an internal service (classifier, ingest, explainer) on behalf of a person labeler-api authenticated,
  * proving itself with the shared internal token. Their 4xx are passed on as ours; an unreachable
  * service is a 503 naming where it was looked for.
  */
@@ -24,10 +24,14 @@ export class InternalServiceClient {
   constructor(@Inject(LABELER_API_CONFIG) private readonly config: LabelerApiConfig) {}
 
   async call(
-    service: 'classifier' | 'ingest',
+    service: 'classifier' | 'ingest' | 'explainer',
     request: InternalRequest,
   ): Promise<{ status: number; body: unknown }> {
-    const base = service === 'classifier' ? this.config.classifierUrl : this.config.ingestUrl;
+    const base = {
+      classifier: this.config.classifierUrl,
+      ingest: this.config.ingestUrl,
+      explainer: this.config.explainerUrl,
+    }[service];
     const streamed = request.body !== undefined && typeof (request.body as Readable).pipe === 'function';
     let response: Response;
     try {

@@ -60,7 +60,7 @@ interface FuzzRequest {
 }
 
 let api: LabelerApiHarness;
-/** ingest and the classifier, as their own processes (as in production) on labeler-api's database and stream. */
+/** ingest, the classifier and the explainer, as their own processes (as in production) on labeler-api's database and stream. */
 const services: ServiceProcess[] = [];
 let storeRoot: string;
 let operations: Operation[];
@@ -85,14 +85,18 @@ beforeAll(async () => {
         STORAGE_DIR: storeRoot,
         STORAGE_SIGNING_SECRET: 'fuzz-signing-secret-0123456789',
       };
-      const start = async (name: 'ingest' | 'classifier') => {
+      const start = async (name: 'ingest' | 'classifier' | 'explainer') => {
         const script = require.resolve(`@hydra/${name}/dist/main.js`);
         const service = await startServiceProcess(script, SERVICE_PORT_VARIABLES[name], env);
         services.push(service);
         return service.url;
       };
-      const [ingest, classifier] = await Promise.all([start('ingest'), start('classifier')]);
-      return { INGEST_URL: ingest, CLASSIFIER_URL: classifier };
+      const [ingest, classifier, explainer] = await Promise.all([
+        start('ingest'),
+        start('classifier'),
+        start('explainer'),
+      ]);
+      return { INGEST_URL: ingest, CLASSIFIER_URL: classifier, EXPLAINER_URL: explainer };
     },
   );
 
