@@ -31,7 +31,7 @@ interface ModelDetail {
   thresholds: { setBy: string }[];
 }
 
-const LOOSE_GATES = { maxRegression: 0.5 };
+const LOOSE_GATES = { maxRegression: 1, minBadRecall: 0 };
 
 /** Small and quick: what the tests need to see a real model come out. */
 const OPTIONS = { epochs: 6, input: { height: 48, width: 64 }, seed: 3 };
@@ -115,8 +115,9 @@ beforeAll(async () => {
   await hydra.db
     .getRepository(UserPlotPermission)
     .insert({ userId: expert.id, plotType: PLOT, canLabel: true, canTrain: true, canPromote: true });
-  // The quick models trained here are weaker than the production fixture (trained longer): the
-  // regression gate is loosened so they can be candidates; the gate test shows gates biting.
+  // The quick models trained here (6 epochs on ~140 images, ~10 Bad test images) are weaker than the
+  // production fixture and their figures' lower bounds are low: the quality gates are opened so they
+  // can be candidates, since this suite is about the lifecycle; the gate test shows gates biting.
   await setGates(LOOSE_GATES);
   // 200 simulated plots labeled by an expert through the audited label path; a few marked Ignore.
   const plots = await collect(simulateDataset({ plotType: PLOT, count: 200, seed: 77 }));

@@ -82,10 +82,10 @@ beforeAll(async () => {
       })
     ).status,
   ).toBe(200);
-  // The quick model is weaker than the production fixture: loose gates let it be a candidate.
-  expect((await call('PATCH', `/plot-types/${PLOT}`, { trainingGates: { maxRegression: 0.5 } })).status).toBe(
-    200,
-  );
+  // The quick model is weaker than the production fixture and its ~10 Bad test images give wide
+  // intervals: open gates let it be a candidate (this suite is about the pages, not the gates).
+  const openGates = { maxRegression: 1, minBadRecall: 0 };
+  expect((await call('PATCH', `/plot-types/${PLOT}`, { trainingGates: openGates })).status).toBe(200);
   // 200 simulated plots labeled through the audited label path.
   const plots = await collect(simulateDataset({ plotType: PLOT, count: 200, seed: 77 }));
   const items = [];

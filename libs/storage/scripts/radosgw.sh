@@ -61,18 +61,27 @@ rgw data = $dir/rgw
 rgw dns name = 127.0.0.1
 CONF
 export CEPH_CONF=$conf
+# A client that has not yet received the monitor map sends its first command with a zero fsid,
+# which the monitor refuses ("handle_command on fsid 0000… != …"): commands are tried again.
+retry() {
+  for _ in $(seq 1 10); do
+    "$@" && return 0
+    sleep 0.5
+  done
+  "$@"
+}
 monmaptool --create --clobber --fsid "$fsid" --addv a "[v1:127.0.0.1:$mon_port]" "$dir/monmap" >/dev/null
 ceph-mon --mkfs -i a --monmap "$dir/monmap" -c "$conf"
 ceph-mon -i a -c "$conf"
 # The OSD's uuid is registered with the monitor and written by mkfs alike, or its boot is refused.
 osd_uuid=$(cat /proc/sys/kernel/random/uuid)
-osd_id=$(ceph -c "$conf" osd create "$osd_uuid")
+osd_id=$(retry ceph -c "$conf" osd create "$osd_uuid")
 ceph-osd -i "$osd_id" --mkfs --osd-uuid "$osd_uuid" -c "$conf" >"$dir/log/osd-mkfs.log" 2>&1
-ceph -c "$conf" osd crush add "osd.$osd_id" 1 root=default host=localhost 2>/dev/null
+retry ceph -c "$conf" osd crush add "osd.$osd_id" 1 root=default host=localhost 2>/dev/null
 ceph-osd -i "$osd_id" -c "$conf" 2>"$dir/log/osd-start.log"
 mkdir -p "$dir/rgw"
 radosgw -n client.rgw -c "$conf"
-radosgw-admin -c "$conf" user create --uid=hydra --display-name=hydra \
+retry radosgw-admin -c "$conf" user create --uid=hydra --display-name=hydra \
   --access-key="$access_key" --secret-key="$secret_key" >/dev/null
 for _ in $(seq 1 150); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && exit 0
