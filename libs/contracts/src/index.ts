@@ -12,6 +12,7 @@ export * from './events/registry';
 export * from './access';
 export * from './rest';
 export * from './training-estimate.contracts';
+export * from './cross-validation.contracts';
 export * from './plot-types.contracts';
 export * from './images.contracts';
 export * from './socket';

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { modelArchitecture, plotTypeName, probability, userName, uuid } from '../primitives';
 import { envelope } from './envelope';
 
+const FOLDS =
+  'crossValidationFolds is 0 (off) or 3 to 10: each round needs a test, a validation and a training fold';
+
 /** Options a training request may set; anything left out comes from the plot type's defaults. */
 export const trainingOptions = z.object({
   architecture: modelArchitecture.optional(),
@@ -22,6 +25,19 @@ export const trainingOptions = z.object({
   patience: z.number().int().min(1).max(100).optional(),
   /** Seeds the split, the initial weights and the sampling, so a run can be repeated. */
   seed: z.number().int().nonnegative().optional(),
+  /**
+   * Stratified k-fold cross-validation where some class would have fewer than 30 test images
+   * (crossValidationFolds in cross-validation.contracts): k more trainings; 0 turns it off. Default 5.
+   */
+  crossValidationFolds: z
+    .union(
+      [
+        z.literal(0, { error: FOLDS }),
+        z.number({ error: FOLDS }).int({ error: FOLDS }).min(3, { error: FOLDS }).max(10, { error: FOLDS }),
+      ],
+      { error: FOLDS },
+    )
+    .optional(),
 });
 export type TrainingOptions = z.infer<typeof trainingOptions>;
 
@@ -39,6 +55,7 @@ export const trainingPhase = z.enum([
   'preparing',
   'training',
   'validating',
+  'cross-validating',
   'saving',
   'done',
   'failed',
@@ -57,5 +74,8 @@ export const trainingProgressEvent = envelope.extend({
   accuracy: probability.nullable(),
   valAccuracy: probability.nullable(),
   etaS: z.number().nonnegative().nullable(),
+  /** In a run that cross-validates: the round being trained (1-based; null while the candidate itself trains) of how many. */
+  fold: z.number().int().positive().nullable().optional(),
+  totalFolds: z.number().int().positive().nullable().optional(),
 });
 export type TrainingProgressEvent = z.infer<typeof trainingProgressEvent>;

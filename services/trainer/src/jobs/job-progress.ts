@@ -3,6 +3,12 @@ import type { EventPublisher } from '@hydra/messaging';
 import type { EpochProgress } from '@hydra/ml';
 import type { Logger } from '@nestjs/common';
 
+/** In a run that cross-validates: the round being trained (1-based; null: the candidate itself) of how many. */
+export interface FoldProgress {
+  fold: number | null;
+  folds: number;
+}
+
 /** A job's `training.progress` events, published in the order they happen; the latest is kept for its heartbeat. */
 export class JobProgress {
   /** The last event published, recorded in the job row by the heartbeat. */
@@ -16,20 +22,30 @@ export class JobProgress {
   ) {}
 
   /** Publishes after every event before it; rejects when this one could not be published. */
-  publish(phase: TrainingPhase, epoch?: EpochProgress, totalEpochs?: number): Promise<void> {
-    const sent = this.queue.then(() => this.send(phase, epoch, totalEpochs));
+  publish(
+    phase: TrainingPhase,
+    epoch?: EpochProgress,
+    totalEpochs?: number,
+    fold?: FoldProgress,
+  ): Promise<void> {
+    const sent = this.queue.then(() => this.send(phase, epoch, totalEpochs, fold));
     this.queue = sent.catch(() => undefined);
     return sent;
   }
 
   /** For events nobody waits on (each epoch): a failure to publish is logged, never left unhandled. */
-  report(phase: TrainingPhase, epoch?: EpochProgress, totalEpochs?: number): void {
-    this.publish(phase, epoch, totalEpochs).catch((error: Error) =>
+  report(phase: TrainingPhase, epoch?: EpochProgress, totalEpochs?: number, fold?: FoldProgress): void {
+    this.publish(phase, epoch, totalEpochs, fold).catch((error: Error) =>
       this.logger.warn(`progress of job ${this.jobId} (${phase}) not published: ${error.message}`),
     );
   }
 
-  private async send(phase: TrainingPhase, epoch?: EpochProgress, totalEpochs?: number): Promise<void> {
+  private async send(
+    phase: TrainingPhase,
+    epoch?: EpochProgress,
+    totalEpochs?: number,
+    fold?: FoldProgress,
+  ): Promise<void> {
     this.latest = await this.events.publish(Subjects.trainingProgress, {
       jobId: this.jobId,
       phase,
@@ -40,6 +56,8 @@ export class JobProgress {
       accuracy: finite(epoch?.accuracy),
       valAccuracy: finite(epoch?.valAccuracy),
       etaS: epoch ? epoch.etaS : null,
+      fold: fold?.fold ?? null,
+      totalFolds: fold?.folds ?? null,
     });
   }
 }

@@ -30,7 +30,7 @@ describe('candidate evaluation', () => {
     const validation = split(images(0, 40, 10), images(1, 40, 10));
     const test = split(images(0, 40, 10), images(1, 40, 10));
     const evaluation = evaluateCandidate(
-      { labels, validation, test, production: null },
+      { labels, validation, test, production: null, crossValidation: null },
       trainingGates.parse({}),
     );
     // softmax(log p / T) at 0.97 against 0.03 gives 0.8 for T = ln(0.97 / 0.03) / ln 4 ≈ 2.51.
@@ -53,7 +53,7 @@ describe('candidate evaluation', () => {
   it('rejects a Bad recall whose point estimate passes but whose 95 % lower bound does not', () => {
     const test = split(images(0, 60, 0), images(1, 46, 4));
     const evaluation = evaluateCandidate(
-      { labels, validation: test, test, production: null },
+      { labels, validation: test, test, production: null, crossValidation: null },
       trainingGates.parse({ minBadRecall: 0.9 }),
     );
     expect(evaluation.status).toBe('rejected');
@@ -66,7 +66,7 @@ describe('candidate evaluation', () => {
   it('warns where the test split is too small to show a gate or a figure, and judges the observed recall', () => {
     const test = split(images(0, 40, 0), images(1, 10, 0));
     const evaluation = evaluateCandidate(
-      { labels, validation: test, test, production: null },
+      { labels, validation: test, test, production: null, crossValidation: null },
       trainingGates.parse({ minBadRecall: 0.9 }),
     );
     expect(evaluation.status).toBe('candidate');
@@ -82,7 +82,13 @@ describe('candidate evaluation', () => {
     const production = split(images(0, 200, 0), images(1, 200, 0));
     const test = split(images(0, 200, 0), images(1, 186, 14));
     const evaluation = evaluateCandidate(
-      { labels, validation: test, test, production: { modelId: 'production', ...production } },
+      {
+        labels,
+        validation: test,
+        test,
+        production: { modelId: 'production', ...production },
+        crossValidation: null,
+      },
       trainingGates.parse({}),
     );
     expect(evaluation.production?.regression).toMatchObject({ n: 400, candidateOnly: 0, productionOnly: 14 });
@@ -90,5 +96,49 @@ describe('candidate evaluation', () => {
     expect(evaluation.reason).toMatch(
       /^accuracy could be up to 0\.0\d\d below production's on the same 400 images \(95 % bound; observed -0\.035\), more than the allowed 0\.02$/,
     );
+  });
+
+  describe('with cross-validation where the data are few', () => {
+    // The candidate's own test split: 10 Bad images, all right, too few to show a recall of 0.9.
+    const test = split(images(0, 12, 0), images(1, 10, 0));
+    const gates = trainingGates.parse({ minBadRecall: 0.9 });
+    /** Five rounds' test folds: 12 Good and 10 Bad each, with `wrong` Bad images missed in the first. */
+    const rounds = (wrong: number) =>
+      Array.from({ length: 5 }, (_, round) =>
+        split(images(0, 12, 0), images(1, round === 0 ? 10 - wrong : 10, round === 0 ? wrong : 0)),
+      );
+
+    it('pools every round into one report over all images, and gates the Bad recall on its lower bound', () => {
+      const evaluation = evaluateCandidate(
+        { labels, validation: test, test, production: null, crossValidation: rounds(4) },
+        gates,
+      );
+      expect(evaluation.crossValidation).toMatchObject({
+        folds: 5,
+        count: 110,
+        accuracyInterval: { value: 106 / 110, n: 110 },
+      });
+      const bad = evaluation.crossValidation?.perClass.find((metrics) => metrics.label === 'Bad');
+      expect(bad).toMatchObject({ support: 50, recallInterval: { value: 0.92, n: 50 } });
+      // The test split alone (10 of 10) would have passed on its observed recall.
+      expect(evaluation.status).toBe('rejected');
+      expect(evaluation.reason).toBe(
+        '5-fold cross-validation, 110 images: Bad recall 0.920 on 50 test images could be as low as 0.812 (95 % lower bound), under the minimum 0.9',
+      );
+      expect(evaluation.summary).toMatchObject({ accuracy: 1, testImages: 22 });
+    });
+
+    it('passes a recall the pooled images can show, and says which figures the gates judged', () => {
+      const evaluation = evaluateCandidate(
+        { labels, validation: test, test, production: null, crossValidation: rounds(0) },
+        gates,
+      );
+      expect(evaluation.status).toBe('candidate');
+      expect(evaluation.warnings).toEqual([
+        "the class gates judged 5-fold cross-validation over all 110 labeled images (each predicted once by a model that never trained on it); the other figures are the candidate's on its 22 test images",
+        'only 12 test images of Good: its recall 100.0 % could be anywhere from 75.8 % to 100.0 % (95 %); label more Good images for a figure to rely on',
+        'only 10 test images of Bad: its recall 100.0 % could be anywhere from 72.2 % to 100.0 % (95 %); label more Bad images for a figure to rely on',
+      ]);
+    });
   });
 });

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Subjects, type TrainingRequestedEvent } from '@hydra/contracts';
+import { crossValidationFolds, Subjects, type TrainingRequestedEvent } from '@hydra/contracts';
 import type { Model } from '@hydra/db';
 import { EventPublisher } from '@hydra/messaging';
 import { argMax, type InputShape, saveModelTemperature } from '@hydra/ml';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { foldExamples } from '../dataset/cross-validation-folds';
 import { type Dataset, DatasetBuilder, type SplitImage } from '../dataset/dataset-builder';
-import type { JobProgress } from '../jobs/job-progress';
+import type { FoldProgress, JobProgress } from '../jobs/job-progress';
 import { evaluateCandidate } from './candidate-evaluation';
 import { trainingGates } from './gates';
 import { ModelRepository } from './model.repository';
@@ -48,6 +49,11 @@ export class CandidateTrainingService {
     const input = parent ? inputOf(parent) : options.input;
     const dataset = await this.datasets.build(plotType.name, request.jobId, options.seed, parent?.labels);
     const productionRow = plotType.activeModelId ? await this.models.model(plotType.activeModelId) : null;
+    const folds = crossValidationFolds(
+      options.crossValidationFolds,
+      dataset.labels.map((_, index) => dataset.images.filter((image) => image.labelIndex === index).length),
+    );
+    const crossValidation = folds > 0 ? foldExamples(dataset.images, folds, options.seed) : [];
     const modelId = randomUUID();
     const artifactPrefix = `models/${plotType.name}/${modelId}/`;
     const work: TrainingWork = {
@@ -75,14 +81,22 @@ export class CandidateTrainingService {
         ? { modelId: productionRow.id, artifactPrefix: productionRow.artifactPrefix }
         : null,
       artifactPrefix,
+      crossValidation,
     };
+    // Every event of a run that cross-validates says how many rounds follow the candidate's training.
+    let fold: FoldProgress | undefined = folds > 0 ? { fold: null, folds } : undefined;
     const outcome = await trainInWorker(
       work,
       this.store,
       {
         phase: (phase) =>
-          progress.report(phase, undefined, phase === 'training' ? options.epochs : undefined),
-        epoch: (epoch) => progress.report('training', epoch, options.epochs),
+          progress.report(phase, undefined, phase === 'training' ? options.epochs : undefined, fold),
+        epoch: (epoch) =>
+          progress.report(fold?.fold ? 'cross-validating' : 'training', epoch, options.epochs, fold),
+        fold: (current, total) => {
+          fold = { fold: current, folds: total };
+          progress.report('cross-validating', undefined, options.epochs, fold);
+        },
         warning: (message) => this.logger.warn(`job ${request.jobId}: ${message}`),
       },
       signal,
@@ -95,6 +109,13 @@ export class CandidateTrainingService {
         validation: { truth: dataset.validation.labels, probabilities: outcome.validationProbabilities },
         test: { truth: dataset.test.labels, probabilities: outcome.testProbabilities },
         production: outcome.production,
+        crossValidation:
+          folds > 0
+            ? crossValidation.map((round, index) => ({
+                truth: round.test.labels,
+                probabilities: outcome.crossValidation[index]?.testProbabilities ?? [],
+              }))
+            : null,
       },
       gates,
     );
@@ -122,6 +143,14 @@ export class CandidateTrainingService {
         metrics: {
           summary,
           report,
+          crossValidation: evaluation.crossValidation && {
+            ...evaluation.crossValidation,
+            rounds: outcome.crossValidation.map(({ bestEpoch, stoppedEarly }, index) => ({
+              testImages: crossValidation[index]?.test.keys.length,
+              bestEpoch,
+              stoppedEarly,
+            })),
+          },
           production,
           thresholds,
           temperature: evaluation.temperature,

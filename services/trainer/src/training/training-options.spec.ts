@@ -21,7 +21,18 @@ describe('resolveTrainingOptions', () => {
       seed: 1,
       learningRateDecay: { factor: 0.5, patience: 3 },
       augmentation: { maxShift: 0, ink: 0.3 },
+      crossValidationFolds: 5,
     });
+  });
+
+  it('takes the folds of cross-validation from the request over the plot type, and refuses a bad number', () => {
+    expect(resolveTrainingOptions({ crossValidationFolds: 0 }, {}).crossValidationFolds).toBe(0);
+    expect(
+      resolveTrainingOptions({ crossValidationFolds: 0 }, { crossValidationFolds: 8 }).crossValidationFolds,
+    ).toBe(8);
+    expect(() => resolveTrainingOptions({ crossValidationFolds: 2 }, {})).toThrow(
+      'crossValidationFolds is 0 (off) or 3 to 10',
+    );
   });
 
   it('lets the request override the plot type, and the plot type the architecture', () => {

@@ -1,4 +1,4 @@
-import { type TrainingOptions, trainingOptions } from '@hydra/contracts';
+import { DEFAULT_CROSS_VALIDATION_FOLDS, type TrainingOptions, trainingOptions } from '@hydra/contracts';
 import {
   type Architecture,
   DEFAULT_INPUT,
@@ -21,6 +21,8 @@ export interface ResolvedTrainingOptions {
   seed: number;
   learningRateDecay: TrainModelOptions['learningRateDecay'] | null;
   augmentation: TrainModelOptions['augmentation'] | null;
+  /** k of the k-fold cross-validation run where the data are few (crossValidationFolds); 0: never. */
+  crossValidationFolds: number;
 }
 
 type ArchitectureDefaults = Pick<
@@ -88,6 +90,7 @@ export function resolveTrainingOptions(
     seed: options.seed ?? 1,
     learningRateDecay: base.learningRateDecay,
     augmentation: base.augmentation,
+    crossValidationFolds: options.crossValidationFolds ?? DEFAULT_CROSS_VALIDATION_FOLDS,
   };
 }
 

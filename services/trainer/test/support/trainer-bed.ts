@@ -20,6 +20,9 @@ export const PLOT = 'FCAL_occupancy';
 /** Gates any quick model passes: these tests are about the job, not the model's quality. */
 export const OPEN_GATES = { minTestPerClass: 0, minBadRecall: 0, maxRegression: 1 };
 
+/** One training per job unless a test asks for cross-validation (the default where images are few). */
+const TRAINING_DEFAULTS = { crossValidationFolds: 0 };
+
 /** Trainers in this process on a database, stream and store of their own; requests sent as labeler-api does. */
 export interface TrainerBed {
   bed: ServiceTestBed;
@@ -51,7 +54,9 @@ export async function startTrainerBed(prefix: string): Promise<TrainerBed> {
   });
   const events = await recordEvents(bed.namespace, '>');
   const apps: INestApplication[] = [];
-  await bed.db.getRepository(PlotType).upsert({ name: PLOT, trainingGates: OPEN_GATES }, ['name']);
+  await bed.db
+    .getRepository(PlotType)
+    .upsert({ name: PLOT, trainingGates: OPEN_GATES, trainingDefaults: TRAINING_DEFAULTS }, ['name']);
   const job = (jobId: string) => bed.db.getRepository(TrainingJob).findOneByOrFail({ id: jobId });
   const publish = async <S extends Subject>(subject: S, input: EventInput<S>) => {
     const event = buildEvent(subject, input);

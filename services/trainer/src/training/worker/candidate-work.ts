@@ -14,7 +14,7 @@ import {
 } from '@hydra/ml';
 import type { ObjectStore } from '@hydra/storage';
 import { spreadSample, type StoredExamples, storedExampleSource } from '../../dataset/stored-examples';
-import type { TrainingWork, TrainingWorkResult, WorkerMessage } from './training-work';
+import type { FoldOutcome, TrainingWork, TrainingWorkResult, WorkerMessage } from './training-work';
 
 /** Predictions are made this many images at a time. */
 const PREDICT_BATCH = 32;
@@ -27,7 +27,8 @@ type Post = (message: WorkerMessage) => void;
 
 /**
  * The CPU-heavy part of a job, in the training thread: build or load the model, train it, predict
- * the validation and test images (and production's on the same test images), export ONNX and store
+ * the validation and test images (and production's on the same test images), train and test each
+ * cross-validation round the work names, export ONNX and store
  * the artifacts through `store`. Images are read from `store` a few batches at a time throughout.
  */
 export async function trainCandidate(
@@ -43,16 +44,14 @@ export async function trainCandidate(
   const [train, validation, test] = [source(work.train), source(work.validation), source(work.test)];
   try {
     post({ type: 'phase', phase: 'training' });
-    const training = await trainModel(model, train, validation, {
-      ...work.training,
-      onEpoch: (epoch) => post({ type: 'epoch', epoch }),
-    });
+    const training = await trainOn(model, train, validation, work, post);
     post({ type: 'phase', phase: 'validating' });
     const candidate = new TfjsClassifier(model, work.input);
     const predict = (inputs: Float32Array[]) => candidate.predict(inputs);
     const testProbabilities = await predictAll(predict, test);
     const validationProbabilities = await predictAll(predict, validation);
     const production = work.production ? await productionOutputs(work, work.production, store, post) : null;
+    const crossValidation = await crossValidate(work, store, source, post);
     // The int8 model is checked on the images the float one was validated on (a bounded sample of them).
     const onnxModels = await exportForServing(model, work.input, {
       calibration: await sampleOf(train, CALIBRATION_SAMPLE),
@@ -68,10 +67,54 @@ export async function trainCandidate(
       production,
       serving: { serving: onnxModels.serving, reason: onnxModels.reason, comparison: onnxModels.comparison },
       manifest,
+      crossValidation,
     };
   } finally {
     model.dispose();
   }
+}
+
+/** The job's recipe on `model`: trains on `train`, stops early on `validation`, reports each epoch. */
+function trainOn(
+  model: Parameters<typeof trainModel>[0],
+  train: ExampleSource,
+  validation: ExampleSource,
+  work: TrainingWork,
+  post: Post,
+) {
+  return trainModel(model, train, validation, {
+    ...work.training,
+    onEpoch: (epoch) => post({ type: 'epoch', epoch }),
+  });
+}
+
+/**
+ * Each cross-validation round: a model from the candidate's start, trained with its recipe on the
+ * round's folds, predicting its test fold; one model at a time, its images read as it goes.
+ */
+async function crossValidate(
+  work: TrainingWork,
+  store: ObjectStore,
+  source: (examples: StoredExamples) => ExampleSource,
+  post: Post,
+): Promise<FoldOutcome[]> {
+  const outcomes: FoldOutcome[] = [];
+  for (const [index, fold] of work.crossValidation.entries()) {
+    post({ type: 'fold', fold: index + 1, folds: work.crossValidation.length });
+    const { model } = await startingModel(work, store);
+    try {
+      const training = await trainOn(model, source(fold.train), source(fold.validation), work, post);
+      const classifier = new TfjsClassifier(model, work.input);
+      outcomes.push({
+        testProbabilities: await predictAll((inputs) => classifier.predict(inputs), source(fold.test)),
+        bestEpoch: training.bestEpoch,
+        stoppedEarly: training.stoppedEarly,
+      });
+    } finally {
+      model.dispose();
+    }
+  }
+  return outcomes;
 }
 
 /** A fresh model of the zoo, or the parent's weights, input and labels for fine-tuning. */

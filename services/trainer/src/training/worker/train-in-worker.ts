@@ -15,6 +15,7 @@ import type {
 export interface TrainingThreadEvents {
   phase(phase: 'training' | 'validating' | 'saving'): void;
   epoch(epoch: EpochProgress): void;
+  fold(fold: number, folds: number): void;
   warning(message: string): void;
 }
 
@@ -52,6 +53,8 @@ export function trainInWorker(
           return events.phase(message.phase);
         case 'epoch':
           return events.epoch(message.epoch);
+        case 'fold':
+          return events.fold(message.fold, message.folds);
         case 'warning':
           return events.warning(message.message);
         case 'store':

@@ -9,6 +9,7 @@ import type {
   TrainingResult,
 } from '@hydra/ml';
 import type { ObjectInfo } from '@hydra/storage';
+import type { FoldExamples } from '../../dataset/cross-validation-folds';
 import type { StoredExamples } from '../../dataset/stored-examples';
 
 /**
@@ -33,6 +34,15 @@ export interface TrainingWork {
   production: { modelId: string; artifactPrefix: string } | null;
   /** Where the candidate's artifacts go. */
   artifactPrefix: string;
+  /** Cross-validation's rounds, each a model of the same recipe and start; empty when the run does not cross-validate. */
+  crossValidation: FoldExamples[];
+}
+
+/** One cross-validation round's model: its outputs on its test fold (in the fold's order) and how its training went. */
+export interface FoldOutcome {
+  testProbabilities: number[][];
+  bestEpoch: number;
+  stoppedEarly: boolean;
 }
 
 /** What comes back once the candidate's artifacts are stored. */
@@ -45,6 +55,8 @@ export interface TrainingWorkResult {
   production: { modelId: string; probabilities: number[][] } | null;
   serving: Pick<OnnxExports, 'serving' | 'reason' | 'comparison'>;
   manifest: ModelManifest;
+  /** One per cross-validation round, in order. */
+  crossValidation: FoldOutcome[];
 }
 
 export type StoreRequest =
@@ -55,6 +67,8 @@ export type StoreRequest =
 export type WorkerMessage =
   | { type: 'phase'; phase: 'training' | 'validating' | 'saving' }
   | { type: 'epoch'; epoch: EpochProgress }
+  /** A cross-validation round starts (1-based); the epochs after it are its model's. */
+  | { type: 'fold'; fold: number; folds: number }
   | { type: 'warning'; message: string }
   | StoreRequest
   | { type: 'done'; result: TrainingWorkResult }

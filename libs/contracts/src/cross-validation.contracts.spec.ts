@@ -1,0 +1,28 @@
+import { crossValidationFolds } from './cross-validation.contracts';
+import { trainingOptions } from './events/training.events';
+
+describe('when training cross-validates', () => {
+  it('cross-validates where some class would have fewer than 30 test images', () => {
+    // 15 % of 193 rounds to 29 test images; of 197, to 30.
+    expect(crossValidationFolds(5, [1000, 193])).toBe(5);
+    expect(crossValidationFolds(5, [1000, 197])).toBe(0);
+    expect(crossValidationFolds(7, [40, 40, 40])).toBe(7);
+  });
+
+  it('ignores classes without images, and never cross-validates when turned off or with fewer images than folds', () => {
+    expect(crossValidationFolds(5, [1000, 0, 300])).toBe(0);
+    expect(crossValidationFolds(0, [40, 40])).toBe(0);
+    expect(crossValidationFolds(5, [2, 2])).toBe(0);
+    expect(crossValidationFolds(5, [3, 2])).toBe(5);
+  });
+
+  it('takes 0 (off) or 3 to 10 folds in a request', () => {
+    for (const folds of [0, 3, 5, 10])
+      expect(trainingOptions.safeParse({ crossValidationFolds: folds }).success).toBe(true);
+    for (const folds of [1, 2, 11, 4.5, -1, '5']) {
+      const parsed = trainingOptions.safeParse({ crossValidationFolds: folds });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toMatch('crossValidationFolds is 0 (off) or 3 to 10');
+    }
+  });
+});
