@@ -14,4 +14,9 @@ export interface TrainingEstimate {
   /** Seconds to train on one image once (forward and backward pass). */
   secondsPerImage: number;
   secondsPerEpoch: number;
+  /**
+   * Where the labeled images are few (crossValidationFolds), the k fold trainings the run adds,
+   * each on the other folds: their seconds per epoch together. Null when the run will not cross-validate.
+   */
+  crossValidation: { folds: number; secondsPerEpoch: number } | null;
 }

@@ -45,6 +45,28 @@ describe('the cost of training, said before it starts', () => {
     expect(full.body.secondsPerEpoch).toBeCloseTo(full.body.secondsPerImage * 5 * 0.75, 1);
   });
 
+  it('counts the cross-validation rounds a run with few labeled images adds, as the request or the plot type sets them', async () => {
+    const full = await estimate(expert, { architecture: 'hydra-cnn', input: { height: 72, width: 96 } });
+    const { secondsPerImage } = full.body;
+    // 5 images, every class under 30 test images: 5 rounds, each training on 3 folds and validating on 1.
+    expect(full.body.crossValidation.folds).toBe(5);
+    expect(full.body.crossValidation.secondsPerEpoch).toBeCloseTo(secondsPerImage * 5 * (3 + 1 / 3), 2);
+    const three = await estimate(expert, { crossValidationFolds: 3, input: { height: 72, width: 96 } });
+    expect(three.body.crossValidation.folds).toBe(3);
+    expect(three.body.crossValidation.secondsPerEpoch).toBeCloseTo(secondsPerImage * 5 * (1 + 1 / 3), 2);
+    expect((await estimate(expert, { crossValidationFolds: 0 })).body.crossValidation).toBeNull();
+    // More folds than images: nothing to cross-validate.
+    expect((await estimate(expert, { crossValidationFolds: 7 })).body.crossValidation).toBeNull();
+    await api.bed.db
+      .getRepository(PlotType)
+      .update({ name: PLOT }, { trainingDefaults: { crossValidationFolds: 0 } });
+    expect((await estimate(expert, {})).body.crossValidation).toBeNull();
+    expect((await estimate(expert, { crossValidationFolds: 4 })).body.crossValidation.folds).toBe(4);
+    const refused = await estimate(expert, { crossValidationFolds: 2 });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('crossValidationFolds is 0 (off) or 3 to 10');
+  });
+
   it("follows the plot type's defaults, leaves out images whose label is excluded from training, and knows an empty plot type", async () => {
     await api.bed.db
       .getRepository(PlotType)

@@ -1,4 +1,10 @@
-import type { ModelArchitecture, TrainingEstimate, TrainingOptions } from '@hydra/contracts';
+import {
+  crossValidationFolds,
+  DEFAULT_CROSS_VALIDATION_FOLDS,
+  type ModelArchitecture,
+  type TrainingEstimate,
+  type TrainingOptions,
+} from '@hydra/contracts';
 
 /**
  * Seconds to train on one image (forward and backward, batch 16 or 4, wasm backend on one core) at
@@ -18,15 +24,24 @@ const EPOCH_SHARE = 0.7 + 0.15 / 3;
 const HYDRA_CNN_MAX_PIXELS = 144 * 192;
 
 /**
- * The estimate for a request over the plot type's defaults. `nativeSize` is the plot type's images'
- * size, when it has any: without an input named, hydra-cnn trains at it (scaled to its pixel cap).
+ * A cross-validation round trains on all but two of its k folds and validates on one (a third of the
+ * cost): over its k rounds, (k − 2 + 1/3) times the labeled images per epoch.
+ */
+const foldEpochShare = (folds: number) => folds - 2 + 1 / 3;
+
+/**
+ * The estimate for a request over the plot type's defaults. `imagesPerClass`: the labeled images the
+ * run draws from, per class (whether it cross-validates depends on them). `nativeSize` is the plot
+ * type's images' size, when it has any: without an input named, hydra-cnn trains at it (scaled to
+ * its pixel cap).
  */
 export function estimateTraining(
   defaults: TrainingOptions,
   requested: TrainingOptions,
-  images: number,
+  imagesPerClass: number[],
   nativeSize?: { height: number; width: number },
 ): TrainingEstimate {
+  const images = imagesPerClass.reduce((sum, count) => sum + count, 0);
   const architecture = requested.architecture ?? defaults.architecture ?? 'hydra-cnn';
   const reference = REFERENCE[architecture];
   const input = requested.input ?? defaults.input ?? defaultInput(architecture, nativeSize);
@@ -35,12 +50,18 @@ export function estimateTraining(
   const secondsPerImage =
     (reference.secondsPerImage * alpha * alpha * input.height * input.width) /
     (reference.height * reference.width);
+  const folds = crossValidationFolds(
+    requested.crossValidationFolds ?? defaults.crossValidationFolds ?? DEFAULT_CROSS_VALIDATION_FOLDS,
+    imagesPerClass,
+  );
   return {
     architecture,
     input,
     images,
     secondsPerImage: round(secondsPerImage),
     secondsPerEpoch: round(secondsPerImage * images * EPOCH_SHARE),
+    crossValidation:
+      folds > 0 ? { folds, secondsPerEpoch: round(secondsPerImage * images * foldEpochShare(folds)) } : null,
   };
 }
 

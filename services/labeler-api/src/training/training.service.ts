@@ -71,17 +71,23 @@ export class TrainingService {
     if (!found) throw new NotFoundException(`no plot type "${plotType}"`);
     // Invalid stored defaults fail the trainer's job with the reason; the estimate ignores them.
     const defaults = trainingOptions.safeParse(found.trainingDefaults).data ?? {};
-    // What the trainer draws from (labeled-images.repository.ts), and the newest image's size.
-    const [counted]: { images: string }[] = await this.dataSource.query(
+    // What the trainer draws from (labeled-images.repository.ts), per class, and the newest image's size.
+    const counted: { images: string }[] = await this.dataSource.query(
       `SELECT count(*) AS images FROM image_label il
          JOIN image i ON i.id = il.image_id JOIN label l ON l.id = il.label_id
-        WHERE i.plot_type = $1 AND NOT l.excluded_from_training AND i.training_weight > 0`,
+        WHERE i.plot_type = $1 AND NOT l.excluded_from_training AND i.training_weight > 0
+        GROUP BY l.id`,
       [plotType],
     );
     const newest = await this.dataSource
       .getRepository(Image)
       .findOne({ where: { plotType }, order: { capturedAt: 'DESC' }, select: { width: true, height: true } });
-    return estimateTraining(defaults, options, Number(counted?.images ?? 0), newest ?? undefined);
+    return estimateTraining(
+      defaults,
+      options,
+      counted.map((row) => Number(row.images)),
+      newest ?? undefined,
+    );
   }
 
   async job(id: string): Promise<TrainingJob> {
