@@ -58,6 +58,24 @@ describe('training progress', () => {
     expect(state.finished).toBe(true);
   });
 
+  it('gives each cross-validation round its share of the bar and names the fold, each round starting its epochs afresh', () => {
+    const rounds = { totalFolds: 3 };
+    let state = applyProgress(
+      queuedState({ id: JOB, plotType: 'FCAL' }),
+      event('training', 6, { ...rounds, fold: null }),
+    );
+    // The candidate and three rounds: a quarter of the training band each.
+    expect(state.percent).toBe(5 + Math.round(85 / 4));
+    state = applyProgress(state, event('validating', null));
+    state = applyProgress(state, event('cross-validating', null, { ...rounds, fold: 2 }));
+    expect(state).toMatchObject({ fold: 2, totalFolds: 3, epoch: null, percent: 5 + Math.round(85 / 2) });
+    state = applyProgress(state, event('cross-validating', 3, { ...rounds, fold: 2, etaS: 4 }));
+    expect(state.percent).toBe(5 + Math.round((85 * 2.5) / 4));
+    expect(progressText(state)).toBe('cross-validating · fold 2/3 · epoch 3/6 · ETA 4 s');
+    state = applyProgress(state, event('saving', null));
+    expect(state.percent).toBe(97);
+  });
+
   it('spreads the training epochs over most of the bar', () => {
     expect(progressPercent('training', 0, 10)).toBe(5);
     expect(progressPercent('training', 10, 10)).toBe(90);

@@ -105,9 +105,14 @@ export interface Disagreement {
   currentLabel?: string | null;
 }
 
+/** Where the labeled images were few: the pooled test folds of k-fold cross-validation, every image once. */
+export type CrossValidationReport = ValidationReport & { folds: number };
+
 export interface ModelMetrics {
   summary?: ModelMetricsSummary;
   report?: ValidationReport;
+  /** The class gates judged these figures when present (more images, tighter intervals). */
+  crossValidation?: CrossValidationReport | null;
   production?: { modelId: string; report: ValidationReport; regression?: AccuracyDifference } | null;
   thresholds?: Record<string, { threshold: number; f1: number }>;
   /** The temperature serving applies (1: uncalibrated). */
@@ -193,6 +198,9 @@ export interface TrainingProgressState {
   /** 1-based, the last epoch finished (kept through validating and saving). */
   epoch: number | null;
   totalEpochs: number | null;
+  /** In a run that cross-validates: the round training (1-based; null before the rounds) of how many. */
+  fold: number | null;
+  totalFolds: number | null;
   loss: number | null;
   valAccuracy: number | null;
   etaS: number | null;
@@ -206,21 +214,30 @@ export interface TrainingProgressState {
 
 const FINISHED: TrainingPhase[] = ['done', 'failed', 'cancelled'];
 
-/** The bar's share per phase: training takes most of it, epoch by epoch. */
+/**
+ * The bar's share per phase: training takes most of it, epoch by epoch. A run that cross-validates
+ * trains 1 + k models one after the other (the candidate, then each round): each gets an equal part.
+ */
 export function progressPercent(
   phase: TrainingPhase,
   epoch: number | null,
   totalEpochs: number | null,
+  rounds: { fold: number | null; totalFolds: number | null } = { fold: null, totalFolds: null },
 ): number {
+  const trainings = 1 + (rounds.totalFolds ?? 0);
+  const trained = (models: number) => 5 + Math.round((85 * models) / trainings);
+  const epochShare = epoch && totalEpochs ? Math.min(epoch, totalEpochs) / totalEpochs : 0;
   switch (phase) {
     case 'queued':
       return 0;
     case 'preparing':
       return 3;
     case 'training':
-      return epoch && totalEpochs ? 5 + Math.round((85 * Math.min(epoch, totalEpochs)) / totalEpochs) : 5;
+      return trained(epochShare);
     case 'validating':
-      return 92;
+      return trainings > 1 ? trained(1) : 92;
+    case 'cross-validating':
+      return trained((rounds.fold ?? 1) + epochShare);
     case 'saving':
       return 97;
     default:
@@ -236,6 +253,8 @@ export function queuedState(job: Pick<TrainingJob, 'id' | 'plotType'>): Training
     phase: 'queued',
     epoch: null,
     totalEpochs: null,
+    fold: null,
+    totalFolds: null,
     loss: null,
     valAccuracy: null,
     etaS: null,
@@ -248,22 +267,31 @@ export function queuedState(job: Pick<TrainingJob, 'id' | 'plotType'>): Training
 /** The state after a `training:progress` event; numbers a later phase leaves out are kept. */
 export function applyProgress(
   previous: TrainingProgressState,
-  event: Pick<TrainingProgressEvent, 'phase' | 'epoch' | 'totalEpochs' | 'loss' | 'valAccuracy' | 'etaS'>,
+  event: Pick<
+    TrainingProgressEvent,
+    'phase' | 'epoch' | 'totalEpochs' | 'loss' | 'valAccuracy' | 'etaS' | 'fold' | 'totalFolds'
+  >,
 ): TrainingProgressState {
   // A late event from an earlier phase (redelivery) never moves the bar back.
   if (previous.finished) return previous;
-  const epoch = event.epoch ?? previous.epoch;
+  const fold = event.fold ?? previous.fold;
+  const totalFolds = event.totalFolds ?? previous.totalFolds;
+  // A new round starts its epochs afresh.
+  const epoch = event.epoch ?? (fold === previous.fold ? previous.epoch : null);
   const totalEpochs = event.totalEpochs ?? previous.totalEpochs;
-  const percent = progressPercent(event.phase, epoch, totalEpochs);
+  const percent = progressPercent(event.phase, epoch, totalEpochs, { fold, totalFolds });
   if (percent < previous.percent) return previous;
   return {
     ...previous,
     phase: event.phase,
     epoch,
     totalEpochs,
+    fold,
+    totalFolds,
     loss: event.loss ?? previous.loss,
     valAccuracy: event.valAccuracy ?? previous.valAccuracy,
-    etaS: event.phase === 'training' ? (event.etaS ?? previous.etaS) : null,
+    etaS:
+      event.phase === 'training' || event.phase === 'cross-validating' ? (event.etaS ?? previous.etaS) : null,
     percent,
     finished: FINISHED.includes(event.phase),
   };
@@ -278,6 +306,8 @@ export function stateFromJob(job: TrainingJob): TrainingProgressState {
         phase: progress.phase,
         epoch: progress.epoch ?? null,
         totalEpochs: progress.totalEpochs ?? null,
+        fold: progress.fold ?? null,
+        totalFolds: progress.totalFolds ?? null,
         loss: progress.loss ?? null,
         valAccuracy: progress.valAccuracy ?? null,
         etaS: progress.etaS ?? null,
@@ -305,6 +335,8 @@ export function formatEta(seconds: number | null): string {
 /** One line under the bar: phase, epoch, loss, validation accuracy, ETA. */
 export function progressText(state: TrainingProgressState): string {
   const parts: string[] = [state.phase];
+  if (state.phase === 'cross-validating' && state.fold !== null && state.totalFolds !== null)
+    parts.push(`fold ${state.fold}/${state.totalFolds}`);
   if (state.epoch !== null && state.totalEpochs !== null)
     parts.push(`epoch ${state.epoch}/${state.totalEpochs}`);
   if (state.loss !== null) parts.push(`loss ${state.loss.toFixed(3)}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentWithInterval, signedPercentWithInterval } from './library-report';
+import { crossValidationSummary, percentWithInterval, signedPercentWithInterval } from './library-report';
 
 describe('figures with their uncertainty', () => {
   it('shows a figure with its 95 % interval', () => {
@@ -19,6 +19,18 @@ describe('figures with their uncertainty', () => {
     );
     expect(signedPercentWithInterval({ value: 0, lower: -0.019, upper: 0.019 })).toBe(
       '+0.0 % (−1.9 to +1.9)',
+    );
+  });
+
+  it('says what the cross-validated figures rest on', () => {
+    const report = {
+      folds: 5,
+      count: 80,
+      accuracy: 0.9,
+      accuracyInterval: { value: 0.9, lower: 0.8146, upper: 0.9484, n: 80 },
+    } as Parameters<typeof crossValidationSummary>[0];
+    expect(crossValidationSummary(report)).toBe(
+      '5 folds over all 80 labeled images, each judged once by a model that never trained on it: accuracy 90.0 % (81.5–94.8)',
     );
   });
 });

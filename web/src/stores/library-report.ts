@@ -2,7 +2,13 @@ import type { PaletteEntry, PlotTypeResponse } from '@hydra/contracts';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, ApiError } from '../composables/api';
-import { type Disagreement, type ModelDetail, percent, type ProportionInterval } from './library-model';
+import {
+  type CrossValidationReport,
+  type Disagreement,
+  type ModelDetail,
+  percent,
+  type ProportionInterval,
+} from './library-model';
 
 /** As the Run page: the usual labels' colours when a palette does not say. */
 const FALLBACK_COLOURS: Record<string, string> = { Good: '#18a058', Bad: '#d03050', NoData: '#8a8f98' };
@@ -32,6 +38,11 @@ export function signedPercentWithInterval(difference: {
 }): string {
   const signed = (value: number) => `${value < 0 ? '−' : '+'}${Math.abs(value * 100).toFixed(1)}`;
   return `${signed(difference.value)} % (${signed(difference.lower)} to ${signed(difference.upper)})`;
+}
+
+/** The cross-validated figures in one line: "5 folds over all 80 labeled images: accuracy 91.3 % (83.0–95.9)". */
+export function crossValidationSummary(report: CrossValidationReport): string {
+  return `${report.folds} folds over all ${report.count} labeled images, each judged once by a model that never trained on it: accuracy ${percentWithInterval(report.accuracy, report.accuracyInterval)}`;
 }
 
 /** The labels a card offers: the plot type's palette, else the model's classes. */

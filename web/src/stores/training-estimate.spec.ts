@@ -7,6 +7,7 @@ const inception = {
   images: 290,
   secondsPerImage: 1.3,
   secondsPerEpoch: 283,
+  crossValidation: null,
 } as const;
 
 describe('the training estimate', () => {
@@ -25,6 +26,12 @@ describe('the training estimate', () => {
       secondsPerEpoch: 2.5,
     } as const;
     expect(estimateText(small)).toMatch(/^About 3 s per epoch: 290 labeled images at 12 ms each/);
+  });
+
+  it('says what cross-validation adds where the images are few', () => {
+    expect(estimateText({ ...inception, crossValidation: { folds: 5, secondsPerEpoch: 1258 } })).toBe(
+      'About 4 min 43 s per epoch: 290 labeled images at 1.3 s each (inception-v3 at 299×299). Few images per class: 5-fold cross-validation adds about 20 min 58 s per epoch.',
+    );
   });
 
   it('asks for labels when there are none', () => {

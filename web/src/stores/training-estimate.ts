@@ -4,11 +4,17 @@ import { formatEta } from './library-model';
 /** Above this an epoch is slow enough that the panel says so in red: a run is many epochs. */
 export const SLOW_EPOCH_S = 10 * 60;
 
-/** "About 6 min 30 s per epoch: 290 labeled images at 1.3 s each (inception-v3 at 299×299)." */
+/**
+ * "About 6 min 30 s per epoch: 290 labeled images at 1.3 s each (inception-v3 at 299×299)." and,
+ * where the images are few, what the cross-validation rounds add.
+ */
 export function estimateText(estimate: TrainingEstimate): string {
-  const { architecture, input, images, secondsPerImage, secondsPerEpoch } = estimate;
+  const { architecture, input, images, secondsPerImage, secondsPerEpoch, crossValidation } = estimate;
   const model = `${architecture} at ${input.height}×${input.width}`;
   if (images === 0) return `No labeled images yet: label some before training (${model}).`;
   const each = secondsPerImage >= 0.1 ? `${secondsPerImage} s` : `${Math.round(secondsPerImage * 1000)} ms`;
-  return `About ${formatEta(secondsPerEpoch)} per epoch: ${images} labeled images at ${each} each (${model}).`;
+  const rounds = crossValidation
+    ? ` Few images per class: ${crossValidation.folds}-fold cross-validation adds about ${formatEta(crossValidation.secondsPerEpoch)} per epoch.`
+    : '';
+  return `About ${formatEta(secondsPerEpoch)} per epoch: ${images} labeled images at ${each} each (${model}).${rounds}`;
 }
