@@ -4,16 +4,20 @@ import { trainingOptions } from './events/training.events';
 describe('when training cross-validates', () => {
   it('cross-validates where some class would have fewer than 30 test images', () => {
     // 15 % of 193 rounds to 29 test images; of 197, to 30.
-    expect(crossValidationFolds(5, [1000, 193])).toBe(5);
-    expect(crossValidationFolds(5, [1000, 197])).toBe(0);
-    expect(crossValidationFolds(7, [40, 40, 40])).toBe(7);
+    expect(crossValidationFolds({ folds: 5, fineTune: false }, [1000, 193])).toBe(5);
+    expect(crossValidationFolds({ folds: 5, fineTune: false }, [1000, 197])).toBe(0);
+    expect(crossValidationFolds({ folds: 7, fineTune: false }, [40, 40, 40])).toBe(7);
   });
 
-  it('ignores classes without images, and never cross-validates when turned off or with fewer images than folds', () => {
-    expect(crossValidationFolds(5, [1000, 0, 300])).toBe(0);
-    expect(crossValidationFolds(0, [40, 40])).toBe(0);
-    expect(crossValidationFolds(5, [2, 2])).toBe(0);
-    expect(crossValidationFolds(5, [3, 2])).toBe(5);
+  it('ignores classes without images, and does not cross-validate when turned off or with fewer images than folds', () => {
+    expect(crossValidationFolds({ folds: 5, fineTune: false }, [1000, 0, 300])).toBe(0);
+    expect(crossValidationFolds({ folds: 0, fineTune: false }, [40, 40])).toBe(0);
+    expect(crossValidationFolds({ folds: 5, fineTune: false }, [2, 2])).toBe(0);
+    expect(crossValidationFolds({ folds: 5, fineTune: false }, [3, 2])).toBe(5);
+  });
+
+  it('never cross-validates a fine-tune, whose starting weights may have seen every image', () => {
+    expect(crossValidationFolds({ folds: 5, fineTune: true }, [40, 40])).toBe(0);
   });
 
   it('takes 0 (off) or 3 to 10 folds in a request', () => {

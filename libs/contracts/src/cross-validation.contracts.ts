@@ -17,11 +17,15 @@ export const DEFAULT_CROSS_VALIDATION_FOLDS = 5;
  * than FEW_TEST_IMAGES images of some class, its figures are too loose to judge a model by, so the
  * same recipe is also trained k times, each fold tested by a model trained on the others, and every
  * labeled image is judged once. `folds` is the resolved option (0 turns it off); a set smaller
- * than the folds cannot fill them.
+ * than the folds cannot fill them; a fine-tune never cross-validates, as its starting weights may
+ * have trained on any of the images (no fold would be unseen).
  */
-export function crossValidationFolds(folds: number, imagesPerClass: readonly number[]): number {
+export function crossValidationFolds(
+  run: { folds: number; fineTune: boolean },
+  imagesPerClass: readonly number[],
+): number {
   const present = imagesPerClass.filter((count) => count > 0);
   const total = present.reduce((sum, count) => sum + count, 0);
-  if (folds === 0 || total < folds) return 0;
-  return present.some((count) => Math.round(count * TEST_SHARE) < FEW_TEST_IMAGES) ? folds : 0;
+  if (run.folds === 0 || run.fineTune || total < run.folds) return 0;
+  return present.some((count) => Math.round(count * TEST_SHARE) < FEW_TEST_IMAGES) ? run.folds : 0;
 }

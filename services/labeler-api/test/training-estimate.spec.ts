@@ -55,6 +55,8 @@ describe('the cost of training, said before it starts', () => {
     expect(three.body.crossValidation.folds).toBe(3);
     expect(three.body.crossValidation.secondsPerEpoch).toBeCloseTo(secondsPerImage * 5 * (1 + 1 / 3), 2);
     expect((await estimate(expert, { crossValidationFolds: 0 })).body.crossValidation).toBeNull();
+    // A fine-tune's starting weights may have seen every image: no fold would be unseen.
+    expect((await estimate(expert, { parentModelId: randomUUID() })).body.crossValidation).toBeNull();
     // More folds than images: nothing to cross-validate.
     expect((await estimate(expert, { crossValidationFolds: 7 })).body.crossValidation).toBeNull();
     await api.bed.db

@@ -9,6 +9,8 @@ jest.setTimeout(120_000);
 let trainer: TrainerBed;
 /** Labeled images per class. */
 let counts: Record<string, number>;
+/** The candidate the first test trains. */
+let trainedId: string;
 
 beforeAll(async () => {
   trainer = await startTrainerBed('hydra_trainer_cross_validation');
@@ -54,6 +56,7 @@ describe('cross-validation where the labeled images are few', () => {
       warnings: string[];
     };
     expect(model.status).toBe('candidate');
+    trainedId = model.id;
     expect(Math.min(...metrics.report.perClass.map((row) => row.support))).toBeLessThan(fewest);
     const { crossValidation } = metrics;
     expect(crossValidation).toMatchObject({ folds: 3, count: 40, accuracyInterval: { n: 40 } });
@@ -84,6 +87,23 @@ describe('cross-validation where the labeled images are few', () => {
       '3/3',
     ]);
     expect(rounds.filter((event) => event.epoch !== null)).toHaveLength(3 * QUICK.epochs);
+  });
+
+  it('never cross-validates a fine-tune, whose starting weights may have seen every image, and says so', async () => {
+    const jobId = await trainer.requestTraining({
+      ...QUICK,
+      epochs: 1,
+      input: undefined,
+      parentModelId: trainedId,
+    });
+    await trainer.waitForStatus(jobId, 'succeeded', 110_000);
+    const model = await trainer.bed.db.getRepository(Model).findOneByOrFail({ trainingJobId: jobId });
+    const metrics = model.metrics as { crossValidation: unknown; warnings: string[] };
+    expect(metrics.crossValidation).toBeNull();
+    expect(metrics.warnings).toContain(
+      `not cross-validated although the images are few: the fine-tuned model ${trainedId} may have trained on any of them`,
+    );
+    expect(phasesOf(trainer.events, jobId)).not.toContain('cross-validating');
   });
 
   it('stops the folds when the job is cancelled', async () => {

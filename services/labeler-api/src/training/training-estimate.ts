@@ -51,7 +51,11 @@ export function estimateTraining(
     (reference.secondsPerImage * alpha * alpha * input.height * input.width) /
     (reference.height * reference.width);
   const folds = crossValidationFolds(
-    requested.crossValidationFolds ?? defaults.crossValidationFolds ?? DEFAULT_CROSS_VALIDATION_FOLDS,
+    {
+      folds:
+        requested.crossValidationFolds ?? defaults.crossValidationFolds ?? DEFAULT_CROSS_VALIDATION_FOLDS,
+      fineTune: requested.parentModelId !== undefined,
+    },
     imagesPerClass,
   );
   return {

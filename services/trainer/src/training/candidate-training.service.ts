@@ -49,10 +49,20 @@ export class CandidateTrainingService {
     const input = parent ? inputOf(parent) : options.input;
     const dataset = await this.datasets.build(plotType.name, request.jobId, options.seed, parent?.labels);
     const productionRow = plotType.activeModelId ? await this.models.model(plotType.activeModelId) : null;
-    const folds = crossValidationFolds(
-      options.crossValidationFolds,
-      dataset.labels.map((_, index) => dataset.images.filter((image) => image.labelIndex === index).length),
+    const perClass = dataset.labels.map(
+      (_, index) => dataset.images.filter((image) => image.labelIndex === index).length,
     );
+    const folds = crossValidationFolds(
+      { folds: options.crossValidationFolds, fineTune: parent !== null },
+      perClass,
+    );
+    // Said, so nobody takes the few test images' figures for cross-validated ones.
+    const notCrossValidated =
+      parent && crossValidationFolds({ folds: options.crossValidationFolds, fineTune: false }, perClass) > 0
+        ? [
+            `not cross-validated although the images are few: the fine-tuned model ${parent.id} may have trained on any of them`,
+          ]
+        : [];
     const crossValidation = folds > 0 ? foldExamples(dataset.images, folds, options.seed) : [];
     const modelId = randomUUID();
     const artifactPrefix = `models/${plotType.name}/${modelId}/`;
@@ -154,7 +164,7 @@ export class CandidateTrainingService {
           production,
           thresholds,
           temperature: evaluation.temperature,
-          warnings: evaluation.warnings,
+          warnings: [...evaluation.warnings, ...notCrossValidated],
           serving: { precision: serving.serving, reason: serving.reason, int8: serving.comparison },
           history: outcome.training.history,
           bestEpoch: outcome.training.bestEpoch,
