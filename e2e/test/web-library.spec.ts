@@ -85,7 +85,9 @@ beforeAll(async () => {
   // The quick model is weaker than the production fixture and its ~10 Bad test images give wide
   // intervals: open gates let it be a candidate (this suite is about the pages, not the gates).
   const openGates = { maxRegression: 1, minBadRecall: 0 };
-  expect((await call('PATCH', `/plot-types/${PLOT}`, { trainingGates: openGates })).status).toBe(200);
+  // Three cross-validation rounds (not the default five) keep the suite quick and still show them.
+  const settings = { trainingGates: openGates, trainingDefaults: { crossValidationFolds: 3 } };
+  expect((await call('PATCH', `/plot-types/${PLOT}`, settings)).status).toBe(200);
   // 200 simulated plots labeled through the audited label path.
   const plots = await collect(simulateDataset({ plotType: PLOT, count: 200, seed: 77 }));
   const items = [];
@@ -153,6 +155,10 @@ it('lets an expert train with options, watch the progress bar, open the candidat
   await expertPage.locator('[data-test="confusion-matrix"] canvas').waitFor();
   await expertPage.locator('[data-test="training-curves"] canvas').waitFor();
   await expertPage.locator('[data-test="calibration-chart"] canvas').waitFor();
+  // 200 labeled images are few: every one was also judged once by a model that never saw it.
+  await expect(expertPage.locator('[data-test="cross-validation"]').textContent()).resolves.toMatch(
+    /3 folds over all 200 labeled images/,
+  );
 
   await expertPage.click('[data-test="promote-button"]');
   await expertPage.locator('.n-popconfirm__action button:has-text("Promote")').click();
