@@ -13,6 +13,7 @@ export * from './access';
 export * from './rest';
 export * from './training-estimate.contracts';
 export * from './cross-validation.contracts';
+export * from './model-input.contracts';
 export * from './plot-types.contracts';
 export * from './images.contracts';
 export * from './socket';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hydraCnnPlotInput } from '@hydra/contracts';
 import { PlotType } from '@hydra/db';
 import { addImage } from './support/images.fixture';
 import { type ApiClient, type LabelerApiHarness, startLabelerApi } from './support/labeler-api.harness';
@@ -43,6 +44,14 @@ describe('the cost of training, said before it starts', () => {
     });
     expect(full.body.secondsPerImage).toBeGreaterThan(3 * small.body.secondsPerImage);
     expect(full.body.secondsPerEpoch).toBeCloseTo(full.body.secondsPerImage * 5 * 0.75, 1);
+  });
+
+  it("assumes hydra-cnn's default input as the trainer chooses it from the plot type's images", async () => {
+    const reply = await estimate(expert, {});
+    expect(reply.status).toBe(200);
+    // The fixture's plots are 400 × 300: the trainer keeps that aspect within its pixel budget.
+    expect(reply.body.input).toEqual(hydraCnnPlotInput({ width: 400, height: 300 }));
+    expect(reply.body.input).toEqual({ height: 72, width: 96 });
   });
 
   it('counts the cross-validation rounds a run with few labeled images adds, as the request or the plot type sets them', async () => {

@@ -1,6 +1,7 @@
 import {
   crossValidationFolds,
   DEFAULT_CROSS_VALIDATION_FOLDS,
+  hydraCnnPlotInput,
   type ModelArchitecture,
   type TrainingEstimate,
   type TrainingOptions,
@@ -19,9 +20,6 @@ const REFERENCE: Record<ModelArchitecture, { height: number; width: number; seco
 
 /** The trainer's split (dataset-builder.ts): 70 % trained on, 15 % validated with a forward pass (a third of the cost). */
 const EPOCH_SHARE = 0.7 + 0.15 / 3;
-
-/** The trainer's cap on hydra-cnn's default input, which otherwise follows the plot's own size (training-options.ts). */
-const HYDRA_CNN_MAX_PIXELS = 144 * 192;
 
 /**
  * A cross-validation round trains on all but two of its k folds and validates on one (a third of the
@@ -74,9 +72,7 @@ function defaultInput(
   nativeSize: { height: number; width: number } | undefined,
 ): { height: number; width: number } {
   const { height, width } = REFERENCE[architecture];
-  if (architecture !== 'hydra-cnn' || !nativeSize) return { height, width };
-  const scale = Math.min(1, Math.sqrt(HYDRA_CNN_MAX_PIXELS / (nativeSize.height * nativeSize.width)));
-  return { height: Math.round(nativeSize.height * scale), width: Math.round(nativeSize.width * scale) };
+  return architecture === 'hydra-cnn' && nativeSize ? hydraCnnPlotInput(nativeSize) : { height, width };
 }
 
 /** Three significant digits: the measurement is no better. */

@@ -1,5 +1,5 @@
+import { HYDRA_CNN_MAX_PIXELS } from '@hydra/contracts';
 import {
-  HYDRA_CNN_MAX_PIXELS,
   plotInput,
   resolveTrainingOptions,
   trainModelOptions,

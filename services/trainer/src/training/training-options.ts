@@ -1,4 +1,9 @@
-import { DEFAULT_CROSS_VALIDATION_FOLDS, type TrainingOptions, trainingOptions } from '@hydra/contracts';
+import {
+  DEFAULT_CROSS_VALIDATION_FOLDS,
+  hydraCnnPlotInput,
+  type TrainingOptions,
+  trainingOptions,
+} from '@hydra/contracts';
 import {
   type Architecture,
   DEFAULT_INPUT,
@@ -118,23 +123,13 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 }
 
 /**
- * The pixels of hydra-cnn's default input: training time grows with them, and 4× as many
- * (144 × 192) caught no more subtle faults in bench/src/accuracy.bench.ts.
- */
-export const HYDRA_CNN_MAX_PIXELS = 72 * 96;
-
-/**
- * hydra-cnn's default input keeps the plot's aspect ratio, so no pixel of the budget goes to the
- * letterbox's margin, with HYDRA_CNN_MAX_PIXELS at most and never more than the plot has; sides
- * are multiples of 8, what its three poolings divide evenly.
- * The other architectures were designed for their own fixed input.
+ * The default input: hydra-cnn's follows the plot type's images (hydraCnnPlotInput); the other
+ * architectures were designed for their own fixed input.
  */
 export function plotInput(
   architecture: Architecture,
   nativeSize?: { width: number; height: number },
 ): { height: number; width: number } {
   if (architecture !== 'hydra-cnn' || !nativeSize) return DEFAULT_INPUT[architecture];
-  const scale = Math.min(1, Math.sqrt(HYDRA_CNN_MAX_PIXELS / (nativeSize.width * nativeSize.height)));
-  const side = (pixels: number) => Math.max(8, Math.floor((pixels * scale) / 8) * 8);
-  return { height: side(nativeSize.height), width: side(nativeSize.width) };
+  return hydraCnnPlotInput(nativeSize);
 }
