@@ -98,6 +98,15 @@ describe('class activation maps', () => {
     });
   });
 
+  it('skips the deepest blocks when asked, and falls back to the earliest block the chain reaches', () => {
+    expect(heatMapOptions(model, 'block2_relu', { method: 'layer-cam', blocks: 1, skip: 1 }).layers).toEqual([
+      'block1_relu',
+    ]);
+    expect(heatMapOptions(model, 'block2_relu', { method: 'layer-cam', blocks: 2, skip: 5 }).layers).toEqual([
+      'block1_relu',
+    ]);
+  });
+
   it('stops at a branch: an earlier layer whose output also feeds a shortcut is not fused', () => {
     const inputs = tf.input({ shape: [8, 8, 1] });
     const first = tf.layers.reLU({ name: 'first' }).apply(inputs) as tf.SymbolicTensor;
