@@ -1,6 +1,7 @@
 /**
  * The pointing game: does a heat map's peak fall on the fault? A hydra-cnn is trained per plot type
- * and renderer on simulated plots (libs/ml's trainModel, no services), then every heat-map method is
+ * and renderer on simulated plots (libs/ml's trainModel with the trainer's default recipe and input,
+ * or `--recipe fixed`: 72 × 96, Adam, 15 epochs; no services), then every heat-map method is
  * asked "why Bad?" on the faulty test plots whose fault is localised (the simulator's masks); a hit is
  * a peak whose input pixel covers a fault pixel. Shares come with a 95 % Wilson interval, over all
  * localised faults and over those the model called Bad (a heat map cannot point at a fault the
@@ -14,7 +15,7 @@ import {
   type ClassActivationOptions,
   heatMapOptions,
   heatPeak,
-  hydraCnn,
+  buildModel,
   HYDRA_CNN_GRADCAM_LAYER,
   type IgnoreRegion,
   imageToInput,
@@ -22,6 +23,7 @@ import {
   type InputShape,
   letterboxGeometry,
   trainModel,
+  type TrainingOptions,
   evaluate,
   wilsonInterval,
   withoutIgnoredHeat,
@@ -35,6 +37,7 @@ import {
   type SimulatedPlotType,
 } from '@hydra/simulator';
 import type * as tf from '@tensorflow/tfjs';
+import { resolveTrainingOptions, trainModelOptions } from '@hydra/trainer/dist/training/training-options';
 import { Command } from 'commander';
 
 const options = new Command('pointing-game-bench')
@@ -42,11 +45,16 @@ const options = new Command('pointing-game-bench')
   .option('--styles <list>', 'renderers: classic, root', 'classic,root')
   .option('--train <n>', 'training plots per plot type and renderer', Number, 240)
   .option('--test <n>', 'test plots (mostly Bad) per plot type and renderer', Number, 120)
-  .option('--epochs <n>', 'most epochs (early stopping may end sooner)', Number, 15)
+  .option(
+    '--recipe <name>',
+    "product: the trainer's default recipe and input (the plot's aspect); fixed: 72 × 96, Adam 3e-3, --epochs",
+    'product',
+  )
+  .option('--epochs <n>', 'most epochs of the fixed recipe (early stopping may end sooner)', Number, 15)
   .option('--seed <n>', 'simulator and weight seed', Number, 1)
   .option(
     '--ignore <list>',
-    'ignore regions: none, or frame (everything around the data frame: title, axes, colour bar), as a plot type would set them',
+    'ignore regions: none, or frame (everything around the data frame: title, axes, colour bar; and the stats box and legend inside it), as a plot type would set them',
     'none,frame',
   )
   .parse()
@@ -55,6 +63,7 @@ const options = new Command('pointing-game-bench')
     styles: string;
     train: number;
     test: number;
+    recipe: 'product' | 'fixed';
     epochs: number;
     seed: number;
     ignore: string;
@@ -64,36 +73,38 @@ type IgnoreSetting = 'none' | 'frame';
 
 const LABELS: SimulatedLabel[] = ['Good', 'Bad', 'NoData'];
 const BAD = LABELS.indexOf('Bad');
-const INPUT: InputShape = { height: 72, width: 96, channels: 3 };
+const FIXED_INPUT: InputShape = { height: 72, width: 96, channels: 3 };
 const TEST_MIX: Record<SimulatedLabel, number> = { Good: 0.1, Bad: 0.9, NoData: 0 };
 
-/** A heat-map method under test: fused blocks end at the manifest's layer, single ones name theirs. */
+/** A heat-map method under test: hydra-cnn's blocks `first`–`last`, fused as the explainer would. */
 interface Candidate {
   name: string;
   options: (model: tf.LayersModel) => ClassActivationOptions;
 }
 
-const fused = (method: CamMethod, blocks: number): Candidate => ({
-  name: blocks === 1 ? `${method} block4` : `${method} blocks ${5 - blocks}-4`,
-  options: (model) => heatMapOptions(model, HYDRA_CNN_GRADCAM_LAYER(), { method, blocks }, BAD),
-});
-const single = (method: CamMethod, block: number): Candidate => ({
-  name: `${method} block${block}`,
-  options: () => ({ method, layers: [`block${block}_relu`], classIndex: BAD }),
+const BLOCKS = 4;
+const blocks = (method: CamMethod, first: number, last = first): Candidate => ({
+  name: first === last ? `${method} block${first}` : `${method} blocks ${first}-${last}`,
+  options: (model) =>
+    heatMapOptions(
+      model,
+      HYDRA_CNN_GRADCAM_LAYER(),
+      { method, blocks: last - first + 1, skip: BLOCKS - last },
+      BAD,
+    ),
 });
 
 const CANDIDATES: Candidate[] = [
-  fused('grad-cam', 1),
-  fused('grad-cam++', 1),
-  fused('layer-cam', 1),
-  single('grad-cam', 3),
-  single('layer-cam', 3),
-  single('layer-cam', 2),
-  single('layer-cam', 1),
-  fused('grad-cam', 2),
-  fused('layer-cam', 2),
-  fused('layer-cam', 3),
-  fused('layer-cam', 4),
+  blocks('grad-cam', 4),
+  blocks('grad-cam++', 4),
+  blocks('layer-cam', 4),
+  blocks('layer-cam', 3),
+  blocks('layer-cam', 2),
+  blocks('layer-cam', 1),
+  blocks('layer-cam', 1, 2),
+  blocks('layer-cam', 2, 3),
+  blocks('layer-cam', 1, 3),
+  blocks('layer-cam', 1, 4),
 ];
 
 interface Split {
@@ -102,7 +113,10 @@ interface Split {
   plots: SimulatedPlot[];
 }
 
-/** The four strips around the data frame, in fractions of the image (the product's IgnoreRegion). */
+/**
+ * The four strips around the data frame and the boxes of text drawn over the data (stats box,
+ * legend), in fractions of the image (the product's IgnoreRegion).
+ */
 function aroundFrame(plot: SimulatedPlot): IgnoreRegion[] {
   const { x, y, width, height } = plot.frame.plotArea;
   const [right, bottom] = [x + width, y + height];
@@ -117,6 +131,9 @@ function aroundFrame(plot: SimulatedPlot): IgnoreRegion[] {
     box(0, bottom, plot.width, plot.height),
     box(0, y, x, bottom),
     box(right, y, plot.width, bottom),
+    ...[plot.frame.statsBox, plot.frame.legend].flatMap((inside) =>
+      inside ? [box(inside.x, inside.y, inside.x + inside.width, inside.y + inside.height)] : [],
+    ),
   ].filter((region) => region.width > 0 && region.height > 0);
 }
 
@@ -126,23 +143,53 @@ const regionsOf = (plot: SimulatedPlot, ignore: IgnoreSetting) =>
 async function simulated(
   plotType: SimulatedPlotType,
   style: PlotStyle,
-  ignore: IgnoreSetting,
   count: number,
   seed: number,
   mix?: Record<SimulatedLabel, number>,
-): Promise<Split> {
-  const split: Split = { inputs: [], labels: [], plots: [] };
-  for await (const plot of simulateDataset({ plotType, count, seed, style, ...(mix && { mix }) })) {
-    split.inputs.push(await imageToInput(plot.png, INPUT, regionsOf(plot, ignore)));
-    split.labels.push(LABELS.indexOf(plot.label));
-    split.plots.push(plot);
-  }
-  return split;
+): Promise<SimulatedPlot[]> {
+  const plots: SimulatedPlot[] = [];
+  for await (const plot of simulateDataset({ plotType, count, seed, style, ...(mix && { mix }) }))
+    plots.push(plot);
+  return plots;
+}
+
+async function split(plots: SimulatedPlot[], input: InputShape, ignore: IgnoreSetting): Promise<Split> {
+  return {
+    inputs: await Promise.all(plots.map((plot) => imageToInput(plot.png, input, regionsOf(plot, ignore)))),
+    labels: plots.map((plot) => LABELS.indexOf(plot.label)),
+    plots,
+  };
+}
+
+/** The model, its input and its training options: the trainer's defaults for this plot type's size, or the fixed recipe. */
+function recipe(first: SimulatedPlot) {
+  const resolved = resolveTrainingOptions({}, { seed: options.seed }, first);
+  const product = options.recipe === 'product';
+  const input = product ? resolved.input : FIXED_INPUT;
+  const training: TrainingOptions = product
+    ? trainModelOptions(resolved, BAD)
+    : {
+        epochs: options.epochs,
+        batchSize: 16,
+        learningRate: 3e-3,
+        optimizer: 'adam',
+        balancing: 'resample',
+        referenceClass: BAD,
+        earlyStopping: { patience: 5, minDelta: 0.005 },
+        seed: options.seed,
+      };
+  const { model } = buildModel({
+    architecture: 'hydra-cnn',
+    input,
+    classes: LABELS.length,
+    seed: options.seed,
+  });
+  return { input, training, model };
 }
 
 /** Whether the input pixel at the peak covers a fault pixel of the original image. */
-function pointsAtFault(plot: SimulatedPlot, peak: { x: number; y: number }): boolean {
-  const box = letterboxGeometry(plot.width, plot.height, INPUT);
+function pointsAtFault(plot: SimulatedPlot, input: InputShape, peak: { x: number; y: number }): boolean {
+  const box = letterboxGeometry(plot.width, plot.height, input);
   const footprint = {
     x: (peak.x - box.left) / box.scale,
     y: (peak.y - box.top) / box.scale,
@@ -183,26 +230,22 @@ async function measure(
   totals: Map<string, Tally>,
 ): Promise<string[]> {
   const seed = options.seed * 100;
-  const [train, validation, test] = await Promise.all([
-    simulated(plotType, style, ignore, options.train, seed + 1),
-    simulated(plotType, style, ignore, Math.round(options.train / 4), seed + 2),
-    simulated(plotType, style, ignore, options.test, seed + 3, TEST_MIX),
+  const [trainPlots, validationPlots, testPlots] = await Promise.all([
+    simulated(plotType, style, options.train, seed + 1),
+    simulated(plotType, style, Math.round(options.train / 4), seed + 2),
+    simulated(plotType, style, options.test, seed + 3, TEST_MIX),
   ]);
-  const model = hydraCnn({ input: INPUT, classes: LABELS.length, seed: options.seed });
+  const { input, training: trainingOptions, model } = recipe(trainPlots[0] as SimulatedPlot);
+  const [train, validation, test] = await Promise.all([
+    split(trainPlots, input, ignore),
+    split(validationPlots, input, ignore),
+    split(testPlots, input, ignore),
+  ]);
   const started = performance.now();
-  const training = await trainModel(model, train, validation, {
-    epochs: options.epochs,
-    batchSize: 16,
-    learningRate: 3e-3,
-    optimizer: 'adam',
-    balancing: 'resample',
-    referenceClass: BAD,
-    earlyStopping: { patience: 5, minDelta: 0.005 },
-    seed: options.seed,
-  });
+  const training = await trainModel(model, train, validation, trainingOptions);
   const accuracy = (await evaluate(model, test, LABELS.length)).accuracy;
   const localised = test.plots.flatMap((plot, index) => (plot.faultBoxes.length ? [index] : []));
-  const header = `${style} ${plotType}, ignore ${ignore}: ${training.history.length} epochs in ${((performance.now() - started) / 1000).toFixed(0)} s, test accuracy ${percent(accuracy)} %, ${localised.length} localised faults`;
+  const header = `${style} ${plotType}, ignore ${ignore}, input ${input.height}×${input.width}: ${training.history.length} epochs in ${((performance.now() - started) / 1000).toFixed(0)} s, test accuracy ${percent(accuracy)} %, ${localised.length} localised faults`;
   console.log(header);
   const rows = [header];
   for (const candidate of CANDIDATES) {
@@ -212,13 +255,13 @@ async function measure(
     for (const index of localised) {
       const plot = test.plots[index] as SimulatedPlot;
       const result = withoutIgnoredHeat(
-        await classActivationMap(model, test.inputs[index] as Float32Array, INPUT, candidate.options(model)),
+        await classActivationMap(model, test.inputs[index] as Float32Array, input, candidate.options(model)),
         regionsOf(plot, ignore),
         plot.width,
         plot.height,
-        INPUT,
+        input,
       );
-      const hit = Number(pointsAtFault(plot, heatPeak(result)));
+      const hit = Number(pointsAtFault(plot, input, heatPeak(result)));
       const detected = Number(result.probabilities.indexOf(Math.max(...result.probabilities)) === BAD);
       Object.assign(tally, add(tally, { hits: hit, n: 1, detectedHits: hit * detected, detected }));
       const kind = byFault.get(plot.fault ?? '') ?? { hits: 0, n: 0 };
