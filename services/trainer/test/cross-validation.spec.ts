@@ -1,7 +1,14 @@
 import type { TrainingProgressEvent } from '@hydra/contracts';
 import { Model, PlotType } from '@hydra/db';
 import { waitFor } from '@hydra/messaging/testing';
-import { OPEN_GATES, PLOT, phasesOf, startTrainerBed, type TrainerBed } from './support/trainer-bed';
+import {
+  OPEN_GATES,
+  PLOT,
+  phasesOf,
+  phasesWhenDone,
+  startTrainerBed,
+  type TrainerBed,
+} from './support/trainer-bed';
 
 // Each job trains the candidate and three fold models (small, a few seconds each) on its thread.
 jest.setTimeout(120_000);
@@ -70,9 +77,7 @@ describe('cross-validation where the labeled images are few', () => {
     );
 
     // Progress names each round after the candidate's own training.
-    await waitFor(() => phasesOf(trainer.events, jobId).at(-1) === 'done', 'the last progress event');
-    const phases = phasesOf(trainer.events, jobId);
-    expect(phases.filter((phase, index) => phase !== phases[index - 1])).toEqual([
+    expect(await phasesWhenDone(trainer.events, jobId)).toEqual([
       'preparing',
       'training',
       'validating',

@@ -2,9 +2,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Model } from '@hydra/db';
 import { initialiseBackend, loadModelArtifacts } from '@hydra/ml';
 import { TEST_MODEL } from '@hydra/ml/testing';
-import { waitFor } from '@hydra/messaging/testing';
 import { activate, registerTestModel } from '@hydra/testing';
-import { PLOT, phasesOf, startTrainerBed, type TrainerBed } from './support/trainer-bed';
+import { PLOT, phasesOf, phasesWhenDone, startTrainerBed, type TrainerBed } from './support/trainer-bed';
 
 // Each test trains a small model (a few seconds) on a thread that first loads TensorFlow.js.
 jest.setTimeout(120_000);
@@ -77,9 +76,7 @@ describe('training on a thread of its own', () => {
     });
     loaded.model.dispose();
 
-    await waitFor(() => phasesOf(trainer.events, jobId).at(-1) === 'done', 'the last progress event');
-    const phases = phasesOf(trainer.events, jobId);
-    expect(phases.filter((phase, index) => phase !== phases[index - 1])).toEqual([
+    expect(await phasesWhenDone(trainer.events, jobId)).toEqual([
       'preparing',
       'training',
       'validating',

@@ -1,9 +1,5 @@
 import { HYDRA_CNN_MAX_PIXELS } from '@hydra/contracts';
-import {
-  plotInput,
-  resolveTrainingOptions,
-  trainModelOptions,
-} from './training-options';
+import { plotInput, resolveTrainingOptions, trainModelOptions } from './training-options';
 
 describe('resolveTrainingOptions', () => {
   it('fills what nobody set from the architecture', () => {

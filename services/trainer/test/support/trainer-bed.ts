@@ -116,3 +116,10 @@ export function phasesOf(events: TrainerBed['events'], jobId: string): string[] 
     .filter((event) => event.jobId === jobId)
     .map((event) => event.phase as string);
 }
+
+/** The job's phases once each, in order, after its last progress event ('done') arrived. */
+export async function phasesWhenDone(events: TrainerBed['events'], jobId: string): Promise<string[]> {
+  await waitFor(() => phasesOf(events, jobId).at(-1) === 'done', 'the last progress event');
+  const phases = phasesOf(events, jobId);
+  return phases.filter((phase, index) => phase !== phases[index - 1]);
+}
