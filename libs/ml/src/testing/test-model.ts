@@ -33,7 +33,7 @@ export interface TestModel {
 
 const CACHE_FILE = 'test-model.json';
 /** Raised whenever what is cached changes shape, so no machine reuses an older cache. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 /**
  * Puts the test model's artifacts under `prefix` in `store`. It is trained once per machine (about
