@@ -2,6 +2,9 @@ import sharp from 'sharp';
 import { simulateDataset, simulatePlot, type SimulatedPlotType } from './dataset';
 import { faultMask, type SimulatedPlot } from './simulated-plot';
 
+// Some tests render 80 plots: seconds on an idle machine, more than Jest's 5 s while CI runs other suites.
+jest.setTimeout(30_000);
+
 async function collect(plotType: SimulatedPlotType, count: number, seed: number): Promise<SimulatedPlot[]> {
   const plots: SimulatedPlot[] = [];
   for await (const plot of simulateDataset({ plotType, count, seed })) plots.push(plot);
