@@ -1,0 +1,264 @@
+"""PyTorch's side of bench/src/accuracy.bench.ts: hydra-cnn (train_speed.py's hydra_cnn) trained with
+Hydra's default hydra-cnn recipe on the matplotlib set of bench/accuracy/render_plots.py, judged on
+its 200 unseen test images. It tells whether a fault that Hydra misses is learnable by the same
+model and recipe elsewhere, or whether the data themselves limit it.
+
+  /usr/bin/python3 bench/accuracy/render_plots.py --out /tmp/hydra-accuracy/mpl --seed 1
+  flock /tmp/hydra-heavy.lock /usr/bin/python3 bench/torch/train_accuracy.py \
+      --data /tmp/hydra-accuracy/mpl --types mpl_occupancy,mpl_timing --seeds 1,2,3 --threads 2
+  (add --height 144 --width 192 for the larger input, --balancing weighted-loss, --ink 0 for no jitter)
+
+The recipe, as services/trainer/src/training/training-options.ts and libs/ml trainModel apply it:
+- the 300 labeled images split per class 70/15/15 into train/validation/test with Hydra's own
+  stratifiedSplit (mulberry32, Fisher–Yates), so a seed gives Hydra's split; the 15 % test part is
+  unused, as in the benchmark, where the 200 unseen images judge;
+- letterboxed ("contain", white margin, Lanczos) to height × width, RGB scaled to [0, 1];
+- Adam at 3e-3, batch 16, at most 40 epochs; early stopping on validation loss (min delta 0.005,
+  patience 8, best weights restored); the rate halved after 3 epochs without a better validation
+  loss (floor: a hundredth of the first rate);
+- balancing by resampling each class to the Bad count every epoch (or inverse-frequency loss
+  weights); ink jitter: each image's distance from white scaled by a factor in [0.7, 1.3].
+Initial weights as Hydra's: He-normal convolutions, Glorot-uniform dense layer, zero biases (the
+draws themselves differ). One JSON line per plot type and seed: accuracy and Bad recall with 95 %
+Wilson intervals, caught/n per fault kind, epochs run (best), seconds.
+"""
+import argparse
+import csv
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+from torch import nn
+
+from train_speed import hydra_cnn
+
+LABELS = ["Good", "Bad"]
+BAD = LABELS.index("Bad")
+
+
+def mulberry32(seed: int):
+    """Hydra's seededRandom (libs/ml/src/training/stratified-split.ts), bit for bit."""
+    state = seed & 0xFFFFFFFF
+
+    def imul(a: int, b: int) -> int:
+        return (a * b) & 0xFFFFFFFF
+
+    def random() -> float:
+        nonlocal state
+        state = (state + 0x6D2B79F5) & 0xFFFFFFFF
+        t = imul(state ^ (state >> 15), state | 1)
+        t ^= (t + imul(t ^ (t >> 7), t | 61)) & 0xFFFFFFFF
+        return (t ^ (t >> 14)) / 4294967296
+
+    return random
+
+
+def stratified_split(labels: list, validation: float, test: float, seed: int) -> list:
+    """Hydra's stratifiedSplit: per class (in order of first appearance) shuffled, then test, validation, train."""
+    random = mulberry32(seed)
+    by_class: dict = {}
+    for index, label in enumerate(labels):
+        by_class.setdefault(label, []).append(index)
+    splits = ["train"] * len(labels)
+    for members in by_class.values():
+        for index in range(len(members) - 1, 0, -1):
+            other = math.floor(random() * (index + 1))
+            members[index], members[other] = members[other], members[index]
+    for members in by_class.values():
+        test_count = js_round(len(members) * test)
+        validation_count = js_round(len(members) * validation)
+        for position, example in enumerate(members):
+            splits[example] = (
+                "test" if position < test_count else "validation" if position < test_count + validation_count else "train"
+            )
+    return splits
+
+
+def js_round(value: float) -> int:
+    """JavaScript's Math.round (halves up), not Python's banker's rounding."""
+    return math.floor(value + 0.5)
+
+
+def letterboxed(path: Path, height: int, width: int) -> np.ndarray:
+    """Hydra's imageToInput: alpha dropped, aspect kept, centred on white, RGB in [0, 1], channels first."""
+    image = Image.open(path).convert("RGB")
+    scale = min(width / image.width, height / image.height)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    canvas = Image.new("RGB", (width, height), (255, 255, 255))
+    canvas.paste(image.resize(size, Image.LANCZOS), ((width - size[0]) // 2, (height - size[1]) // 2))
+    return np.asarray(canvas, dtype=np.float32).transpose(2, 0, 1) / 255
+
+
+def load(directory: Path, height: int, width: int):
+    """labels.csv (file,split,label,fault): inputs, labels and faults of the train and test images."""
+    with open(directory / "labels.csv", newline="") as file:
+        rows = list(csv.DictReader(file))
+
+    def part(split: str):
+        chosen = [row for row in rows if row["split"] == split]
+        inputs = torch.from_numpy(np.stack([letterboxed(directory / row["file"], height, width) for row in chosen]))
+        labels = torch.tensor([LABELS.index(row["label"]) for row in chosen])
+        return inputs, labels, [row["fault"] for row in chosen]
+
+    return part("train"), part("test")
+
+
+def initialised(model: nn.Module) -> nn.Module:
+    """Hydra's initialisers: He-normal (fan in) convolutions, Glorot-uniform dense, zero biases."""
+    for layer in model.modules():
+        if isinstance(layer, nn.Conv2d):
+            nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+        elif isinstance(layer, nn.Linear):
+            nn.init.xavier_uniform_(layer.weight)
+            nn.init.zeros_(layer.bias)
+    return model
+
+
+def balanced_epoch(labels: torch.Tensor, generator: np.random.Generator) -> np.ndarray:
+    """Hydra's balancedEpoch: every class drawn to the Bad count (with replacement beyond its size), shuffled."""
+    target = int((labels == BAD).sum())
+    epoch = []
+    for label in labels.unique().tolist():
+        members = generator.permutation(np.flatnonzero(labels.numpy() == label))
+        extra = generator.choice(members, max(0, target - len(members)))
+        epoch.append(np.concatenate([members[:target], extra]))
+    return generator.permutation(np.concatenate(epoch))
+
+
+def jitter_ink(batch: torch.Tensor, amount: float, generator: np.random.Generator) -> torch.Tensor:
+    """Hydra's jitterInk: each image's ink (distance from white) scaled by a factor in [1 − amount, 1 + amount]."""
+    factors = torch.from_numpy(1 + amount * (2 * generator.random(len(batch)) - 1)).float().view(-1, 1, 1, 1)
+    return (1 - (1 - batch) * factors).clamp(0, 1)
+
+
+def mean_loss(model: nn.Module, inputs: torch.Tensor, labels: torch.Tensor) -> float:
+    model.eval()
+    with torch.no_grad():
+        return float(nn.functional.cross_entropy(model(inputs), labels))
+
+
+def train(model, train_data, validation_data, args, generator) -> tuple:
+    """trainModel's loop: returns (epochs run, best epoch); the model ends with the best weights."""
+    inputs, labels = train_data
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
+    weights = None
+    if args.balancing == "weighted-loss":
+        counts = torch.bincount(labels, minlength=len(LABELS)).float()
+        weights = len(labels) / (len(LABELS) * counts)
+    loss_function = nn.CrossEntropyLoss(weight=weights)
+    best_loss, best_epoch, best_state = math.inf, -1, None
+    plateau_best, waited, rate = math.inf, 0, args.learning_rate
+    epochs = 0
+    for epoch in range(args.epochs):
+        epochs = epoch + 1
+        order = (
+            balanced_epoch(labels, generator) if args.balancing == "resample" else generator.permutation(len(labels))
+        )
+        model.train()
+        for start in range(0, len(order), args.batch):
+            indices = torch.from_numpy(order[start : start + args.batch])
+            batch = jitter_ink(inputs[indices], args.ink, generator) if args.ink > 0 else inputs[indices]
+            optimizer.zero_grad()
+            loss_function(model(batch), labels[indices]).backward()
+            optimizer.step()
+        validation_loss = mean_loss(model, *validation_data)
+        # PlateauSchedule: "better" by more than min delta, as for early stopping.
+        if validation_loss < plateau_best - args.min_delta:
+            plateau_best, waited = validation_loss, 0
+        else:
+            waited += 1
+            if waited >= args.decay_patience:
+                rate, waited = max(args.learning_rate / 100, rate * 0.5), 0
+                for group in optimizer.param_groups:
+                    group["lr"] = rate
+        if validation_loss < best_loss - args.min_delta:
+            best_loss, best_epoch = validation_loss, epoch
+            best_state = {name: value.clone() for name, value in model.state_dict().items()}
+        elif epoch - best_epoch >= args.patience:
+            break
+    model.load_state_dict(best_state)
+    return epochs, best_epoch + 1
+
+
+def wilson(successes: int, n: int, z: float = 1.959963984540054) -> dict:
+    """libs/ml wilsonInterval, in per cent."""
+    value = successes / n
+    denominator = 1 + z * z / n
+    centre = (value + z * z / (2 * n)) / denominator
+    half = (z / denominator) * math.sqrt(value * (1 - value) / n + z * z / (4 * n * n))
+    lower = 0 if successes == 0 else max(0, centre - half)
+    upper = 1 if successes == n else min(1, centre + half)
+    return {"x": successes, "n": n, "pct": round(100 * value, 1), "ci95": [round(100 * lower, 1), round(100 * upper, 1)]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", default="/tmp/hydra-accuracy/mpl")
+    parser.add_argument("--types", default="mpl_occupancy,mpl_timing")
+    parser.add_argument("--seeds", default="1,2,3")
+    parser.add_argument("--height", type=int, default=72)
+    parser.add_argument("--width", type=int, default=96)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--balancing", choices=["resample", "weighted-loss"], default="resample")
+    parser.add_argument("--ink", type=float, default=0.3, help="ink jitter amount; 0: none")
+    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--learning-rate", type=float, default=3e-3)
+    parser.add_argument("--patience", type=int, default=8)
+    parser.add_argument("--decay-patience", type=int, default=3)
+    parser.add_argument("--min-delta", type=float, default=0.005)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    for plot_type in args.types.split(","):
+        (inputs, labels, _), (test_inputs, test_labels, test_faults) = load(
+            Path(args.data) / plot_type, args.height, args.width
+        )
+        for seed in map(int, args.seeds.split(",")):
+            splits = stratified_split(labels.tolist(), 0.15, 0.15, seed)
+            chosen = {name: torch.tensor([s == name for s in splits]) for name in ("train", "validation")}
+            torch.manual_seed(seed)
+            model = initialised(hydra_cnn(classes=len(LABELS)))
+            started = time.perf_counter()
+            epochs, best = train(
+                model,
+                (inputs[chosen["train"]], labels[chosen["train"]]),
+                (inputs[chosen["validation"]], labels[chosen["validation"]]),
+                args,
+                np.random.default_rng(seed),
+            )
+            seconds = time.perf_counter() - started
+            model.eval()
+            with torch.no_grad():
+                correct = (model(test_inputs).argmax(1) == test_labels).tolist()
+            bad = [hit for hit, label in zip(correct, test_labels.tolist()) if label == BAD]
+            faults = {}
+            for hit, fault in zip(correct, test_faults):
+                if fault:
+                    caught, n = faults.get(fault, (0, 0))
+                    faults[fault] = (caught + hit, n + 1)
+            print(
+                json.dumps(
+                    {
+                        "type": plot_type,
+                        "seed": seed,
+                        "input": f"{args.height}x{args.width}",
+                        "balancing": args.balancing,
+                        "ink": args.ink,
+                        "accuracy": wilson(sum(correct), len(correct)),
+                        "badRecall": wilson(sum(bad), len(bad)),
+                        "faults": {fault: f"{caught}/{n}" for fault, (caught, n) in sorted(faults.items())},
+                        "epochs": epochs,
+                        "bestEpoch": best,
+                        "seconds": round(seconds, 1),
+                    }
+                ),
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
