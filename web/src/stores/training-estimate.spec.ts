@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateText } from './training-estimate';
+import { estimateText, isSlow } from './training-estimate';
 
 const inception = {
   architecture: 'inception-v3',
@@ -32,6 +32,12 @@ describe('the training estimate', () => {
     expect(estimateText({ ...inception, crossValidation: { folds: 5, secondsPerEpoch: 1258 } })).toBe(
       'About 4 min 43 s per epoch: 290 labeled images at 1.3 s each (inception-v3 at 299×299). Few images per class: 5-fold cross-validation adds about 20 min 58 s per epoch.',
     );
+  });
+
+  it('counts the cross-validation rounds when it judges a run slow', () => {
+    expect(isSlow(inception)).toBe(false);
+    expect(isSlow({ ...inception, crossValidation: { folds: 5, secondsPerEpoch: 1258 } })).toBe(true);
+    expect(isSlow({ ...inception, secondsPerEpoch: 601 })).toBe(true);
   });
 
   it('asks for labels when there are none', () => {

@@ -2,7 +2,12 @@ import type { TrainingEstimate } from '@hydra/contracts';
 import { formatEta } from './library-model';
 
 /** Above this an epoch is slow enough that the panel says so in red: a run is many epochs. */
-export const SLOW_EPOCH_S = 10 * 60;
+const SLOW_EPOCH_S = 10 * 60;
+
+/** An epoch of the run, with the cross-validation rounds' epochs it adds, takes longer than SLOW_EPOCH_S. */
+export function isSlow({ secondsPerEpoch, crossValidation }: TrainingEstimate): boolean {
+  return secondsPerEpoch + (crossValidation?.secondsPerEpoch ?? 0) > SLOW_EPOCH_S;
+}
 
 /**
  * "About 6 min 30 s per epoch: 290 labeled images at 1.3 s each (inception-v3 at 299×299)." and,
