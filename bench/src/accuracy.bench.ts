@@ -4,6 +4,8 @@
  * ours, bench/accuracy/render_plots.py) and by both of the simulator's renderers (root: subtle faults only).
  *   /usr/bin/python3 bench/accuracy/render_plots.py --out /tmp/hydra-accuracy/mpl --seed 1
  *   npm run build && npm run accuracy -w @hydra/bench -- --sets mpl,root,classic --seeds 1,2,3
+ * Root-style plots get a look each unless `--root` fixes one per plot type, as a real plot type has:
+ *   --sets root --root '{"sizes":[{"width":640,"height":480}],"palette":"bird","logScale":false,"statsBox":true}'
  * The recipe before 70fcdeb: --request '{"input":{"height":72,"width":96},"epochs":20,"patience":5}'
  *   --override '{"learningRateDecay":null,"augmentation":null}'
  *
@@ -29,6 +31,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { ROOT_LOOK_OPTION, rootLook } from './root-look';
 
 const options = new Command('accuracy-bench')
   .option('--sets <list>', 'mpl, root and/or classic', 'mpl,root,classic')
@@ -37,6 +40,7 @@ const options = new Command('accuracy-bench')
   .option('--types <list>', 'plot types, comma-separated (default: all of each set)')
   .option('--train <n>', 'labeled images per plot type (simulator sets)', Number, 300)
   .option('--test <n>', 'unseen test images per plot type (simulator sets)', Number, 200)
+  .option(...ROOT_LOOK_OPTION)
   .option('--override <json>', 'trainModel options over the recipe, e.g. {"learningRateDecay":null}', '{}')
   .option(
     '--request <json>',
@@ -51,6 +55,7 @@ const options = new Command('accuracy-bench')
     types?: string;
     train: number;
     test: number;
+    root: string;
     override: string;
     request: string;
   }>();
@@ -99,7 +104,7 @@ async function simulatorSet(style: 'classic' | 'root', plotType: SimulatedPlotTy
         const label = index % 2 === 0 ? 'Good' : 'Bad';
         const plot = await simulatePlot(plotType, label, firstSeed + index, index / count, {
           style,
-          ...(style === 'root' && { root: { subtleShare: 1 } }),
+          ...(style === 'root' && { root: { subtleShare: 1, ...rootLook(options.root) } }),
         });
         return { png: plot.png, label, fault: plot.fault ?? '' };
       }),

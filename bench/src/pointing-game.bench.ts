@@ -39,10 +39,12 @@ import {
 import type * as tf from '@tensorflow/tfjs';
 import { resolveTrainingOptions, trainModelOptions } from '@hydra/trainer/dist/training/training-options';
 import { Command } from 'commander';
+import { ROOT_LOOK_OPTION, rootLook } from './root-look';
 
 const options = new Command('pointing-game-bench')
   .option('--plot-types <list>', 'simulated plot types', 'FCAL_occupancy,CDC_timing,Trigger_bits')
   .option('--styles <list>', 'renderers: classic, root', 'classic,root')
+  .option(...ROOT_LOOK_OPTION)
   .option('--train <n>', 'training plots per plot type and renderer', Number, 240)
   .option('--test <n>', 'test plots (mostly Bad) per plot type and renderer', Number, 120)
   .option(
@@ -61,6 +63,7 @@ const options = new Command('pointing-game-bench')
   .opts<{
     plotTypes: string;
     styles: string;
+    root: string;
     train: number;
     test: number;
     recipe: 'product' | 'fixed';
@@ -148,7 +151,14 @@ async function simulated(
   mix?: Record<SimulatedLabel, number>,
 ): Promise<SimulatedPlot[]> {
   const plots: SimulatedPlot[] = [];
-  for await (const plot of simulateDataset({ plotType, count, seed, style, ...(mix && { mix }) }))
+  for await (const plot of simulateDataset({
+    plotType,
+    count,
+    seed,
+    style,
+    root: rootLook(options.root),
+    ...(mix && { mix }),
+  }))
     plots.push(plot);
   return plots;
 }
