@@ -7,6 +7,7 @@ model and recipe elsewhere, or whether the data themselves limit it.
   flock /tmp/hydra-heavy.lock /usr/bin/python3 bench/torch/train_accuracy.py \
       --data /tmp/hydra-accuracy/mpl --types mpl_occupancy,mpl_timing --seeds 1,2,3 --threads 2
   (add --height 144 --width 192 for the larger input, --balancing weighted-loss, --ink 0 for no jitter)
+  (--init BASE.pt starts from pretrain.py's simulator-pretrained weights instead of Hydra's initialisers)
 
 The recipe, as services/trainer/src/training/training-options.ts and libs/ml trainModel apply it:
 - the 300 labeled images split per class 70/15/15 into train/validation/test with Hydra's own
@@ -200,11 +201,8 @@ def wilson(successes: int, n: int, z: float = 1.959963984540054) -> dict:
     return {"x": successes, "n": n, "pct": round(100 * value, 1), "ci95": [round(100 * lower, 1), round(100 * upper, 1)]}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", default="/tmp/hydra-accuracy/mpl")
-    parser.add_argument("--types", default="mpl_occupancy,mpl_timing")
-    parser.add_argument("--seeds", default="1,2,3")
+def recipe_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The input size, threads and Hydra's default recipe, as options (pretrain.py shares them)."""
     parser.add_argument("--height", type=int, default=72)
     parser.add_argument("--width", type=int, default=96)
     parser.add_argument("--threads", type=int, default=2)
@@ -216,6 +214,33 @@ def main() -> None:
     parser.add_argument("--patience", type=int, default=8)
     parser.add_argument("--decay-patience", type=int, default=3)
     parser.add_argument("--min-delta", type=float, default=0.005)
+    return parser
+
+
+def judged(model: nn.Module, inputs: torch.Tensor, labels: torch.Tensor, faults: list) -> dict:
+    """Accuracy and Bad recall with Wilson intervals, caught/n per fault kind."""
+    model.eval()
+    with torch.no_grad():
+        correct = torch.cat([model(part).argmax(1) for part in inputs.split(512)]).eq(labels).tolist()
+    bad = [hit for hit, label in zip(correct, labels.tolist()) if label == BAD]
+    tally = {}
+    for hit, fault in zip(correct, faults):
+        if fault:
+            caught, n = tally.get(fault, (0, 0))
+            tally[fault] = (caught + hit, n + 1)
+    return {
+        "accuracy": wilson(sum(correct), len(correct)),
+        "badRecall": wilson(sum(bad), len(bad)),
+        "faults": {fault: f"{caught}/{n}" for fault, (caught, n) in sorted(tally.items())},
+    }
+
+
+def main() -> None:
+    parser = recipe_arguments(argparse.ArgumentParser())
+    parser.add_argument("--data", default="/tmp/hydra-accuracy/mpl")
+    parser.add_argument("--types", default="mpl_occupancy,mpl_timing")
+    parser.add_argument("--seeds", default="1,2,3")
+    parser.add_argument("--init", help="start from these weights (pretrain.py's) instead of Hydra's initialisers")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     for plot_type in args.types.split(","):
@@ -227,6 +252,8 @@ def main() -> None:
             chosen = {name: torch.tensor([s == name for s in splits]) for name in ("train", "validation")}
             torch.manual_seed(seed)
             model = initialised(hydra_cnn(classes=len(LABELS)))
+            if args.init:
+                model.load_state_dict(torch.load(args.init))
             started = time.perf_counter()
             epochs, best = train(
                 model,
@@ -236,15 +263,6 @@ def main() -> None:
                 np.random.default_rng(seed),
             )
             seconds = time.perf_counter() - started
-            model.eval()
-            with torch.no_grad():
-                correct = (model(test_inputs).argmax(1) == test_labels).tolist()
-            bad = [hit for hit, label in zip(correct, test_labels.tolist()) if label == BAD]
-            faults = {}
-            for hit, fault in zip(correct, test_faults):
-                if fault:
-                    caught, n = faults.get(fault, (0, 0))
-                    faults[fault] = (caught + hit, n + 1)
             print(
                 json.dumps(
                     {
@@ -253,9 +271,9 @@ def main() -> None:
                         "input": f"{args.height}x{args.width}",
                         "balancing": args.balancing,
                         "ink": args.ink,
-                        "accuracy": wilson(sum(correct), len(correct)),
-                        "badRecall": wilson(sum(bad), len(bad)),
-                        "faults": {fault: f"{caught}/{n}" for fault, (caught, n) in sorted(faults.items())},
+                        "learningRate": args.learning_rate,
+                        "init": args.init or "hydra",
+                        **judged(model, test_inputs, test_labels, test_faults),
                         "epochs": epochs,
                         "bestEpoch": best,
                         "seconds": round(seconds, 1),
