@@ -33,13 +33,13 @@ import torch
 
 from train_accuracy import (
     LABELS,
+    fit,
     hydra_cnn,
     initialised,
     judged,
     letterboxed,
     recipe_arguments,
     stratified_split,
-    train,
 )
 
 
@@ -62,18 +62,9 @@ def main() -> None:
     groups = [f"{row['plottype']}/{row['style']}" for row in rows]
     strata = [f"{group}/{row['label']}" for group, row in zip(groups, rows)]
     splits = stratified_split(strata, args.validation, 0, args.seed)
-    chosen = {name: torch.tensor([s == name for s in splits]) for name in ("train", "validation")}
     torch.manual_seed(args.seed)
     model = initialised(hydra_cnn(classes=len(LABELS)))
-    started = time.perf_counter()
-    epochs, best = train(
-        model,
-        (inputs[chosen["train"]], labels[chosen["train"]]),
-        (inputs[chosen["validation"]], labels[chosen["validation"]]),
-        args,
-        np.random.default_rng(args.seed),
-    )
-    seconds = time.perf_counter() - started
+    epochs, best, seconds = fit(model, inputs, labels, splits, args, args.seed)
     torch.save(model.state_dict(), args.weights)
 
     def validation(group: str = "") -> dict:
@@ -85,7 +76,7 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "images": {"train": int(chosen["train"].sum()), "validation": int(chosen["validation"].sum())},
+                "images": {"train": splits.count("train"), "validation": splits.count("validation")},
                 "input": f"{args.height}x{args.width}",
                 "accuracy": overall["accuracy"],
                 "badRecall": overall["badRecall"],

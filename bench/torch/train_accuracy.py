@@ -190,6 +190,20 @@ def train(model, train_data, validation_data, args, generator) -> tuple:
     return epochs, best_epoch + 1
 
 
+def fit(model, inputs: torch.Tensor, labels: torch.Tensor, splits: list, args, seed: int) -> tuple:
+    """Trains on the "train" split, stopping early on the "validation" one: (epochs, best epoch, seconds)."""
+    chosen = {name: torch.tensor([s == name for s in splits]) for name in ("train", "validation")}
+    started = time.perf_counter()
+    epochs, best = train(
+        model,
+        (inputs[chosen["train"]], labels[chosen["train"]]),
+        (inputs[chosen["validation"]], labels[chosen["validation"]]),
+        args,
+        np.random.default_rng(seed),
+    )
+    return epochs, best, time.perf_counter() - started
+
+
 def wilson(successes: int, n: int, z: float = 1.959963984540054) -> dict:
     """libs/ml wilsonInterval, in per cent."""
     value = successes / n
@@ -249,20 +263,11 @@ def main() -> None:
         )
         for seed in map(int, args.seeds.split(",")):
             splits = stratified_split(labels.tolist(), 0.15, 0.15, seed)
-            chosen = {name: torch.tensor([s == name for s in splits]) for name in ("train", "validation")}
             torch.manual_seed(seed)
             model = initialised(hydra_cnn(classes=len(LABELS)))
             if args.init:
                 model.load_state_dict(torch.load(args.init))
-            started = time.perf_counter()
-            epochs, best = train(
-                model,
-                (inputs[chosen["train"]], labels[chosen["train"]]),
-                (inputs[chosen["validation"]], labels[chosen["validation"]]),
-                args,
-                np.random.default_rng(seed),
-            )
-            seconds = time.perf_counter() - started
+            epochs, best, seconds = fit(model, inputs, labels, splits, args, seed)
             print(
                 json.dumps(
                     {
