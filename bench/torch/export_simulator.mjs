@@ -30,7 +30,9 @@ for (const plotType of Object.keys(simulatedPlotTypes)) {
       writeFileSync(join(values.out, file), plot.png);
       rows.push([file, plotType, style, label, plot.fault ?? ''].join(','));
     }
-    console.log(`${plotType} ${style}: ${count} plots, ${((performance.now() - started) / 1000).toFixed(1)} s in all`);
+    console.log(
+      `${plotType} ${style}: ${count} plots, ${((performance.now() - started) / 1000).toFixed(1)} s in all`,
+    );
   }
 }
 writeFileSync(join(values.out, 'labels.csv'), `${rows.join('\n')}\n`);
