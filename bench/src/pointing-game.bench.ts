@@ -156,7 +156,7 @@ async function simulated(
     count,
     seed,
     style,
-    root: rootLook(options.root),
+    ...(style === 'root' && { root: rootLook(options.root) }),
     ...(mix && { mix }),
   }))
     plots.push(plot);
