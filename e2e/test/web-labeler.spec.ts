@@ -3,13 +3,12 @@ import { Image } from '@hydra/db';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulateDataset } from '@hydra/simulator';
 import { startHydraProcesses, storeImage, type HydraProcesses } from '@hydra/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
-  launchBrowser,
   logIn,
-  openContext,
   requireBuiltWebApp,
   screenshot,
+  SuiteBrowser,
   type Theme,
   type ViewportName,
 } from './support/browser';
@@ -23,9 +22,8 @@ const viewer = { name: 'viewer-vic', role: 'viewer' as const, password: randomBy
 
 let loop: HydraProcesses;
 let baseUrl: string;
-let browser: Browser;
+let browser: SuiteBrowser;
 let adminToken: string;
-const contexts: BrowserContext[] = [];
 const userIds: Record<string, string> = {};
 
 async function admin(method: string, path: string, body?: unknown): Promise<Response> {
@@ -54,8 +52,7 @@ async function labelerPage(
   user: { name: string; password: string },
   options: { viewport?: ViewportName; theme?: Theme; pageSize?: number } = {},
 ): Promise<Page> {
-  const context = await openContext(browser, baseUrl, options);
-  contexts.push(context);
+  const context = await browser.context(options);
   const columns = options.viewport === 'phone' ? 3 : 10;
   await context.addInitScript(
     `localStorage.setItem('hydra.labeler.pageSize', '${options.pageSize ?? 100}');` +
@@ -127,11 +124,10 @@ beforeAll(async () => {
   await createUser(labeler, true);
   await createUser(revoked, true);
   await createUser(viewer, false);
-  browser = await launchBrowser();
+  browser = await SuiteBrowser.launch(baseUrl);
 }, 300_000);
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
   await browser?.close();
   await loop?.stop();
 }, 60_000);

@@ -2,14 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulateDataset } from '@hydra/simulator';
 import { type HydraProcesses, startHydraProcesses, storeImage } from '@hydra/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   createUser,
-  launchBrowser,
   logIn,
-  openContext,
   requireBuiltWebApp,
   screenshot,
+  SuiteBrowser,
   type Theme,
   type ViewportName,
 } from './support/browser';
@@ -26,8 +24,7 @@ jest.setTimeout(300_000);
 let hydra: HydraProcesses;
 let baseUrl: string;
 let adminToken: string;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let browser: SuiteBrowser;
 let candidate: string;
 
 async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown) {
@@ -39,11 +36,7 @@ async function call<T = Record<string, unknown>>(method: string, path: string, b
   return { status: response.status, body: (await response.json()) as T };
 }
 
-async function page(options: { viewport?: ViewportName; theme?: Theme } = {}): Promise<Page> {
-  const context = await openContext(browser, baseUrl, options);
-  contexts.push(context);
-  return context.newPage();
-}
+const page = (options: { viewport?: ViewportName; theme?: Theme } = {}) => browser.page(options);
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const result: T[] = [];
@@ -98,11 +91,10 @@ beforeAll(async () => {
   expect((await call('POST', `/plot-types/${PLOT}/labels`, { batchId: randomUUID(), items })).status).toBe(
     201,
   );
-  browser = await launchBrowser();
+  browser = await SuiteBrowser.launch(baseUrl);
 }, 300_000);
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
   await browser?.close();
   await hydra?.stop();
 }, 60_000);

@@ -1,21 +1,19 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { PlotTypeResponse, TokenResponse, UserResponse } from '@hydra/contracts';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulatePlot, type SimulatedLabel, type SimulatedPlot } from '@hydra/simulator';
 import { confidentPlots, startHydraProcesses, type HydraProcesses } from '@hydra/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   createUser,
-  launchBrowser,
   logIn,
-  openContext,
   requireBuiltWebApp,
   screenshot,
+  SuiteBrowser,
   type Theme,
   type ViewportName,
 } from './support/browser';
+import { WatchedFolder } from './support/watched-folder';
 
 /** The Log, Status and Admin pages in a real browser against the services as processes. */
 const PLOT = 'FCAL_occupancy';
@@ -38,18 +36,11 @@ const WRITE_CONTROLS = [
 
 let loop: HydraProcesses;
 let baseUrl: string;
-let browser: Browser;
+let browser: SuiteBrowser;
 let adminToken: string;
-const contexts: BrowserContext[] = [];
-let chunk = 0;
+let watched: WatchedFolder;
 
-async function writePlot(plotType: string, run: number, bytes: Buffer): Promise<string> {
-  const name = `${plotType}_${String(++chunk).padStart(4, '0')}.png`;
-  const path = join(loop.watchDir, 'RunPeriod-2026-01', `Run${String(run).padStart(6, '0')}`, name);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, bytes);
-  return createHash('sha256').update(bytes).digest('hex');
-}
+const writePlot = (plotType: string, run: number, bytes: Buffer) => watched.write(plotType, run, bytes);
 
 async function writeJudged(plotType: string, run: number, bytes: Buffer): Promise<void> {
   const sha256 = await writePlot(plotType, run, bytes);
@@ -71,11 +62,7 @@ async function apiGet<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-async function page(options: { viewport?: ViewportName; theme?: Theme } = {}): Promise<Page> {
-  const context = await openContext(browser, baseUrl, options);
-  contexts.push(context);
-  return context.newPage();
-}
+const page = (options: { viewport?: ViewportName; theme?: Theme } = {}) => browser.page(options);
 
 /** Picks `label` in the Naive UI select marked `data-test`. */
 async function choose(on: Page, dataTest: string, label: string): Promise<void> {
@@ -99,6 +86,7 @@ beforeAll(async () => {
     env: { WEB_DIR: webDir },
   });
   baseUrl = loop.services['labeler-api']?.url as string;
+  watched = new WatchedFolder(loop.watchDir);
   const confident: Record<SimulatedLabel, SimulatedPlot[]> = await confidentPlots(
     loop.store,
     `models/${PLOT}/${loop.modelId}/`,
@@ -113,11 +101,10 @@ beforeAll(async () => {
   await writeJudged(PLOT, 4001, (confident.Bad.shift() as SimulatedPlot).png);
   await writeJudged(PLOT, 4002, (confident.Bad.shift() as SimulatedPlot).png);
   await writeJudged(OTHER, 4002, (await simulatePlot(OTHER, 'Good', 3)).png);
-  browser = await launchBrowser();
+  browser = await SuiteBrowser.launch(baseUrl);
 }, 300_000);
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
   await browser?.close();
   await loop?.stop();
 }, 60_000);

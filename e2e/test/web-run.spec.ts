@@ -1,20 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulatePlot, type SimulatedLabel, type SimulatedPlot } from '@hydra/simulator';
 import { confidentPlots, startHydraProcesses, type HydraProcesses } from '@hydra/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   createUser,
-  launchBrowser,
   logIn,
-  openContext,
   requireBuiltWebApp,
   screenshot,
+  SuiteBrowser,
   type Theme,
   type ViewportName,
 } from './support/browser';
+import { WatchedFolder } from './support/watched-folder';
 
 /** The Run page in a real browser against the services as processes: log-in, a Bad plot, the alarm. */
 const PLOT = 'FCAL_occupancy';
@@ -25,19 +22,12 @@ const viewer = { name: 'viewer-bo', role: 'viewer' as const, password: randomByt
 
 let loop: HydraProcesses;
 let baseUrl: string;
-let browser: Browser;
+let browser: SuiteBrowser;
 let confident: Record<SimulatedLabel, SimulatedPlot[]>;
-const contexts: BrowserContext[] = [];
-let chunk = 0;
+let watched: WatchedFolder;
 let adminToken: string;
 
-async function writePlot(plotType: string, run: number, bytes: Buffer): Promise<string> {
-  const name = `${plotType}_${String(++chunk).padStart(4, '0')}.png`;
-  const path = join(loop.watchDir, 'RunPeriod-2026-01', `Run${String(run).padStart(6, '0')}`, name);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, bytes);
-  return createHash('sha256').update(bytes).digest('hex');
-}
+const writePlot = (plotType: string, run: number, bytes: Buffer) => watched.write(plotType, run, bytes);
 
 const imageIdOf = (sha256: string) =>
   loop.events.of('image.new').find((event) => event.sha256 === sha256)?.imageId as string | undefined;
@@ -53,11 +43,7 @@ async function writeJudged(label: SimulatedLabel, run = 3001): Promise<string> {
   return imageIdOf(sha256) as string;
 }
 
-async function page(options: { viewport?: ViewportName; theme?: Theme } = {}): Promise<Page> {
-  const context = await openContext(browser, baseUrl, options);
-  contexts.push(context);
-  return context.newPage();
-}
+const page = (options: { viewport?: ViewportName; theme?: Theme } = {}) => browser.page(options);
 
 const GROUPS: Record<string, string> = { [PLOT]: 'FCAL', CDC_timing: 'CDC', Trigger_bits: 'Trigger' };
 
@@ -87,15 +73,15 @@ beforeAll(async () => {
     env: { WEB_DIR: webDir },
   });
   baseUrl = loop.services['labeler-api']?.url as string;
+  watched = new WatchedFolder(loop.watchDir);
   confident = await confidentPlots(loop.store, `models/${PLOT}/${loop.modelId}/`, PLOT, { Good: 2, Bad: 4 });
   adminToken = await loop.apiToken('e2e-admin', 'admin');
   await createUser(baseUrl, adminToken, shift);
   await createUser(baseUrl, adminToken, viewer);
-  browser = await launchBrowser();
+  browser = await SuiteBrowser.launch(baseUrl);
 }, 300_000);
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
   await browser?.close();
   await loop?.stop();
 }, 60_000);

@@ -27,7 +27,7 @@ export function requireBuiltWebApp(): string {
   return WEB_DIST;
 }
 
-export function launchBrowser(): Promise<Browser> {
+function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH))
     throw new Error(`no browser at ${CHROMIUM_PATH}: install chromium or set CHROMIUM_PATH`);
   return chromium.launch({
@@ -38,7 +38,7 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A fresh browser profile (its own cookies and localStorage) on `baseURL`, in a viewport and a theme. */
-export async function openContext(
+async function openContext(
   browser: Browser,
   baseURL: string,
   options: { viewport?: ViewportName; theme?: Theme } = {},
@@ -57,6 +57,35 @@ export async function openContext(
     `localStorage.setItem('hydra.theme', ${JSON.stringify(JSON.stringify(options.theme ?? 'light'))})`,
   );
   return context;
+}
+
+/** A suite's Chromium on the web app at `baseUrl`: a fresh profile per page, all closed by `close`. */
+export class SuiteBrowser {
+  private readonly contexts: BrowserContext[] = [];
+
+  private constructor(
+    private readonly browser: Browser,
+    private readonly baseUrl: string,
+  ) {}
+
+  static async launch(baseUrl: string): Promise<SuiteBrowser> {
+    return new SuiteBrowser(await launchBrowser(), baseUrl);
+  }
+
+  async context(options: { viewport?: ViewportName; theme?: Theme } = {}): Promise<BrowserContext> {
+    const context = await openContext(this.browser, this.baseUrl, options);
+    this.contexts.push(context);
+    return context;
+  }
+
+  async page(options: { viewport?: ViewportName; theme?: Theme } = {}): Promise<Page> {
+    return (await this.context(options)).newPage();
+  }
+
+  async close(): Promise<void> {
+    for (const context of this.contexts) await context.close().catch(() => undefined);
+    await this.browser.close();
+  }
 }
 
 /** Logs in through the Log-in page, as a person would, and waits for the page it leads to. */
