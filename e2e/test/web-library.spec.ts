@@ -2,15 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulateDataset } from '@hydra/simulator';
 import { type HydraProcesses, startHydraProcesses, storeImage } from '@hydra/testing';
-import {
-  createUser,
-  logIn,
-  requireBuiltWebApp,
-  screenshot,
-  SuiteBrowser,
-  type Theme,
-  type ViewportName,
-} from './support/browser';
+import { createUser, logIn, requireBuiltWebApp, screenshot, SuiteBrowser } from './support/browser';
 
 /** The Library and the Training report in a real browser: train, watch, open, promote; a viewer only looks. */
 const PLOT = 'FCAL_occupancy';
@@ -35,8 +27,6 @@ async function call<T = Record<string, unknown>>(method: string, path: string, b
   });
   return { status: response.status, body: (await response.json()) as T };
 }
-
-const page = (options: { viewport?: ViewportName; theme?: Theme } = {}) => browser.page(options);
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const result: T[] = [];
@@ -100,7 +90,7 @@ afterAll(async () => {
 }, 60_000);
 
 it('lets an expert train with options, watch the progress bar, open the candidate and promote it', async () => {
-  const expertPage = await page();
+  const expertPage = await browser.page();
   await logIn(expertPage, expert.name, expert.password, `/library?plotType=${PLOT}`);
   await expertPage.locator(`${row(hydra.modelId)}[data-production="true"]`).waitFor();
   // The fixture model was made without a validation report: its detail has no charts.
@@ -168,7 +158,7 @@ it('lets an expert train with options, watch the progress bar, open the candidat
 });
 
 it('shows a viewer the library without Train, Promote, Retire or threshold editing', async () => {
-  const viewerPage = await page({ viewport: 'phone' });
+  const viewerPage = await browser.page({ viewport: 'phone' });
   await logIn(viewerPage, viewer.name, viewer.password, `/library?plotType=${PLOT}`);
   await viewerPage.locator(`${row(candidate)}[data-production="true"]`).waitFor();
   await viewerPage.click(row(hydra.modelId));
@@ -186,7 +176,7 @@ it('shows a viewer the library without Train, Promote, Retire or threshold editi
 it('saves screenshots of the Library and the Training report', async () => {
   for (const viewport of ['desktop', 'phone'] as const)
     for (const theme of ['light', 'dark'] as const) {
-      const shot = await page({ viewport, theme });
+      const shot = await browser.page({ viewport, theme });
       await logIn(shot, expert.name, expert.password, `/library?plotType=${PLOT}&model=${candidate}`);
       await shot
         .locator(
@@ -219,7 +209,7 @@ it('relabels a disagreement from the training report', async () => {
   ).body;
   if (cards.length === 0) return; // a perfect model leaves nothing to relabel
   const first = cards[0] as { imageId: string; label: string; verdict: string };
-  const reportPage = await page();
+  const reportPage = await browser.page();
   await logIn(reportPage, expert.name, expert.password, `/library/models/${candidate}/report`);
   const card = reportPage.locator(`[data-test="disagreement-card"][data-image-id="${first.imageId}"]`);
   await card.locator(`[data-test="relabel-${first.verdict}"]`).click();

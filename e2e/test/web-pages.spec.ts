@@ -4,15 +4,7 @@ import { waitFor } from '@hydra/messaging/testing';
 import { simulatePlot, type SimulatedLabel, type SimulatedPlot } from '@hydra/simulator';
 import { confidentPlots, startHydraProcesses, type HydraProcesses } from '@hydra/testing';
 import type { Page } from 'playwright-core';
-import {
-  createUser,
-  logIn,
-  requireBuiltWebApp,
-  screenshot,
-  SuiteBrowser,
-  type Theme,
-  type ViewportName,
-} from './support/browser';
+import { createUser, logIn, requireBuiltWebApp, screenshot, SuiteBrowser } from './support/browser';
 import { WatchedFolder } from './support/watched-folder';
 
 /** The Log, Status and Admin pages in a real browser against the services as processes. */
@@ -40,10 +32,8 @@ let browser: SuiteBrowser;
 let adminToken: string;
 let watched: WatchedFolder;
 
-const writePlot = (plotType: string, run: number, bytes: Buffer) => watched.write(plotType, run, bytes);
-
 async function writeJudged(plotType: string, run: number, bytes: Buffer): Promise<void> {
-  const sha256 = await writePlot(plotType, run, bytes);
+  const sha256 = await watched.write(plotType, run, bytes);
   await waitFor(
     () => {
       const imageId = loop.events.of('image.new').find((event) => event.sha256 === sha256)?.imageId;
@@ -61,8 +51,6 @@ async function apiGet<T>(path: string): Promise<T> {
   expect(response.status).toBe(200);
   return (await response.json()) as T;
 }
-
-const page = (options: { viewport?: ViewportName; theme?: Theme } = {}) => browser.page(options);
 
 /** Picks `label` in the Naive UI select marked `data-test`. */
 async function choose(on: Page, dataTest: string, label: string): Promise<void> {
@@ -110,7 +98,7 @@ afterAll(async () => {
 }, 60_000);
 
 it('lets an admin edit a plot type, create a user and create a token', async () => {
-  const on = await page();
+  const on = await browser.page();
   await logIn(on, admin.name, admin.password, '/admin');
   expect(new URL(on.url()).pathname).toBe('/admin');
 
@@ -159,7 +147,7 @@ it('lets an admin edit a plot type, create a user and create a token', async () 
 }, 120_000);
 
 it('shows a viewer the Log and Status with no Admin link and no write controls, and downloads the CSV', async () => {
-  const on = await page();
+  const on = await browser.page();
   await logIn(on, viewer.name, viewer.password, '/log');
   const nav = await on.locator('.nav-link').allTextContents();
   expect(nav.map((text) => text.trim())).toEqual(expect.arrayContaining(['Run', 'Log', 'Status']));
@@ -214,7 +202,7 @@ it('shows a viewer the Log and Status with no Admin link and no write controls, 
 it('renders Log, Status and Admin in both themes on a desktop and a phone', async () => {
   for (const viewport of ['desktop', 'phone'] as const)
     for (const theme of ['light', 'dark'] as const) {
-      const on = await page({ viewport, theme });
+      const on = await browser.page({ viewport, theme });
       await logIn(on, admin.name, admin.password, '/log');
       await on.locator('[data-test="log-row"]').first().waitFor({ timeout: 15_000 });
       await on

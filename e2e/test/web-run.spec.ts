@@ -2,15 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulatePlot, type SimulatedLabel, type SimulatedPlot } from '@hydra/simulator';
 import { confidentPlots, startHydraProcesses, type HydraProcesses } from '@hydra/testing';
-import {
-  createUser,
-  logIn,
-  requireBuiltWebApp,
-  screenshot,
-  SuiteBrowser,
-  type Theme,
-  type ViewportName,
-} from './support/browser';
+import { createUser, logIn, requireBuiltWebApp, screenshot, SuiteBrowser } from './support/browser';
 import { WatchedFolder } from './support/watched-folder';
 
 /** The Run page in a real browser against the services as processes: log-in, a Bad plot, the alarm. */
@@ -27,14 +19,12 @@ let confident: Record<SimulatedLabel, SimulatedPlot[]>;
 let watched: WatchedFolder;
 let adminToken: string;
 
-const writePlot = (plotType: string, run: number, bytes: Buffer) => watched.write(plotType, run, bytes);
-
 const imageIdOf = (sha256: string) =>
   loop.events.of('image.new').find((event) => event.sha256 === sha256)?.imageId as string | undefined;
 
 /** Writes a confident plot of `label` and waits for its verdict, so plots arrive one after another. */
 async function writeJudged(label: SimulatedLabel, run = 3001): Promise<string> {
-  const sha256 = await writePlot(PLOT, run, (confident[label].shift() as SimulatedPlot).png);
+  const sha256 = await watched.write(PLOT, run, (confident[label].shift() as SimulatedPlot).png);
   await waitFor(
     () => loop.events.of('image.classified').some((event) => event.imageId === imageIdOf(sha256)),
     `the verdict on a ${label} plot`,
@@ -42,8 +32,6 @@ async function writeJudged(label: SimulatedLabel, run = 3001): Promise<string> {
   );
   return imageIdOf(sha256) as string;
 }
-
-const page = (options: { viewport?: ViewportName; theme?: Theme } = {}) => browser.page(options);
 
 const GROUPS: Record<string, string> = { [PLOT]: 'FCAL', CDC_timing: 'CDC', Trigger_bits: 'Trigger' };
 
@@ -89,13 +77,13 @@ afterAll(async () => {
 it('serves the log-in page, refuses a wrong password with the reason, and logs in', async () => {
   for (const viewport of ['desktop', 'phone'] as const)
     for (const theme of ['light', 'dark'] as const) {
-      const login = await page({ viewport, theme });
+      const login = await browser.page({ viewport, theme });
       await login.goto('/run');
       await login.waitForURL(/\/login\?redirect=(%2F|\/)run/);
       await login.locator('#login-name').waitFor();
       await screenshot(login, `login-${viewport}-${theme}`);
     }
-  const wrong = await page();
+  const wrong = await browser.page();
   await wrong.goto('/login');
   await wrong.fill('#login-name', shift.name);
   await wrong.fill('#login-password', 'not the password');
@@ -103,7 +91,7 @@ it('serves the log-in page, refuses a wrong password with the reason, and logs i
   await wrong.locator('[data-test="login-error"]').waitFor();
   expect(wrong.url()).toMatch(/\/login/);
 
-  const right = await page();
+  const right = await browser.page();
   await logIn(right, shift.name, shift.password);
   expect(new URL(right.url()).pathname).toBe('/run');
   await expect(right.locator('[data-test="user-role"]').textContent()).resolves.toBe('shift');
@@ -111,10 +99,10 @@ it('serves the log-in page, refuses a wrong password with the reason, and logs i
 
 it('turns the card Bad when a Bad plot arrives, shows the alarm after 3 Bad, and lets the shift acknowledge it while a viewer cannot', async () => {
   for (const plotType of OTHERS)
-    await writePlot(plotType, 3001, (await simulatePlot(plotType, 'Good', 7)).png);
-  const shiftPage = await page();
+    await watched.write(plotType, 3001, (await simulatePlot(plotType, 'Good', 7)).png);
+  const shiftPage = await browser.page();
   await logIn(shiftPage, shift.name, shift.password);
-  const viewerPage = await page({ viewport: 'phone' });
+  const viewerPage = await browser.page({ viewport: 'phone' });
   await logIn(viewerPage, viewer.name, viewer.password);
 
   const good = await writeJudged('Good');
@@ -145,7 +133,7 @@ it('turns the card Bad when a Bad plot arrives, shows the alarm after 3 Bad, and
 
   for (const viewport of ['desktop', 'phone'] as const)
     for (const theme of ['light', 'dark'] as const) {
-      const run = await page({ viewport, theme });
+      const run = await browser.page({ viewport, theme });
       await logIn(run, shift.name, shift.password);
       await run.locator(`${card(PLOT)}[data-alarm="active-unacknowledged"]`).waitFor();
       expect(await run.locator('.group-name').allTextContents()).toEqual(['FCAL', 'CDC', 'Trigger']);
