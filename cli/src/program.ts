@@ -3,6 +3,7 @@ import type { CliContext } from './cli-context';
 import { registerFeedCommand } from './commands/feed.command';
 import { registerMigrateCommand } from './commands/migrate.command';
 import { registerModelCommands } from './commands/models.command';
+import { registerPretrainCommand } from './commands/pretrain.command';
 import { registerStatusCommand } from './commands/status.command';
 import { registerTokenCommands } from './commands/token.command';
 import { registerTrainCommand } from './commands/train.command';
@@ -27,6 +28,7 @@ export function createProgram(context: CliContext): Command {
   registerUserCommands(program, context);
   registerTokenCommands(program, context);
   registerUpCommand(program, context);
+  registerPretrainCommand(program, context);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
 }

@@ -1,14 +1,9 @@
 import { modelArchitecture } from '@hydra/contracts';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { apiCommand, apiOf } from '../api/api-options';
 import type { CliContext } from '../cli-context';
 import { followTraining } from './training-progress';
-
-const positiveInteger = (value: string) => {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('a whole number ≥ 1');
-  return number;
-};
+import { positiveInteger } from './whole-number';
 
 /** `hydra train <plotType>`: push-button training, optionally followed to the end with a progress bar. */
 export function registerTrainCommand(program: Command, context: CliContext): void {

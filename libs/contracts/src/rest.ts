@@ -23,7 +23,23 @@ export const labelBatchRequestDto = labelBatchDto.extend({ batchId: uuid });
 export type LabelBatchRequestDto = z.infer<typeof labelBatchRequestDto>;
 
 /** POST /plot-types/:plotType/training: push-button training. */
-export const trainingRequestDto = z.object({ options: trainingOptions.default({}) });
+export const trainingRequestDto = z.object({
+  options: trainingOptions.default({}).superRefine((options, context) => {
+    if (options.startFrom !== 'base') return;
+    if (options.parentModelId)
+      context.addIssue({
+        code: 'custom',
+        path: ['startFrom'],
+        message: 'a fine-tune starts from its parent model, not from the base',
+      });
+    if (options.architecture && options.architecture !== 'hydra-cnn')
+      context.addIssue({
+        code: 'custom',
+        path: ['startFrom'],
+        message: `only hydra-cnn has a base; ${options.architecture} starts from scratch`,
+      });
+  }),
+});
 export type TrainingRequestDto = z.infer<typeof trainingRequestDto>;
 
 /** PUT /models/:modelId/thresholds/:label */

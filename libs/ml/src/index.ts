@@ -26,3 +26,5 @@ export * from './explain/heatmap-overlay';
 export * from './explain/letterbox';
 export * from './explain/ignored-heat';
 export * from './artifacts/model-artifacts';
+export * from './pretrained/base-weights';
+export * from './pretrained/pretrain-base';

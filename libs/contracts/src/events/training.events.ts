@@ -15,6 +15,12 @@ export const trainingOptions = z.object({
   balancing: z.enum(['resample', 'weighted-loss']).optional(),
   /** Fine-tune this model (same labels) instead of starting from scratch. */
   parentModelId: uuid.optional(),
+  /**
+   * hydra-cnn's first weights: `base`, Hydra's base pretrained on the simulator's plots of every
+   * type, style and fault (the default), or `scratch`, random ones. Only hydra-cnn has a base; a
+   * fine-tune starts from its parent.
+   */
+  startFrom: z.enum(['base', 'scratch']).optional(),
   /** The model's input; the architecture's own size when absent. */
   input: z
     .object({ height: z.number().int().min(16).max(1024), width: z.number().int().min(16).max(1024) })

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+
+/**
+ * A base model's convolutional weights: what fine-tuning starts from instead of random weights.
+ * Only the layers before the head are kept (the head's classes are the plot type's own), and they
+ * fit any input size (the blocks are convolutions, batch normalisation and pooling).
+ */
+export interface BaseWeights {
+  description: BaseDescription;
+  /** Of the weights file: which base a model started from, recorded with it. */
+  sha256: string;
+  /** Each layer's weights in the layer's own order (a conv's kernel; a batch norm's γ, β, mean, variance). */
+  layers: Map<string, tf.Tensor[]>;
+}
+
+const baseDescription = z.object({
+  format: z.literal('hydra-base-weights/1'),
+  architecture: z.literal('hydra-cnn'),
+  /** How the base was made: data, recipe, validation accuracy (see pretrainBase). */
+  provenance: z.record(z.string(), z.unknown()),
+  weights: z.array(
+    z.object({
+      name: z.string().regex(/^[\w-]+\/\d+$/),
+      shape: z.array(z.number().int().positive()),
+      dtype: z.literal('float32'),
+    }),
+  ),
+});
+export type BaseDescription = z.infer<typeof baseDescription>;
+
+/** The base every hydra-cnn trains from by default, shipped with this package (`npx hydra pretrain` remakes it). */
+export const BUNDLED_BASE = join(__dirname, '..', '..', 'base', 'hydra-cnn-plots');
+
+/** The layers of `model` a base keeps: every one with weights before the head (`classes`). */
+export function baseLayerNames(model: tf.LayersModel): string[] {
+  return model.layers
+    .filter((layer) => layer.name !== 'classes' && layer.getWeights().length > 0)
+    .map((layer) => layer.name);
+}
+
+/** `<path>.json` (the description) and `<path>.bin` (float32 weights, little-endian, in the description's order). */
+export async function saveBaseWeights(
+  model: tf.LayersModel,
+  path: string,
+  provenance: Record<string, unknown>,
+): Promise<void> {
+  const named = baseLayerNames(model).flatMap((layer) =>
+    model
+      .getLayer(layer)
+      .getWeights()
+      .map((tensor, index) => ({ name: `${layer}/${index}`, tensor })),
+  );
+  const { data, specs } = await tf.io.encodeWeights(named);
+  const description: BaseDescription = {
+    format: 'hydra-base-weights/1',
+    architecture: 'hydra-cnn',
+    provenance,
+    weights: specs.map(({ name, shape }) => ({ name, shape, dtype: 'float32' })),
+  };
+  await writeFile(`${path}.json`, `${JSON.stringify(description, null, 2)}\n`);
+  await writeFile(`${path}.bin`, new Uint8Array(data as ArrayBuffer));
+}
+
+/** Reads a base written by saveBaseWeights; a file that does not match its description is an error. */
+export async function loadBaseWeights(path: string): Promise<BaseWeights> {
+  const description = baseDescription.parse(JSON.parse(await readFile(`${path}.json`, 'utf8')));
+  const bytes = await readFile(`${path}.bin`);
+  const expected = description.weights.reduce((sum, { shape }) => sum + 4 * size(shape), 0);
+  if (bytes.byteLength !== expected)
+    throw new Error(`${path}.bin holds ${bytes.byteLength} bytes, its description ${expected}`);
+  const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const decoded = tf.io.decodeWeights(data, description.weights);
+  const layers = new Map<string, tf.Tensor[]>();
+  for (const { name } of description.weights) {
+    const [layer, index] = name.split('/') as [string, string];
+    const list = layers.get(layer) ?? [];
+    list[Number(index)] = decoded[name] as tf.Tensor;
+    layers.set(layer, list);
+  }
+  return { description, sha256: createHash('sha256').update(bytes).digest('hex'), layers };
+}
+
+/**
+ * Sets every base layer of `model` to the base's weights; the head keeps its fresh ones. A model
+ * whose layers differ from the base's (another architecture or filters) is an error, not a partial copy.
+ */
+export function applyBaseWeights(model: tf.LayersModel, base: BaseWeights): void {
+  const names = baseLayerNames(model);
+  const missing = names.filter((name) => !base.layers.has(name));
+  const extra = [...base.layers.keys()].filter((name) => !names.includes(name));
+  if (missing.length || extra.length)
+    throw new Error(
+      `the base does not fit this model: ${[...missing.map((name) => `no weights for ${name}`), ...extra.map((name) => `no layer ${name}`)].join(', ')}`,
+    );
+  for (const name of names) {
+    const layer = model.getLayer(name);
+    const weights = base.layers.get(name) as tf.Tensor[];
+    const wanted = layer.getWeights().map((weight) => weight.shape);
+    if (weights.length !== wanted.length || weights.some((weight, i) => !sameShape(weight.shape, wanted[i])))
+      throw new Error(
+        `the base's ${name} has shapes ${weights.map((weight) => weight.shape.join('×')).join(', ')}, the model's ${wanted.map((shape) => shape.join('×')).join(', ')}`,
+      );
+    layer.setWeights(weights);
+  }
+}
+
+export function disposeBaseWeights(base: BaseWeights): void {
+  for (const weights of base.layers.values()) tf.dispose(weights);
+}
+
+function size(shape: readonly number[]): number {
+  return shape.reduce((product, side) => product * side, 1);
+}
+
+function sameShape(a: readonly number[], b: readonly number[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((side, index) => side === b[index]);
+}
