@@ -131,7 +131,16 @@ export interface ModelMetrics {
   };
   disagreements?: Disagreement[];
   options?: TrainingOptions & Record<string, unknown>;
+  /** The base the model's blocks started from (null: it did not; absent: trained before bases). */
+  base?: BaseProvenance | null;
   trainingSeconds?: number;
+}
+
+/** Which base a model started from: its weights file's hash and how well it did on the simulator's plots. */
+export interface BaseProvenance {
+  sha256: string;
+  /** 0–100 on the base's own validation plots: `all`, and one figure per plot group. */
+  validationAccuracyPct: { all: number } & Record<string, number>;
 }
 
 export interface ModelThreshold {
