@@ -1,4 +1,4 @@
-import { modelArchitecture } from '@hydra/contracts';
+import { modelArchitecture, trainingOptions } from '@hydra/contracts';
 import { type Command, Option } from 'commander';
 import { apiCommand, apiOf } from '../api/api-options';
 import type { CliContext } from '../cli-context';
@@ -12,12 +12,24 @@ export function registerTrainCommand(program: Command, context: CliContext): voi
     .argument('<plotType>', 'the plot type, e.g. FCAL_occupancy')
     .addOption(new Option('--architecture <name>', 'the model').choices(modelArchitecture.options))
     .option('--epochs <n>', 'at most this many epochs', positiveInteger)
-    .option('--parent <modelId>', 'fine-tune this model instead of starting from scratch')
+    .option('--parent <modelId>', 'fine-tune this model instead of training a new one')
+    .addOption(
+      new Option(
+        '--start-from <weights>',
+        "a new hydra-cnn's first weights: Hydra's base (pretrained on simulated plots) or random ones",
+      ).choices(trainingOptions.shape.startFrom.unwrap().options),
+    )
     .option('--wait', 'follow the job to its end with a progress bar')
     .action(
       async (
         plotType: string,
-        options: { architecture?: string; epochs?: number; parent?: string; wait?: boolean },
+        options: {
+          architecture?: string;
+          epochs?: number;
+          parent?: string;
+          startFrom?: string;
+          wait?: boolean;
+        },
         command: Command,
       ) => {
         const api = apiOf(command, context);
@@ -26,6 +38,7 @@ export function registerTrainCommand(program: Command, context: CliContext): voi
             ...(options.architecture && { architecture: options.architecture }),
             ...(options.epochs && { epochs: options.epochs }),
             ...(options.parent && { parentModelId: options.parent }),
+            ...(options.startFrom && { startFrom: options.startFrom }),
           },
         });
         context.print(`training job ${job.id} queued for ${plotType}`);
