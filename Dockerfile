@@ -35,13 +35,15 @@ COPY --from=manifests /manifests/ ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
-# Only what runs: each package's package.json and dist (the web app's static files included).
+# Only what runs: each package's package.json and dist (the web app's static files included), and
+# the base model hydra-cnn starts from (libs/ml/base).
 RUN mkdir -p /out/web \
  && for package in libs/* services/* cli web; do \
       if [ -d "$package/dist" ]; then \
         mkdir -p "/out/$package" && cp -r "$package/dist" "/out/$package/"; \
       fi; \
-    done
+    done \
+ && cp -r libs/ml/base /out/libs/ml/
 
 # --- 3. One service: its workspace closure's production dependencies, non-root, read-only friendly.
 FROM ${NODE_IMAGE} AS runtime

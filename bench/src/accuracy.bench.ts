@@ -19,6 +19,7 @@ import {
   type Examples,
   imageToInput,
   initialiseBackend,
+  startFromBase,
   stratifiedSplit,
   TfjsClassifier,
   type TrainingOptions,
@@ -145,6 +146,7 @@ async function trainAndTest(set: PlotSet, seed: number) {
     widthMultiplier: resolved.widthMultiplier,
     seed,
   });
+  if (resolved.startFrom === 'base') await startFromBase(model);
   const training: TrainingOptions = {
     ...trainModelOptions(resolved, LABELS.indexOf('Bad')),
     ...JSON.parse(options.override),

@@ -22,6 +22,7 @@ import {
   initialiseBackend,
   type InputShape,
   letterboxGeometry,
+  startFromBase,
   trainModel,
   type TrainingOptions,
   evaluate,
@@ -171,8 +172,11 @@ async function split(plots: SimulatedPlot[], input: InputShape, ignore: IgnoreSe
   };
 }
 
-/** The model, its input and its training options: the trainer's defaults for this plot type's size, or the fixed recipe. */
-function recipe(first: SimulatedPlot) {
+/**
+ * The model, its input and its training options: the trainer's defaults for this plot type's size
+ * (from Hydra's base unless the product's options say otherwise), or the fixed recipe from scratch.
+ */
+async function recipe(first: SimulatedPlot) {
   const resolved = resolveTrainingOptions({}, { seed: options.seed }, first);
   const product = options.recipe === 'product';
   const input = product ? resolved.input : FIXED_INPUT;
@@ -194,6 +198,7 @@ function recipe(first: SimulatedPlot) {
     classes: LABELS.length,
     seed: options.seed,
   });
+  if (product && resolved.startFrom === 'base') await startFromBase(model);
   return { input, training, model };
 }
 
@@ -245,7 +250,7 @@ async function measure(
     simulated(plotType, style, Math.round(options.train / 4), seed + 2),
     simulated(plotType, style, options.test, seed + 3, TEST_MIX),
   ]);
-  const { input, training: trainingOptions, model } = recipe(trainPlots[0] as SimulatedPlot);
+  const { input, training: trainingOptions, model } = await recipe(trainPlots[0] as SimulatedPlot);
   const [train, validation, test] = await Promise.all([
     split(trainPlots, input, ignore),
     split(validationPlots, input, ignore),

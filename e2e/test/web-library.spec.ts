@@ -190,6 +190,10 @@ it('saves screenshots of the Library and the Training report', async () => {
       await shot.click('[data-test="report-link"]');
       await shot.waitForURL(/\/library\/models\/.+\/report/);
       await shot.locator('[data-test="training-report"] h1').waitFor();
+      // Trained with the default options: a hydra-cnn from Hydra's base, which the report names.
+      await expect(shot.locator('[data-test="training-started-from"]').textContent()).resolves.toMatch(
+        /Hydra's base [0-9a-f]{12} \(it told Good from Bad on \d+\.\d % of its validation plots\)/,
+      );
       await shot
         .locator('[data-test="disagreement-card"] img')
         .first()

@@ -1,6 +1,12 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Model } from '@hydra/db';
-import { initialiseBackend, loadModelArtifacts } from '@hydra/ml';
+import {
+  BUNDLED_BASE,
+  disposeBaseWeights,
+  initialiseBackend,
+  loadBaseWeights,
+  loadModelArtifacts,
+} from '@hydra/ml';
 import { TEST_MODEL } from '@hydra/ml/testing';
 import { activate, registerTestModel } from '@hydra/testing';
 import { PLOT, phasesOf, phasesWhenDone, startTrainerBed, type TrainerBed } from './support/trainer-bed';
@@ -62,11 +68,18 @@ describe('training on a thread of its own', () => {
     const metrics = model.metrics as {
       production: { modelId: string; report: { count: number } };
       report: { count: number };
+      options: { startFrom: string };
+      base: { sha256: string } | null;
     };
     expect(metrics.production).toMatchObject({
       modelId: productionId,
       report: { count: metrics.report.count },
     });
+    // hydra-cnn starts from the bundled base by default, and the model says which.
+    const base = await loadBaseWeights(BUNDLED_BASE);
+    disposeBaseWeights(base);
+    expect(metrics.options.startFrom).toBe('base');
+    expect(metrics.base?.sha256).toBe(base.sha256);
     // The artifacts written through the service thread's store load back, checksums and all.
     const loaded = await loadModelArtifacts(trainer.bed.store, model.artifactPrefix);
     expect(loaded.manifest).toMatchObject({
@@ -102,6 +115,7 @@ describe('training on a thread of its own', () => {
       labels: [...TEST_MODEL.labels],
       inputShape: [TEST_MODEL.input.height, TEST_MODEL.input.width, TEST_MODEL.input.channels],
     });
+    expect((model.metrics as { base: unknown }).base).toBeNull();
     const loaded = await loadModelArtifacts(trainer.bed.store, model.artifactPrefix);
     expect(loaded.manifest.input).toEqual(TEST_MODEL.input);
     loaded.model.dispose();

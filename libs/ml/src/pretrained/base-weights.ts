@@ -108,6 +108,26 @@ export function applyBaseWeights(model: tf.LayersModel, base: BaseWeights): void
   }
 }
 
+/** Which base a model started from: its weights' sha256 and how well it told Good from Bad when it was made. */
+export interface BaseStart {
+  sha256: string;
+  validationAccuracyPct: unknown;
+}
+
+/** Sets a fresh `model`'s blocks to the base at `path` (the bundled one by default); a model they do not fit is disposed and an error. */
+export async function startFromBase(model: tf.LayersModel, path = BUNDLED_BASE): Promise<BaseStart> {
+  const base = await loadBaseWeights(path);
+  try {
+    applyBaseWeights(model, base);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  } finally {
+    disposeBaseWeights(base);
+  }
+  return { sha256: base.sha256, validationAccuracyPct: base.description.provenance.validationAccuracyPct };
+}
+
 export function disposeBaseWeights(base: BaseWeights): void {
   for (const weights of base.layers.values()) tf.dispose(weights);
 }

@@ -11,6 +11,7 @@ describe('resolveTrainingOptions', () => {
       optimizer: 'adam',
       balancing: 'resample',
       parentModelId: null,
+      startFrom: 'base',
       input: { height: 72, width: 96, channels: 3 },
       widthMultiplier: 1,
       patience: 8,
@@ -29,6 +30,16 @@ describe('resolveTrainingOptions', () => {
     expect(() => resolveTrainingOptions({ crossValidationFolds: 2 }, {})).toThrow(
       'crossValidationFolds is 0 (off) or 3 to 10',
     );
+  });
+
+  it('starts hydra-cnn from the base unless told otherwise, and every other start from scratch', () => {
+    const parentModelId = '00000000-0000-4000-8000-000000000001';
+    expect(resolveTrainingOptions({ startFrom: 'scratch' }, {}).startFrom).toBe('scratch');
+    expect(resolveTrainingOptions({ startFrom: 'scratch' }, { startFrom: 'base' }).startFrom).toBe('base');
+    expect(resolveTrainingOptions({ startFrom: 'base' }, { architecture: 'mobilenet-v2' }).startFrom).toBe(
+      'scratch',
+    );
+    expect(resolveTrainingOptions({}, { parentModelId }).startFrom).toBe('scratch');
   });
 
   it('lets the request override the plot type, and the plot type the architecture', () => {

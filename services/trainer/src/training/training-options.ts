@@ -20,6 +20,8 @@ export interface ResolvedTrainingOptions {
   optimizer: 'sgd' | 'adam';
   balancing: 'resample' | 'weighted-loss';
   parentModelId: string | null;
+  /** hydra-cnn's first weights (see startFrom in trainingOptions); `scratch` for the other architectures and fine-tunes. */
+  startFrom: 'base' | 'scratch';
   input: InputShape;
   widthMultiplier: number;
   patience: number;
@@ -81,6 +83,9 @@ export function resolveTrainingOptions(
   const options = { ...parsed.data, ...stripUndefined(requested) };
   const architecture = options.architecture ?? 'hydra-cnn';
   const base = ARCHITECTURE_DEFAULTS[architecture];
+  // The plot type's default may ask for the base; a request for another architecture or a fine-tune is what counts.
+  const startFrom =
+    architecture === 'hydra-cnn' && !options.parentModelId ? (options.startFrom ?? 'base') : 'scratch';
   return {
     architecture,
     epochs: options.epochs ?? base.epochs,
@@ -89,6 +94,7 @@ export function resolveTrainingOptions(
     optimizer: options.optimizer ?? base.optimizer,
     balancing: options.balancing ?? 'resample',
     parentModelId: options.parentModelId ?? null,
+    startFrom,
     input: { ...(options.input ?? plotInput(architecture, nativeSize)), channels: 3 },
     widthMultiplier: options.widthMultiplier ?? 1,
     patience: options.patience ?? base.patience,

@@ -9,6 +9,7 @@ import {
   type ManifestInput,
   prefetchBatches,
   saveModelArtifacts,
+  startFromBase,
   TfjsClassifier,
   trainModel,
 } from '@hydra/ml';
@@ -38,7 +39,7 @@ export async function trainCandidate(
 ): Promise<TrainingWorkResult> {
   // Backends are per thread: this one's is chosen here, not inherited.
   const backend = await initialiseBackend();
-  const { model, description } = await startingModel(work, store);
+  const { model, description, base } = await startingModel(work, store);
   const source = (examples: StoredExamples) =>
     storedExampleSource(store, examples, work.input, work.ignoreRegions);
   const [train, validation, test] = [source(work.train), source(work.validation), source(work.test)];
@@ -61,6 +62,7 @@ export async function trainCandidate(
     const manifest = await saveModelArtifacts(store, work.artifactPrefix, model, description, onnxModels);
     return {
       backend,
+      base,
       training,
       testProbabilities,
       validationProbabilities,
@@ -117,7 +119,7 @@ async function crossValidate(
   return outcomes;
 }
 
-/** A fresh model of the zoo, or the parent's weights, input and labels for fine-tuning. */
+/** A fresh model of the zoo (its blocks from the bundled base where asked), or the parent's weights, input and labels for fine-tuning. */
 async function startingModel(work: TrainingWork, store: ObjectStore) {
   if (work.start.kind === 'new') {
     const { model, gradCamLayer } = buildModel(work.start.spec);
@@ -128,7 +130,7 @@ async function startingModel(work: TrainingWork, store: ObjectStore) {
       gradCamLayer,
       ignoreRegions: work.ignoreRegions,
     };
-    return { model, description };
+    return { model, description, base: work.start.fromBase ? await startFromBase(model) : null };
   }
   const parent = await loadModelArtifacts(store, work.start.artifactPrefix);
   const { manifest } = parent;
@@ -146,7 +148,7 @@ async function startingModel(work: TrainingWork, store: ObjectStore) {
     gradCamLayer: manifest.gradCamLayer,
     ignoreRegions: work.ignoreRegions,
   };
-  return { model: parent.model, description };
+  return { model: parent.model, description, base: null };
 }
 
 /** The production model re-run on the candidate's test images: a like-for-like comparison. */

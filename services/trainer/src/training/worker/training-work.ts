@@ -1,4 +1,5 @@
 import type {
+  BaseStart,
   EpochProgress,
   IgnoreRegion,
   InputShape,
@@ -19,7 +20,9 @@ import type { StoredExamples } from '../../dataset/stored-examples';
  */
 export interface TrainingWork {
   /** A fresh model of the zoo, or the weights of a model to fine-tune (fetched through the service thread). */
-  start: { kind: 'new'; spec: ModelSpec } | { kind: 'fine-tune'; modelId: string; artifactPrefix: string };
+  start:
+    | { kind: 'new'; spec: ModelSpec; fromBase: boolean }
+    | { kind: 'fine-tune'; modelId: string; artifactPrefix: string };
   /** Output order. */
   labels: string[];
   input: InputShape;
@@ -48,6 +51,8 @@ export interface FoldOutcome {
 /** What comes back once the candidate's artifacts are stored. */
 export interface TrainingWorkResult {
   backend: string;
+  /** The base the candidate started from (start.fromBase). */
+  base: BaseStart | null;
   training: TrainingResult;
   testProbabilities: number[][];
   validationProbabilities: number[][];

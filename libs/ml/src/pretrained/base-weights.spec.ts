@@ -1,0 +1,90 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { initialiseBackend } from '../backend/tensorflow-backend';
+import { hydraCnn } from '../models/hydra-cnn';
+import { mobileNetV2 } from '../models/mobilenet-v2';
+import {
+  applyBaseWeights,
+  BUNDLED_BASE,
+  baseLayerNames,
+  disposeBaseWeights,
+  loadBaseWeights,
+  saveBaseWeights,
+} from './base-weights';
+
+const weightsOf = (model: tf.LayersModel, layer: string) =>
+  model
+    .getLayer(layer)
+    .getWeights()
+    .map((weight) => Array.from(weight.dataSync()));
+
+describe('base weights', () => {
+  let folder: string;
+  beforeAll(async () => {
+    await initialiseBackend('wasm');
+    folder = await mkdtemp(join(tmpdir(), 'hydra-base-'));
+  });
+  afterAll(() => rm(folder, { recursive: true, force: true }));
+
+  it('carry every block from one hydra-cnn to another of other classes and input, and leave the head fresh', async () => {
+    const source = hydraCnn({ input: { height: 72, width: 96, channels: 3 }, classes: 2, seed: 1 });
+    await saveBaseWeights(source, join(folder, 'base'), { data: 'a test' });
+    const base = await loadBaseWeights(join(folder, 'base'));
+    const target = hydraCnn({ input: { height: 40, width: 64, channels: 3 }, classes: 3, seed: 9 });
+    const head = weightsOf(target, 'classes');
+    applyBaseWeights(target, base);
+
+    expect(baseLayerNames(target)).toEqual(baseLayerNames(source));
+    expect(baseLayerNames(target)).toHaveLength(8); // four convolutions, four batch norms
+    for (const layer of baseLayerNames(target))
+      expect(weightsOf(target, layer)).toEqual(weightsOf(source, layer));
+    expect(weightsOf(target, 'classes')).toEqual(head);
+    expect(base.description.provenance).toEqual({ data: 'a test' });
+    expect(base.sha256).toMatch(/^[0-9a-f]{64}$/);
+    disposeBaseWeights(base);
+    source.dispose();
+    target.dispose();
+  });
+
+  it('refuses a model whose layers it does not fit, and a weights file that is cut short', async () => {
+    const source = hydraCnn({ input: { height: 32, width: 32, channels: 3 }, classes: 2, seed: 1 });
+    await saveBaseWeights(source, join(folder, 'small'), {});
+    const base = await loadBaseWeights(join(folder, 'small'));
+    const narrower = hydraCnn({
+      input: { height: 32, width: 32, channels: 3 },
+      classes: 2,
+      filters: [8, 16, 24, 32],
+    });
+    expect(() => applyBaseWeights(narrower, base)).toThrow(
+      "the base's block1_conv has shapes 3×3×3×16, the model's 3×3×3×8",
+    );
+    const mobileNet = mobileNetV2({ input: { height: 32, width: 32, channels: 3 }, classes: 2, alpha: 0.35 });
+    expect(() => applyBaseWeights(mobileNet, base)).toThrow(
+      'the base does not fit this model: no weights for',
+    );
+    disposeBaseWeights(base);
+
+    const bytes = await readFile(join(folder, 'small.bin'));
+    await writeFile(join(folder, 'small.bin'), bytes.subarray(0, bytes.length - 4));
+    await expect(loadBaseWeights(join(folder, 'small'))).rejects.toThrow(
+      `small.bin holds ${bytes.length - 4} bytes, its description ${bytes.length}`,
+    );
+    [source, narrower, mobileNet].forEach((model) => model.dispose());
+  });
+
+  it('ship a bundled base that fits hydra-cnn and says how it was made', async () => {
+    const base = await loadBaseWeights(BUNDLED_BASE);
+    const model = hydraCnn({ input: { height: 72, width: 96, channels: 3 }, classes: 3 });
+    expect(() => applyBaseWeights(model, base)).not.toThrow();
+    expect(base.description.provenance).toMatchObject({
+      input: '72x96',
+      images: { train: 5100, validation: 900 },
+    });
+    // A base that cannot tell Good from Bad on the plots it was made from would be worse than none.
+    expect((base.description.provenance.validationAccuracyPct as { all: number }).all).toBeGreaterThan(90);
+    disposeBaseWeights(base);
+    model.dispose();
+  });
+});
