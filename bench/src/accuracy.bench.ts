@@ -15,6 +15,7 @@
  * adds trainModel options to measure a lever before it becomes a default.
  */
 import {
+  BUNDLED_BASE,
   buildModel,
   type Examples,
   imageToInput,
@@ -42,6 +43,11 @@ const options = new Command('accuracy-bench')
   .option('--train <n>', 'labeled images per plot type (simulator sets)', Number, 300)
   .option('--test <n>', 'unseen test images per plot type (simulator sets)', Number, 200)
   .option(...ROOT_LOOK_OPTION)
+  .option(
+    '--base <path>',
+    'the base a hydra-cnn starts from (<path>.json and .bin; see hydra pretrain)',
+    BUNDLED_BASE,
+  )
   .option('--override <json>', 'trainModel options over the recipe, e.g. {"learningRateDecay":null}', '{}')
   .option(
     '--request <json>',
@@ -57,6 +63,7 @@ const options = new Command('accuracy-bench')
     train: number;
     test: number;
     root: string;
+    base: string;
     override: string;
     request: string;
   }>();
@@ -146,7 +153,7 @@ async function trainAndTest(set: PlotSet, seed: number) {
     widthMultiplier: resolved.widthMultiplier,
     seed,
   });
-  if (resolved.startFrom === 'base') await startFromBase(model);
+  if (resolved.startFrom === 'base') await startFromBase(model, LABELS, options.base);
   const training: TrainingOptions = {
     ...trainModelOptions(resolved, LABELS.indexOf('Bad')),
     ...JSON.parse(options.override),
@@ -191,7 +198,7 @@ async function main() {
   const sets = options.sets.split(',');
   const types = options.types?.split(',');
   console.log(
-    `backend ${backend}; recipe: resolveTrainingOptions defaults, request ${options.request}, override ${options.override}`,
+    `backend ${backend}; recipe: resolveTrainingOptions defaults, request ${options.request}, override ${options.override}, base ${options.base}`,
   );
   const wanted = (plotType: string) => !types || types.some((type) => plotType.includes(type));
   const plotSets: Array<() => Promise<PlotSet>> = [];

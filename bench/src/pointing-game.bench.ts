@@ -198,7 +198,7 @@ async function recipe(first: SimulatedPlot) {
     classes: LABELS.length,
     seed: options.seed,
   });
-  if (product && resolved.startFrom === 'base') await startFromBase(model);
+  if (product && resolved.startFrom === 'base') await startFromBase(model, LABELS);
   return { input, training, model };
 }
 

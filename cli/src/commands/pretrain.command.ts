@@ -33,7 +33,7 @@ export function registerPretrainCommand(program: Command, context: CliContext): 
     .option('--out <path>', 'writes <path>.json and <path>.bin', BUNDLED_BASE)
     .action(async (flags: PretrainFlags) => {
       context.error(`backend: ${await initialiseBackend()}`);
-      const { model, provenance } = await pretrainBase({
+      const { model, labels, provenance } = await pretrainBase({
         ...flags,
         onDrawn: (group, drawn, total) => {
           if (drawn === total) context.error(`drew ${total} ${group} plots`);
@@ -43,7 +43,7 @@ export function registerPretrainCommand(program: Command, context: CliContext): 
             `epoch ${epoch.epoch + 1}/${epoch.epochs}: loss ${epoch.loss.toFixed(3)}, validation loss ${epoch.valLoss.toFixed(3)}, accuracy ${(100 * epoch.valAccuracy).toFixed(1)} %, ${Math.round(epoch.etaS)} s left at most`,
           ),
       });
-      await saveBaseWeights(model, flags.out, provenance);
+      await saveBaseWeights(model, labels, flags.out, provenance);
       model.dispose();
       context.print(JSON.stringify({ written: `${flags.out}.json`, ...provenance }, null, 2));
     });

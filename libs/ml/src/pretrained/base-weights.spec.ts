@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { initialiseBackend } from '../backend/tensorflow-backend';
 import { hydraCnn } from '../models/hydra-cnn';
 import { mobileNetV2 } from '../models/mobilenet-v2';
@@ -28,21 +28,31 @@ describe('base weights', () => {
   });
   afterAll(() => rm(folder, { recursive: true, force: true }));
 
-  it('carry every block from one hydra-cnn to another of other classes and input, and leave the head fresh', async () => {
+  it("carry every block to a hydra-cnn of other labels and input, and the base's Good and Bad outputs to its own", async () => {
     const source = hydraCnn({ input: { height: 72, width: 96, channels: 3 }, classes: 2, seed: 1 });
-    await saveBaseWeights(source, join(folder, 'base'), { data: 'a test' });
+    await saveBaseWeights(source, ['Good', 'Bad'], join(folder, 'base'), { data: 'a test' });
     const base = await loadBaseWeights(join(folder, 'base'));
     const target = hydraCnn({ input: { height: 40, width: 64, channels: 3 }, classes: 3, seed: 9 });
-    const head = weightsOf(target, 'classes');
-    applyBaseWeights(target, base);
+    const [freshKernel] = weightsOf(target, 'classes') as [number[]];
+    applyBaseWeights(target, base, ['NoData', 'Bad', 'Good']);
 
     expect(baseLayerNames(target)).toEqual(baseLayerNames(source));
     expect(baseLayerNames(target)).toHaveLength(8); // four convolutions, four batch norms
     for (const layer of baseLayerNames(target))
       expect(weightsOf(target, layer)).toEqual(weightsOf(source, layer));
-    expect(weightsOf(target, 'classes')).toEqual(head);
-    expect(base.description.provenance).toEqual({ data: 'a test' });
+    // The head's kernel is 64 features × outputs, row-major: output k of feature f is [f * outputs + k].
+    const [sourceKernel, sourceBias] = weightsOf(source, 'classes') as [number[], number[]];
+    const [kernel, bias] = weightsOf(target, 'classes') as [number[], number[]];
+    const column = (values: number[], outputs: number, output: number) =>
+      values.filter((_, index) => index % outputs === output);
+    expect(column(kernel, 3, 2)).toEqual(column(sourceKernel, 2, 0)); // Good
+    expect(column(kernel, 3, 1)).toEqual(column(sourceKernel, 2, 1)); // Bad
+    expect(column(kernel, 3, 0)).toEqual(column(freshKernel, 3, 0)); // NoData: the base has none
+    expect(bias).toEqual([0, sourceBias[1], sourceBias[0]]);
+    expect(base.description).toMatchObject({ labels: ['Good', 'Bad'], provenance: { data: 'a test' } });
     expect(base.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // It still predicts: the layers hold the copies, not tensors that were freed.
+    expect((target.predict(tf.zeros([1, 40, 64, 3])) as tf.Tensor).shape).toEqual([1, 3]);
     disposeBaseWeights(base);
     source.dispose();
     target.dispose();
@@ -50,18 +60,18 @@ describe('base weights', () => {
 
   it('refuses a model whose layers it does not fit, and a weights file that is cut short', async () => {
     const source = hydraCnn({ input: { height: 32, width: 32, channels: 3 }, classes: 2, seed: 1 });
-    await saveBaseWeights(source, join(folder, 'small'), {});
+    await saveBaseWeights(source, ['Good', 'Bad'], join(folder, 'small'), {});
     const base = await loadBaseWeights(join(folder, 'small'));
     const narrower = hydraCnn({
       input: { height: 32, width: 32, channels: 3 },
       classes: 2,
       filters: [8, 16, 24, 32],
     });
-    expect(() => applyBaseWeights(narrower, base)).toThrow(
+    expect(() => applyBaseWeights(narrower, base, ['Good', 'Bad'])).toThrow(
       "the base's block1_conv has shapes 3×3×3×16, the model's 3×3×3×8",
     );
     const mobileNet = mobileNetV2({ input: { height: 32, width: 32, channels: 3 }, classes: 2, alpha: 0.35 });
-    expect(() => applyBaseWeights(mobileNet, base)).toThrow(
+    expect(() => applyBaseWeights(mobileNet, base, ['Good', 'Bad'])).toThrow(
       'the base does not fit this model: no weights for',
     );
     disposeBaseWeights(base);
@@ -77,7 +87,7 @@ describe('base weights', () => {
   it('ship a bundled base that fits hydra-cnn and says how it was made', async () => {
     const base = await loadBaseWeights(BUNDLED_BASE);
     const model = hydraCnn({ input: { height: 72, width: 96, channels: 3 }, classes: 3 });
-    expect(() => applyBaseWeights(model, base)).not.toThrow();
+    expect(() => applyBaseWeights(model, base, ['Good', 'Bad', 'NoData'])).not.toThrow();
     expect(base.description.provenance).toMatchObject({
       input: '72x96',
       images: { train: 5100, validation: 900 },

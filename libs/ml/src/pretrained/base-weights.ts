@@ -5,21 +5,24 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 
 /**
- * A base model's convolutional weights: what fine-tuning starts from instead of random weights.
- * Only the layers before the head are kept (the head's classes are the plot type's own), and they
- * fit any input size (the blocks are convolutions, batch normalisation and pooling).
+ * A base model's weights: what a new model starts from instead of random weights. Its blocks fit
+ * any input size (convolutions, batch normalisation and pooling); its head (`classes`) is Good
+ * against Bad, and gives a new model's Good and Bad outputs their start, while its other classes
+ * (NoData…) start fresh.
  */
 export interface BaseWeights {
   description: BaseDescription;
   /** Of the weights file: which base a model started from, recorded with it. */
   sha256: string;
-  /** Each layer's weights in the layer's own order (a conv's kernel; a batch norm's γ, β, mean, variance). */
+  /** Each layer's weights in the layer's own order (a conv's kernel; a batch norm's γ, β, mean, variance; the head's kernel and bias). */
   layers: Map<string, tf.Tensor[]>;
 }
 
 const baseDescription = z.object({
   format: z.literal('hydra-base-weights/1'),
   architecture: z.literal('hydra-cnn'),
+  /** The head's outputs, in order. */
+  labels: z.array(z.string().min(1)).min(1),
   /** How the base was made: data, recipe, validation accuracy (see pretrainBase). */
   provenance: z.record(z.string(), z.unknown()),
   weights: z.array(
@@ -35,20 +38,23 @@ export type BaseDescription = z.infer<typeof baseDescription>;
 /** The base every hydra-cnn trains from by default, shipped with this package (`npx hydra pretrain` remakes it). */
 export const BUNDLED_BASE = join(__dirname, '..', '..', 'base', 'hydra-cnn-plots');
 
-/** The layers of `model` a base keeps: every one with weights before the head (`classes`). */
+const HEAD = 'classes';
+
+/** The layers of `model` a base sets as they are: every one with weights before the head (`classes`). */
 export function baseLayerNames(model: tf.LayersModel): string[] {
   return model.layers
-    .filter((layer) => layer.name !== 'classes' && layer.getWeights().length > 0)
+    .filter((layer) => layer.name !== HEAD && layer.getWeights().length > 0)
     .map((layer) => layer.name);
 }
 
 /** `<path>.json` (the description) and `<path>.bin` (float32 weights, little-endian, in the description's order). */
 export async function saveBaseWeights(
   model: tf.LayersModel,
+  labels: readonly string[],
   path: string,
   provenance: Record<string, unknown>,
 ): Promise<void> {
-  const named = baseLayerNames(model).flatMap((layer) =>
+  const named = [...baseLayerNames(model), HEAD].flatMap((layer) =>
     model
       .getLayer(layer)
       .getWeights()
@@ -58,6 +64,7 @@ export async function saveBaseWeights(
   const description: BaseDescription = {
     format: 'hydra-base-weights/1',
     architecture: 'hydra-cnn',
+    labels: [...labels],
     provenance,
     weights: specs.map(({ name, shape }) => ({ name, shape, dtype: 'float32' })),
   };
@@ -85,27 +92,49 @@ export async function loadBaseWeights(path: string): Promise<BaseWeights> {
 }
 
 /**
- * Sets every base layer of `model` to the base's weights; the head keeps its fresh ones. A model
- * whose layers differ from the base's (another architecture or filters) is an error, not a partial copy.
+ * Sets every block of `model` to the base's weights, and the head's output for each of `labels`
+ * the base has (Good, Bad) to the base's; its other outputs keep their fresh weights. A model whose
+ * blocks differ from the base's (another architecture or filters) is an error, not a partial copy.
  */
-export function applyBaseWeights(model: tf.LayersModel, base: BaseWeights): void {
+export function applyBaseWeights(model: tf.LayersModel, base: BaseWeights, labels: readonly string[]): void {
   const names = baseLayerNames(model);
   const missing = names.filter((name) => !base.layers.has(name));
-  const extra = [...base.layers.keys()].filter((name) => !names.includes(name));
+  const extra = [...base.layers.keys()].filter((name) => name !== HEAD && !names.includes(name));
   if (missing.length || extra.length)
     throw new Error(
       `the base does not fit this model: ${[...missing.map((name) => `no weights for ${name}`), ...extra.map((name) => `no layer ${name}`)].join(', ')}`,
     );
-  for (const name of names) {
-    const layer = model.getLayer(name);
-    const weights = base.layers.get(name) as tf.Tensor[];
-    const wanted = layer.getWeights().map((weight) => weight.shape);
-    if (weights.length !== wanted.length || weights.some((weight, i) => !sameShape(weight.shape, wanted[i])))
-      throw new Error(
-        `the base's ${name} has shapes ${weights.map((weight) => weight.shape.join('×')).join(', ')}, the model's ${wanted.map((shape) => shape.join('×')).join(', ')}`,
-      );
-    layer.setWeights(weights);
-  }
+  for (const name of names) setWeights(model, name, base.layers.get(name) as tf.Tensor[]);
+  const [kernel, bias] = model.getLayer(HEAD).getWeights() as [tf.Tensor, tf.Tensor];
+  const [baseKernel, baseBias] = base.layers.get(HEAD) as [tf.Tensor, tf.Tensor];
+  const [features, classes] = kernel.shape as [number, number];
+  if (labels.length !== classes || baseKernel.shape[0] !== features)
+    throw new Error(
+      `the base's head reads ${baseKernel.shape[0]} features, the model's ${features} for ${classes} outputs (${labels.join(', ')})`,
+    );
+  const [kernelValues, biasValues] = [kernel.dataSync().slice(), bias.dataSync().slice()];
+  const [baseKernelValues, baseBiasValues] = [baseKernel.dataSync(), baseBias.dataSync()];
+  const baseClasses = base.description.labels.length;
+  labels.forEach((label, output) => {
+    const from = base.description.labels.indexOf(label);
+    if (from < 0) return;
+    for (let feature = 0; feature < features; feature++)
+      kernelValues[feature * classes + output] = baseKernelValues[feature * baseClasses + from] as number;
+    biasValues[output] = baseBiasValues[from] as number;
+  });
+  const head = [tf.tensor(kernelValues, kernel.shape), tf.tensor(biasValues, bias.shape)];
+  setWeights(model, HEAD, head);
+  tf.dispose(head); // the layer copied them; kernel and bias are its own variables
+}
+
+function setWeights(model: tf.LayersModel, name: string, weights: tf.Tensor[]): void {
+  const layer = model.getLayer(name);
+  const wanted = layer.getWeights().map((weight) => weight.shape);
+  if (weights.length !== wanted.length || weights.some((weight, i) => !sameShape(weight.shape, wanted[i])))
+    throw new Error(
+      `the base's ${name} has shapes ${weights.map((weight) => weight.shape.join('×')).join(', ')}, the model's ${wanted.map((shape) => shape.join('×')).join(', ')}`,
+    );
+  layer.setWeights(weights);
 }
 
 /** Which base a model started from: its weights' sha256 and how well it told Good from Bad when it was made. */
@@ -114,11 +143,15 @@ export interface BaseStart {
   validationAccuracyPct: unknown;
 }
 
-/** Sets a fresh `model`'s blocks to the base at `path` (the bundled one by default); a model they do not fit is disposed and an error. */
-export async function startFromBase(model: tf.LayersModel, path = BUNDLED_BASE): Promise<BaseStart> {
+/** Sets a fresh `model` (outputs `labels`) to the base at `path` (the bundled one by default); a model they do not fit is disposed and an error. */
+export async function startFromBase(
+  model: tf.LayersModel,
+  labels: readonly string[],
+  path = BUNDLED_BASE,
+): Promise<BaseStart> {
   const base = await loadBaseWeights(path);
   try {
-    applyBaseWeights(model, base);
+    applyBaseWeights(model, base, labels);
   } catch (error) {
     model.dispose();
     throw error;

@@ -24,6 +24,8 @@ const LABELS = ['Good', 'Bad'] as const;
 
 export interface PretrainedBase {
   model: tf.LayersModel;
+  /** Its outputs: Good, Bad. */
+  labels: string[];
   /** What goes into the base's description: data, recipe and how well it tells Good from Bad. */
   provenance: Record<string, unknown>;
 }
@@ -89,6 +91,7 @@ export async function pretrainBase(options: PretrainOptions): Promise<Pretrained
   for (const group of groupNames) perGroup[group] = await accuracy(group);
   return {
     model,
+    labels: [...LABELS],
     provenance: {
       data: `the simulator's plots (libs/simulator): ${groupNames.join(', ')}; ${options.count} each, half Good, half Bad (gross and subtle faults); plot seeds from ${firstSeed}`,
       input: `${PRETRAIN_INPUT.height}x${PRETRAIN_INPUT.width}`,

@@ -130,7 +130,7 @@ async function startingModel(work: TrainingWork, store: ObjectStore) {
       gradCamLayer,
       ignoreRegions: work.ignoreRegions,
     };
-    return { model, description, base: work.start.fromBase ? await startFromBase(model) : null };
+    return { model, description, base: work.start.fromBase ? await startFromBase(model, work.labels) : null };
   }
   const parent = await loadModelArtifacts(store, work.start.artifactPrefix);
   const { manifest } = parent;
