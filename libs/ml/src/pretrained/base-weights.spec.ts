@@ -20,6 +20,9 @@ const weightsOf = (model: tf.LayersModel, layer: string) =>
     .getWeights()
     .map((weight) => Array.from(weight.dataSync()));
 
+// Building models on wasm takes a second here, more beside the other suites.
+jest.setTimeout(30_000);
+
 describe('base weights', () => {
   let folder: string;
   beforeAll(async () => {

@@ -31,5 +31,5 @@ describe('pretrainBase', () => {
     const accuracy = provenance.validationAccuracyPct as Record<string, number>;
     expect(Object.keys(accuracy)).toEqual(['all', ...groups]);
     model.dispose();
-  });
+  }, 60_000); // drawing 48 plots and two epochs take seconds, more on a busy machine
 });
