@@ -12,8 +12,8 @@ interface PretrainFlags {
 }
 
 /**
- * `hydra pretrain`: remakes the base every hydra-cnn fine-tunes from (libs/ml/base), from the
- * simulator's plots. About 15 minutes on two cores with the defaults.
+ * `hydra pretrain`: remakes the base every new hydra-cnn starts from (libs/ml/base), from the
+ * simulator's plots. 38 minutes with the defaults on a two-core machine (the wasm backend uses one).
  */
 export function registerPretrainCommand(program: Command, context: CliContext): void {
   program

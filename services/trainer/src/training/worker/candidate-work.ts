@@ -119,7 +119,7 @@ async function crossValidate(
   return outcomes;
 }
 
-/** A fresh model of the zoo (its blocks from the bundled base where asked), or the parent's weights, input and labels for fine-tuning. */
+/** A fresh model of the zoo (its blocks and Good/Bad outputs from the bundled base where asked), or the parent's weights, input and labels for fine-tuning. */
 async function startingModel(work: TrainingWork, store: ObjectStore) {
   if (work.start.kind === 'new') {
     const { model, gradCamLayer } = buildModel(work.start.spec);
