@@ -10,7 +10,13 @@ import type { SimulatedLabel, SimulatedPlot } from '@hydra/simulator';
 import type { LocalObjectStore } from '@hydra/storage';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type DataSource, In } from 'typeorm';
+import { AlarmService } from '../src/alarms/alarm.service';
 import { createClassifierApp } from '../src/classifier.app';
+import { ClassificationRepository } from '../src/classification/classification.repository';
+import {
+  type PlotTypeSettings,
+  PlotTypeSettingsRepository,
+} from '../src/models/plot-type-settings.repository';
 import {
   activate,
   confidentPlots,
@@ -172,6 +178,11 @@ describe('verdicts', () => {
     expect((await db.getRepository(Image).findOneByOrFail({ id: ids[0] })).keep).toBe(false);
     // The continuous status value Hydra feeds to EPICS: P(Good) − P(Bad).
     const outputs = verdicts[0]?.outputs as Record<string, number>;
+    // Published after the verdict.
+    await waitFor(
+      () => recorder.of(`status.${PLOT}`).some((event) => event.imageId === ids[0]),
+      'the status value',
+    );
     const status = recorder.of(`status.${PLOT}`).find((event) => event.imageId === ids[0]);
     expect(status?.value).toBeCloseTo((outputs.Good as number) - (outputs.Bad as number), 6);
     expect(status?.value as number).toBeGreaterThan(0);
@@ -339,6 +350,47 @@ describe('alarms', () => {
     expect(alarmLog(again).at(-1)).toBe('acknowledged→normal');
     const nothing = await post(`/alarms/${PLOT}/acknowledge`, { by: 'shift-leader' });
     expect(nothing.status).toBe(409);
+  });
+
+  it('reads each verdict once and in order: three Bad stored with two Good after them before its turn raise and return the alarm', async () => {
+    const start = alarmEvents().length;
+    // Stored one after another, as two replicas (or one batch) may store them before the alarm runs.
+    const ids = [];
+    for (const code of 'BBBGG') {
+      const verdict = code === 'B' ? 'Bad' : 'Good';
+      const plot = confident[verdict][0] as SimulatedPlot;
+      const image = await storeImage(db, store, plot, PLOT, plot.png);
+      const outputs = {
+        Good: verdict === 'Good' ? 0.9 : 0.05,
+        Bad: verdict === 'Bad' ? 0.9 : 0.05,
+        NoData: 0.05,
+      };
+      const thresholds = { Good: 0.6, Bad: 0.6, NoData: 0.6 };
+      const row = {
+        imageId: image.id,
+        modelId,
+        verdict,
+        confidence: 0.9,
+        outputs,
+        thresholds,
+        confirmed: true,
+        latencyMs: 1,
+      };
+      await app.get(ClassificationRepository).insert([row]);
+      ids.push(image.id);
+    }
+    const settings = (await app.get(PlotTypeSettingsRepository).loadOne(PLOT)) as PlotTypeSettings;
+    const rows = await app.get(AlarmService).evaluate(settings);
+    expect(rows.map((row) => [`${row.event}→${row.state}`, row.imageId])).toEqual([
+      ['raised→active-unacknowledged', ids[2]],
+      ['returned→returned-unacknowledged', ids[4]],
+    ]);
+    expect(rows[1]?.alarmId).toBe(rows[0]?.alarmId);
+    await waitFor(() => alarmLog(start).length === 2, 'both transitions published');
+    // Read once: evaluating again finds nothing new to say.
+    expect(await app.get(AlarmService).evaluate(settings)).toEqual([]);
+    expect((await post(`/alarms/${PLOT}/acknowledge`, { by: 'shift-leader' })).status).toBe(200);
+    await waitFor(() => alarmLog(start).at(-1) === 'acknowledged→normal', 'the acknowledgement');
   });
 
   it('suppresses alarms while the beam is off', async () => {

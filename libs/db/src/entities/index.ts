@@ -1,3 +1,4 @@
+import { AlarmCursor } from './alarm-cursor.entity';
 import { Alarm } from './alarm.entity';
 import { ApiToken } from './api-token.entity';
 import { Classification } from './classification.entity';
@@ -18,6 +19,7 @@ import { UserPlotPermission } from './user-plot-permission.entity';
 import { User } from './user.entity';
 import { UserSession } from './user-session.entity';
 
+export * from './alarm-cursor.entity';
 export * from './alarm.entity';
 export * from './api-token.entity';
 export * from './classification.entity';
@@ -57,6 +59,7 @@ export const entities = [
   TrainingJob,
   TrainingSet,
   Alarm,
+  AlarmCursor,
   Explanation,
   RunCondition,
 ];

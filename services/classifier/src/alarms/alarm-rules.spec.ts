@@ -5,6 +5,7 @@ import {
   AlarmActionError,
   applyAlarmAction,
   evaluateAlarm,
+  evaluateInOrder,
   type RecentVerdict,
 } from './alarm-rules';
 
@@ -110,6 +111,53 @@ describe('evaluateAlarm', () => {
     expect(fresh).toMatchObject({ alarmId: null, since: now, verdict: { imageId: 'image-0' } });
     const [again] = evaluateAlarm(alarm('returned-unacknowledged'), verdicts('BBB'), policy, true, now);
     expect(again?.alarmId).toBe('a1');
+  });
+});
+
+describe('evaluateInOrder', () => {
+  /** Unread verdicts oldest first, after `read` (newest first), with numbered alarm ids. */
+  const inOrder = (current: AlarmSnapshot | null, read: string, unread: string, beamOn = true) => {
+    let next = 0;
+    return evaluateInOrder(
+      current,
+      verdicts(read),
+      verdicts(unread).map((verdict, index) => ({ ...verdict, imageId: `unread-${index}` })),
+      policy,
+      beamOn,
+      now,
+      () => `new-${++next}`,
+    ).map(({ event, state, alarmId, verdict }) => `${event}→${state} ${alarmId} ${verdict?.imageId ?? '-'}`);
+  };
+
+  it('raises on a streak that newer verdicts already broke, then lets them return the alarm', () => {
+    // The newest two are Good: read all at once, they would hide the three Bad before them.
+    expect(inOrder(null, '', 'BBBGG')).toEqual([
+      'raised→active-unacknowledged new-1 unread-2',
+      'returned→returned-unacknowledged new-1 unread-4',
+    ]);
+  });
+
+  it('continues the streak the read verdicts began', () => {
+    expect(inOrder(null, 'BB', 'BG')).toEqual(['raised→active-unacknowledged new-1 unread-0']);
+    expect(inOrder(null, 'GBB', 'BG')).toEqual([]);
+    expect(inOrder(alarm('active-acknowledged'), 'G', 'GB')).toEqual(['cleared→normal a1 unread-0']);
+  });
+
+  it('keeps the id of a returned alarm that goes bad again within the same verdicts', () => {
+    expect(inOrder(alarm('active-unacknowledged'), '', 'GGBBB')).toEqual([
+      'returned→returned-unacknowledged a1 unread-1',
+      'raised→active-unacknowledged a1 unread-4',
+    ]);
+  });
+
+  it('suppresses once while the beam is off, and an expired shelf ends once', () => {
+    expect(inOrder(alarm('active-unacknowledged'), '', 'BBBB', false)).toEqual([
+      'suppressed→suppressed a1 -',
+    ]);
+    expect(inOrder(alarm('shelved', new Date('2026-11-26T11:30:00Z')), 'BB', 'GBBB')).toEqual([
+      'unshelved→normal a1 -',
+      'raised→active-unacknowledged new-1 unread-3',
+    ]);
   });
 });
 

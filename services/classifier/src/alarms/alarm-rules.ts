@@ -117,6 +117,43 @@ export function evaluateAlarm(
   return transitions;
 }
 
+/**
+ * Evaluates verdicts the alarm has not read yet one at a time, oldest first, each with the window
+ * of verdicts that ended with it (`read`: the ones before them, newest first). So a streak counts
+ * even when newer verdicts were stored before the alarm had its turn: B B B G G in one batch raise
+ * the alarm and then return it, as they would one by one. `newId` names an alarm raised on the way.
+ */
+export function evaluateInOrder(
+  current: AlarmSnapshot | null,
+  read: RecentVerdict[],
+  unread: RecentVerdict[],
+  policy: AlarmPolicy,
+  beamOn: boolean,
+  now: Date,
+  newId: () => string,
+): AlarmTransition[] {
+  const window = Math.max(policy.onDelay, policy.offDelay);
+  const transitions: AlarmTransition[] = [];
+  let snapshot = current;
+  let recent = read.slice(0, window);
+  for (const verdict of unread) {
+    recent = [verdict, ...recent].slice(0, window);
+    for (const transition of evaluateAlarm(snapshot, recent, policy, beamOn, now)) {
+      const alarmId = transition.alarmId ?? newId();
+      transitions.push({ ...transition, alarmId });
+      snapshot = {
+        alarmId,
+        state: transition.state,
+        severity: transition.severity,
+        since: transition.since,
+        shelvedUntil: transition.shelvedUntil ?? null,
+        suppressedFrom: transition.state === 'suppressed' ? (snapshot?.state ?? null) : null,
+      };
+    }
+  }
+  return transitions;
+}
+
 /** What a person may do to a plot type's alarm. */
 export type AlarmAction =
   | { kind: 'acknowledge' }

@@ -3,6 +3,14 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AlarmSnapshot, RecentVerdict } from './alarm-rules';
 
+/** The verdicts of a plot type's models ($1), "no model" aside. */
+const OF_MODELS = `SELECT c.id, c.image_id, c.verdict, c.confidence, c.confirmed
+                     FROM classification c JOIN image i ON i.id = c.image_id
+                    WHERE i.plot_type = $1 AND c.model_id IS NOT NULL`;
+const NEWEST_FIRST = 'c.classified_at DESC, i.captured_at DESC, c.id DESC';
+/** The last verdict the plot type's alarm has read. */
+const CURSOR = `WITH cursor AS (SELECT classified_at, captured_at, classification_id FROM alarm_cursor WHERE plot_type = $1)`;
+
 /** An alarm row without its relations. */
 export type AlarmRow = Omit<Alarm, 'plotTypeRef' | 'image'>;
 
@@ -41,16 +49,59 @@ export class AlarmRepository {
    * clock (`captured_at`) only breaks ties within one batch, so a plot dated 2099 cannot stay "newest".
    */
   async recentVerdicts(manager: EntityManager, plotType: string, count: number): Promise<RecentVerdict[]> {
-    const rows: { image_id: string; verdict: string; confidence: number; confirmed: boolean }[] =
-      await manager.query(
-        `SELECT c.image_id, c.verdict, c.confidence, c.confirmed
-           FROM classification c JOIN image i ON i.id = c.image_id
-          WHERE i.plot_type = $1 AND c.model_id IS NOT NULL
-          ORDER BY c.classified_at DESC, i.captured_at DESC
-          LIMIT $2`,
-        [plotType, count],
-      );
+    return this.verdicts(manager, `${OF_MODELS} ORDER BY ${NEWEST_FIRST} LIMIT $2`, [plotType, count]);
+  }
+
+  /** Up to `count` verdicts the alarm has read, newest first: the window the unread ones continue. */
+  async readVerdicts(manager: EntityManager, plotType: string, count: number): Promise<RecentVerdict[]> {
+    return this.verdicts(
+      manager,
+      `${CURSOR} ${OF_MODELS}
+          AND c.classified_at <= (SELECT classified_at FROM cursor)
+          AND (c.classified_at, i.captured_at, c.id) <= (SELECT classified_at, captured_at, classification_id FROM cursor)
+        ORDER BY ${NEWEST_FIRST} LIMIT $2`,
+      [plotType, count],
+    );
+  }
+
+  /** Up to `count` verdicts the alarm has not read yet, oldest first (all of them before its first read). */
+  async unreadVerdicts(
+    manager: EntityManager,
+    plotType: string,
+    count: number,
+  ): Promise<(RecentVerdict & { id: string })[]> {
+    return this.verdicts(
+      manager,
+      `${CURSOR} ${OF_MODELS}
+          AND c.classified_at >= COALESCE((SELECT classified_at FROM cursor), '-infinity')
+          AND NOT EXISTS (SELECT 1 FROM cursor
+                           WHERE (c.classified_at, i.captured_at, c.id) <= (cursor.classified_at, cursor.captured_at, cursor.classification_id))
+        ORDER BY c.classified_at, i.captured_at, c.id LIMIT $2`,
+      [plotType, count],
+    );
+  }
+
+  /** Marks every verdict up to this one (by the order above) read. */
+  async advanceCursor(manager: EntityManager, classificationId: string): Promise<void> {
+    await manager.query(
+      `INSERT INTO alarm_cursor (plot_type, classified_at, captured_at, classification_id)
+       SELECT i.plot_type, c.classified_at, i.captured_at, c.id
+         FROM classification c JOIN image i ON i.id = c.image_id WHERE c.id = $1
+       ON CONFLICT (plot_type) DO UPDATE SET classified_at = EXCLUDED.classified_at,
+         captured_at = EXCLUDED.captured_at, classification_id = EXCLUDED.classification_id`,
+      [classificationId],
+    );
+  }
+
+  private async verdicts(
+    manager: EntityManager,
+    query: string,
+    parameters: unknown[],
+  ): Promise<(RecentVerdict & { id: string })[]> {
+    const rows: { id: string; image_id: string; verdict: string; confidence: number; confirmed: boolean }[] =
+      await manager.query(query, parameters);
     return rows.map((row) => ({
+      id: row.id,
       imageId: row.image_id,
       verdict: row.verdict,
       confidence: row.confidence,

@@ -12,8 +12,17 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import { CLASSIFIER_CONFIG, type ClassifierConfig } from '../classifier.config';
 import { type PlotTypeSettings, PlotTypeSettingsRepository } from '../models/plot-type-settings.repository';
-import { type AlarmAction, type AlarmTransition, applyAlarmAction, evaluateAlarm } from './alarm-rules';
+import {
+  type AlarmAction,
+  type AlarmTransition,
+  applyAlarmAction,
+  evaluateAlarm,
+  evaluateInOrder,
+} from './alarm-rules';
 import { AlarmRepository, type AlarmRow } from './alarm.repository';
+
+/** The most verdicts one evaluation reads; more wait for the next (each batch of verdicts brings one). */
+const MAX_UNREAD = 1_000;
 
 /**
  * Decides, records and publishes alarm transitions. Decisions for one plot type are serialised by
@@ -40,12 +49,23 @@ export class AlarmService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.sweep);
   }
 
-  /** Applies what the newest verdicts and the run condition call for. */
+  /**
+   * Applies what the verdicts not yet read and the run condition call for: each verdict once, in
+   * the order they were stored, whichever batch or replica stored them and whenever this runs.
+   */
   async evaluate(plotType: PlotTypeSettings): Promise<AlarmRow[]> {
     return this.decide(plotType, async (manager, current, now) => {
       const window = Math.max(plotType.alarm.onDelay, plotType.alarm.offDelay);
-      const recent = await this.alarms.recentVerdicts(manager, plotType.name, window);
-      return evaluateAlarm(current, recent, plotType.alarm, await this.alarms.beamOn(manager), now);
+      const beamOn = await this.alarms.beamOn(manager);
+      const unread = await this.alarms.unreadVerdicts(manager, plotType.name, MAX_UNREAD);
+      const newest = unread.at(-1);
+      if (!newest) {
+        const recent = await this.alarms.recentVerdicts(manager, plotType.name, window);
+        return evaluateAlarm(current, recent, plotType.alarm, beamOn, now);
+      }
+      const read = await this.alarms.readVerdicts(manager, plotType.name, window);
+      await this.alarms.advanceCursor(manager, newest.id);
+      return evaluateInOrder(current, read, unread, plotType.alarm, beamOn, now, randomUUID);
     });
   }
 
