@@ -20,8 +20,9 @@ const options = new Command('trainer-event-loop-bench')
   .option('--epochs <n>', 'epochs', Number, 1)
   .option('--batch-size <n>', 'images per training step', Number, 4)
   .option('--architecture <name>', 'hydra-cnn, mobilenet-v2 or inception-v3', 'inception-v3')
+  .option('--threads <n>', 'threads per training step (TRAINER_THREADS: 1 or 2)', Number, 1)
   .parse()
-  .opts<{ images: number; epochs: number; batchSize: number; architecture: string }>();
+  .opts<{ images: number; epochs: number; batchSize: number; architecture: string; threads: 1 | 2 }>();
 
 const PLOT = 'FCAL_occupancy';
 
@@ -41,7 +42,13 @@ async function main() {
     }
     await labelImages(bed.db, PLOT, items);
     const app = await createTrainerApp(
-      { port: 0, databaseUrl: bed.databaseUrl, heartbeatMs: 5_000, staleJobMs: 600_000 },
+      {
+        port: 0,
+        databaseUrl: bed.databaseUrl,
+        heartbeatMs: 5_000,
+        staleJobMs: 600_000,
+        threads: options.threads,
+      },
       bed.connections(bed.store),
     );
     try {

@@ -1,5 +1,6 @@
 import { BUNDLED_BASE, initialiseBackend, pretrainBase, saveBaseWeights } from '@hydra/ml';
-import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import { type Command, Option } from 'commander';
 import type { CliContext } from '../cli-context';
 import { positiveInteger } from './whole-number';
 
@@ -8,12 +9,13 @@ interface PretrainFlags {
   epochs: number;
   patience: number;
   seed: number;
+  threads: '1' | '2';
   out: string;
 }
 
 /**
  * `hydra pretrain`: remakes the base every new hydra-cnn starts from (libs/ml/base), from the
- * simulator's plots. 38 minutes with the defaults on a two-core machine (the wasm backend uses one).
+ * simulator's plots. 38 minutes with the defaults on a two-core machine on one thread (`--threads 1`).
  */
 export function registerPretrainCommand(program: Command, context: CliContext): void {
   program
@@ -30,11 +32,17 @@ export function registerPretrainCommand(program: Command, context: CliContext): 
       8,
     )
     .option('--seed <n>', 'seeds the split, the initial weights and the sampling', positiveInteger, 1)
+    .addOption(
+      new Option('--threads <n>', 'threads per training step (both cores by default where there are two)')
+        .choices(['1', '2'])
+        .default(availableParallelism() > 1 ? '2' : '1'),
+    )
     .option('--out <path>', 'writes <path>.json and <path>.bin', BUNDLED_BASE)
     .action(async (flags: PretrainFlags) => {
       context.error(`backend: ${await initialiseBackend()}`);
       const { model, labels, provenance } = await pretrainBase({
         ...flags,
+        threads: Number(flags.threads) as 1 | 2,
         onDrawn: (group, drawn, total) => {
           if (drawn === total) context.error(`drew ${total} ${group} plots`);
         },

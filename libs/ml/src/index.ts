@@ -8,6 +8,7 @@ export * from './training/balanced-sampling';
 export * from './training/example-source';
 export * from './training/train-model';
 export * from './training/micro-batch';
+export * from './training/script-thread';
 export * from './training/stratified-split';
 export * from './inference/onnx-export';
 export * from './inference/onnx-quantize';

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { loadServiceConfig } from '@hydra/service';
 import { z } from 'zod';
 
@@ -11,6 +12,12 @@ export interface TrainerConfig {
    * that receives the job's message again resumes it as soon as the heartbeat is four beats late).
    */
   staleJobMs: number;
+  /**
+   * Threads a training step runs on (wasm and cpu backends): 2 gives half of every batch to a
+   * second thread. By default 2 where the machine has a core to spare beyond them, else 1, so a
+   * trainer sharing two cores with the classifier leaves it one.
+   */
+  threads: 1 | 2;
 }
 
 export const TRAINER_CONFIG = Symbol('TRAINER_CONFIG');
@@ -18,6 +25,7 @@ export const TRAINER_CONFIG = Symbol('TRAINER_CONFIG');
 const trainerVariables = {
   TRAINER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
   TRAINER_STALE_JOB_MS: z.coerce.number().int().min(1_000).default(120_000),
+  TRAINER_THREADS: z.union([z.literal('1'), z.literal('2')]).optional(),
 };
 
 export function trainerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): TrainerConfig {
@@ -31,5 +39,10 @@ export function trainerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Trai
     databaseUrl,
     heartbeatMs: config.TRAINER_HEARTBEAT_MS,
     staleJobMs: config.TRAINER_STALE_JOB_MS,
+    threads: config.TRAINER_THREADS
+      ? (Number(config.TRAINER_THREADS) as 1 | 2)
+      : availableParallelism() > 2
+        ? 2
+        : 1,
   };
 }

@@ -70,6 +70,7 @@ describe('training on a thread of its own', () => {
       report: { count: number };
       options: { startFrom: string };
       base: { sha256: string } | null;
+      threads: number;
     };
     expect(metrics.production).toMatchObject({
       modelId: productionId,
@@ -80,6 +81,8 @@ describe('training on a thread of its own', () => {
     disposeBaseWeights(base);
     expect(metrics.options.startFrom).toBe('base');
     expect(metrics.base?.sha256).toBe(base.sha256);
+    // Each step ran on two threads (TRAINER_THREADS, here set by the test bed).
+    expect(metrics.threads).toBe(2);
     // The artifacts written through the service thread's store load back, checksums and all.
     const loaded = await loadModelArtifacts(trainer.bed.store, model.artifactPrefix);
     expect(loaded.manifest).toMatchObject({

@@ -11,6 +11,8 @@ export interface PretrainOptions {
   epochs: number;
   patience: number;
   seed: number;
+  /** Threads per training step (see TrainingOptions.threads). Default 1. */
+  threads?: 1 | 2;
   /** Simulator seeds start here; far from the benches' (1,000,000 and 2,000,000 onwards). */
   firstPlotSeed?: number;
   onDrawn?: (group: string, drawn: number, total: number) => void;
@@ -83,6 +85,7 @@ export async function pretrainBase(options: PretrainOptions): Promise<Pretrained
     learningRateDecay: { factor: 0.5, patience: 3 },
     augmentation: { maxShift: 0, ink: 0.3 },
     seed: options.seed,
+    threads: options.threads,
     onEpoch: options.onEpoch,
   });
   const accuracy = async (group?: string) =>
@@ -101,6 +104,7 @@ export async function pretrainBase(options: PretrainOptions): Promise<Pretrained
         batchSize: 32,
         learningRate: 3e-3,
         seed: options.seed,
+        threads: training.threads,
       },
       images: {
         train: splits.filter((split) => split === 'train').length,

@@ -8,7 +8,16 @@ import {
   type TrainingData,
 } from './example-source';
 import { jitterInk } from './ink-jitter';
+import { GradientHelper } from './gradient-helper';
 import { microBatchSize } from './micro-batch';
+import {
+  addGradients,
+  crossEntropy,
+  evenPart,
+  partGradients,
+  scalarOf,
+  trainableVariables,
+} from './part-gradients';
 import { type PlateauDecay, PlateauSchedule, setLearningRate } from './plateau-schedule';
 import { seededRandom } from './stratified-split';
 
@@ -35,6 +44,11 @@ export interface TrainingOptions {
   /** Images per forward and backward pass; gradients of a batch's micro-batches are summed. Default: microBatchSize. */
   microBatchSize?: number;
   signal?: AbortSignal;
+  /**
+   * Threads a training step runs on: 2 gives the second half of every batch to a GradientHelper
+   * thread, on the wasm and cpu backends (the others have threads or a GPU of their own). Default 1.
+   */
+  threads?: 1 | 2;
   /** Batches read ahead while one trains (see prefetchBatches). Default 2. */
   prefetch?: number;
   onBatch?: (progress: BatchProgress) => void;
@@ -65,6 +79,8 @@ export interface TrainingResult {
   stoppedEarly: boolean;
   /** Images in one forward and backward pass (see microBatchSize). */
   microBatch: number;
+  /** Threads each step ran on (see TrainingOptions.threads). */
+  threads: 1 | 2;
 }
 
 export class TrainingCancelledError extends Error {
@@ -103,6 +119,10 @@ export async function trainModel(
     options.learningRateDecay &&
     new PlateauSchedule(options.learningRate, options.learningRateDecay, options.earlyStopping?.minDelta);
   const history: EpochProgress[] = [];
+  const helper =
+    options.threads === 2 && ['wasm', 'cpu'].includes(tf.getBackend())
+      ? await GradientHelper.start(model, tf.getBackend())
+      : null;
   let best = { loss: Number.POSITIVE_INFINITY, epoch: -1, weights: null as tf.Tensor[] | null };
   const started = Date.now();
   try {
@@ -131,6 +151,7 @@ export async function trainModel(
           classCount,
           lossWeights,
           augment: augmentation(options, random),
+          helper,
         });
         lossSum += loss * indices.length;
         correct += hits;
@@ -159,7 +180,13 @@ export async function trainModel(
       }
     }
     if (best.weights) model.setWeights(best.weights);
-    return { history, bestEpoch: best.epoch, stoppedEarly: history.length < options.epochs, microBatch };
+    return {
+      history,
+      bestEpoch: best.epoch,
+      stoppedEarly: history.length < options.epochs,
+      microBatch,
+      threads: helper ? 2 : 1,
+    };
   } catch (error) {
     // Cancelling also aborts the batch reads under way; their rejection means "cancelled" too.
     if (options.signal?.aborted && !(error instanceof TrainingCancelledError)) {
@@ -167,6 +194,7 @@ export async function trainModel(
     }
     throw error;
   } finally {
+    await helper?.close();
     tf.dispose(best.weights ?? []);
     optimizer.dispose();
     // tfjs 4.22's MomentumOptimizer.dispose forgets the learning-rate scalar it inherits from SGD.
@@ -179,12 +207,14 @@ interface StepData {
   classCount: number;
   lossWeights: number[] | null;
   augment: (batch: tf.Tensor4D) => tf.Tensor4D;
+  /** Computes the second half of each batch on another thread, where there is one. */
+  helper: GradientHelper | null;
 }
 
 /**
  * One optimizer step on `indices` (whose inputs are `inputs`). Where they are more than `microBatch`, the gradients of
  * micro-batches are summed before the step (same loss, same update, less memory at once; batch
- * normalisation sees each micro-batch on its own).
+ * normalisation sees each micro-batch on its own). With a helper, it takes the second half.
  */
 async function trainStep(
   model: tf.LayersModel,
@@ -196,64 +226,76 @@ async function trainStep(
 ): Promise<{ loss: number; hits: number }> {
   const weightOf = (index: number) => data.lossWeights?.[data.labels[index] as number] ?? 1;
   const totalWeight = indices.reduce((sum, index) => sum + weightOf(index), 0);
-  let gradients: tf.NamedTensorMap = {};
-  let loss = 0;
-  let hits = 0;
-  const size = evenPart(indices.length, microBatch);
+  const mine = data.helper && indices.length > 1 ? Math.ceil(indices.length / 2) : indices.length;
+  // Augmented micro-batch by micro-batch, in order: the random draws are the same with a helper or without.
+  const augmented = (from: number, to: number) => {
+    const size = evenPart(to - from, microBatch);
+    const chunks: tf.Tensor4D[] = [];
+    for (let start = from; start < to; start += size)
+      chunks.push(
+        tf.tidy(() => data.augment(batchTensor(inputs.slice(start, Math.min(start + size, to)), model))),
+      );
+    return { size, chunks };
+  };
+  const part = (from: number, to: number) => ({
+    labels: indices.slice(from, to).map((index) => data.labels[index] as number),
+    sampleWeights: indices.slice(from, to).map(weightOf),
+    classCount: data.classCount,
+    totalWeight,
+  });
+  const own = augmented(0, mine);
+  let helped: ReturnType<GradientHelper['gradients']> | null = null;
+  if (data.helper && mine < indices.length) {
+    const theirs = augmented(mine, indices.length);
+    const pixels = concatenated(theirs.chunks.map((chunk) => chunk.dataSync() as Float32Array));
+    tf.dispose(theirs.chunks);
+    helped = data.helper.gradients({
+      ...part(mine, indices.length),
+      weights: model.getWeights().map((weight) => Float32Array.from(weight.dataSync() as Float32Array)),
+      inputs: pixels,
+      microBatch,
+    });
+    helped.catch(() => undefined); // its failure is taken up below, after this thread's part
+  }
+  const variables = trainableVariables(model);
+  let result: Awaited<ReturnType<typeof partGradients>>;
   try {
-    for (let start = 0; start < indices.length; start += size) {
-      const part = indices.slice(start, start + size);
-      const { value, grads, correct } = tf.tidy(() => {
-        const batch = data.augment(batchTensor(inputs.slice(start, start + size), model));
-        const targets = tf.oneHot(
-          tf.tensor1d(
-            part.map((index) => data.labels[index] as number),
-            'int32',
-          ),
-          data.classCount,
-        );
-        const sampleWeights = tf.tensor1d(part.map(weightOf));
-        let hit: tf.Tensor | undefined;
-        const computed = optimizer.computeGradients(() => {
-          const predictions = model.apply(batch, { training: true }) as tf.Tensor;
-          hit = tf.keep(tf.equal(tf.argMax(predictions, 1), tf.argMax(targets, 1)).sum());
-          return crossEntropy(targets, predictions).mul(sampleWeights).sum().div(totalWeight) as tf.Scalar;
-        });
-        return { ...computed, correct: hit as tf.Tensor };
-      });
-      gradients = addGradients(gradients, grads);
-      loss += await scalarOf(value);
-      hits += await scalarOf(correct);
-    }
-    optimizer.applyGradients(gradients);
+    result = await partGradients(
+      model,
+      { ...part(0, mine), images: (start) => own.chunks[start / own.size] as tf.Tensor4D },
+      microBatch,
+    );
   } finally {
-    tf.dispose(gradients);
+    tf.dispose(own.chunks);
+  }
+  let { grads, loss, hits } = result;
+  try {
+    if (helped) {
+      const theirs = await helped;
+      grads = addGradients(
+        grads,
+        theirs.grads.map((grad, index) => tf.tensor(grad, variables[index]?.shape)),
+      );
+      loss += theirs.loss;
+      hits += theirs.hits;
+    }
+    optimizer.applyGradients(
+      Object.fromEntries(variables.map((variable, index) => [variable.name, grads[index] as tf.Tensor])),
+    );
+  } finally {
+    tf.dispose(grads);
   }
   return { loss, hits };
 }
 
-/** The size of equal parts of `count` no larger than `largest`: 16 at 5 at most go as 4 × 4, not 5 + 5 + 5 + 1. */
-function evenPart(count: number, largest: number): number {
-  return Math.ceil(count / Math.ceil(count / largest));
-}
-
-/** `sum` + `grads`, both disposed (the first micro-batch's are taken as they are). */
-function addGradients(sum: tf.NamedTensorMap, grads: tf.NamedTensorMap): tf.NamedTensorMap {
-  if (Object.keys(sum).length === 0) return grads;
-  const result = tf.tidy(() =>
-    Object.fromEntries(
-      Object.entries(grads).map(([name, grad]) => [name, tf.add(sum[name] as tf.Tensor, grad)]),
-    ),
-  );
-  tf.dispose([sum, grads]);
+function concatenated(arrays: Float32Array[]): Float32Array {
+  const result = new Float32Array(arrays.reduce((sum, array) => sum + array.length, 0));
+  let offset = 0;
+  for (const array of arrays) {
+    result.set(array, offset);
+    offset += array.length;
+  }
   return result;
-}
-
-/** A scalar's value, read asynchronously (a GPU backend has no synchronous read in Node); disposes it. */
-async function scalarOf(tensor: tf.Tensor): Promise<number> {
-  const [value] = await tensor.data();
-  tensor.dispose();
-  return value as number;
 }
 
 /** Loss and accuracy on examples, in inference mode, read batch by batch. */
@@ -323,11 +365,6 @@ function augmentation(options: TrainingOptions, random: () => number): (batch: t
     const shifted = padded.slice([0, dy, dx, 0], [count, height, width, channels]);
     return settings.flipHorizontal && random() < 0.5 ? (tf.reverse(shifted, 2) as tf.Tensor4D) : shifted;
   };
-}
-
-/** Per-example cross-entropy of softmax probabilities. */
-function crossEntropy(targets: tf.Tensor, probabilities: tf.Tensor): tf.Tensor1D {
-  return tf.neg(tf.sum(tf.mul(targets, tf.log(tf.clipByValue(probabilities, 1e-7, 1))), 1)) as tf.Tensor1D;
 }
 
 function batchTensor(inputs: Float32Array[], model: tf.LayersModel): tf.Tensor4D {

@@ -6,6 +6,7 @@ import { argMax, type InputShape, saveModelTemperature } from '@hydra/ml';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { foldExamples } from '../dataset/cross-validation-folds';
+import { TRAINER_CONFIG, type TrainerConfig } from '../trainer.config';
 import { type Dataset, DatasetBuilder, type SplitImage } from '../dataset/dataset-builder';
 import type { FoldProgress, JobProgress } from '../jobs/job-progress';
 import { evaluateCandidate } from './candidate-evaluation';
@@ -26,6 +27,7 @@ export class CandidateTrainingService {
 
   constructor(
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(TRAINER_CONFIG) private readonly config: TrainerConfig,
     private readonly models: ModelRepository,
     private readonly datasets: DatasetBuilder,
     private readonly events: EventPublisher,
@@ -87,7 +89,10 @@ export class CandidateTrainingService {
       train: dataset.train,
       validation: dataset.validation,
       test: dataset.test,
-      training: trainModelOptions(options, Math.max(0, dataset.labels.indexOf('Bad'))),
+      training: {
+        ...trainModelOptions(options, Math.max(0, dataset.labels.indexOf('Bad'))),
+        threads: this.config.threads,
+      },
       production: productionRow
         ? { modelId: productionRow.id, artifactPrefix: productionRow.artifactPrefix }
         : null,
@@ -170,6 +175,7 @@ export class CandidateTrainingService {
           history: outcome.training.history,
           bestEpoch: outcome.training.bestEpoch,
           microBatch: outcome.training.microBatch,
+          threads: outcome.training.threads,
           stoppedEarly: outcome.training.stoppedEarly,
           dataset: datasetSizes(dataset),
           disagreements: [

@@ -67,7 +67,15 @@ export async function startTrainerBed(prefix: string): Promise<TrainerBed> {
     events,
     startTrainer: async (config = {}, delivery = {}) => {
       const app = await createTrainerApp(
-        { port: 0, databaseUrl: bed.databaseUrl, heartbeatMs: 200, staleJobMs: 60_000, ...config },
+        // Two threads per step, as on a machine with cores to spare: the tests train the way it does.
+        {
+          port: 0,
+          databaseUrl: bed.databaseUrl,
+          heartbeatMs: 200,
+          staleJobMs: 60_000,
+          threads: 2,
+          ...config,
+        },
         bed.connections(bed.store, { delivery }),
       );
       apps.push(app);

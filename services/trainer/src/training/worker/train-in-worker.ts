@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { type EpochProgress, TrainingCancelledError } from '@hydra/ml';
+import { type EpochProgress, startScriptThread, TrainingCancelledError } from '@hydra/ml';
 import type { ObjectStore } from '@hydra/storage';
 import type {
   ServiceMessage,
@@ -36,7 +34,11 @@ export function trainInWorker(
       reject(new TrainingCancelledError(String(signal.reason)));
       return;
     }
-    const worker = startTrainingThread();
+    const worker = startScriptThread(
+      __dirname,
+      'training.worker',
+      join(__dirname, '..', '..', '..', 'tsconfig.json'),
+    );
     let settled = false;
     const settle = (outcome: () => void) => {
       if (settled) return;
@@ -73,16 +75,6 @@ export function trainInWorker(
     );
     const start: ServiceMessage = { type: 'work', work };
     worker.postMessage(start);
-  });
-}
-
-/** The built thread script next to this file (dist), or under ts-jest the TypeScript source through ts-node. */
-function startTrainingThread(): Worker {
-  const compiled = join(__dirname, 'training.worker.js');
-  if (existsSync(compiled)) return new Worker(compiled);
-  return new Worker(join(__dirname, 'training.worker.ts'), {
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
-    env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', '..', '..', 'tsconfig.json') },
   });
 }
 
