@@ -17,6 +17,9 @@ const bucketOf = (time: Date) => new Date(Math.floor(time.getTime() / 30_000) * 
 /** A time in the middle of a bucket about `minutes` ago, so two points a few seconds apart share it. */
 const bucketMiddle = (minutes: number) =>
   new Date(Math.floor((Date.now() - minutes * 60_000) / 30_000) * 30_000 + 10_000);
+// Taken once: recomputed in the test, a 30 s boundary passed since the fixtures were written would move them.
+const shared = bucketMiddle(10);
+const fiveMinutesAgo = bucketMiddle(5);
 
 beforeAll(async () => {
   api = await startLabelerApi();
@@ -28,11 +31,10 @@ beforeAll(async () => {
 
   // Sparkline: two verdicts sharing a bucket 10 minutes ago, one without a Bad output 5 minutes ago,
   // and one two hours ago that is outside the window.
-  const shared = bucketMiddle(10);
   const sparkline: [Date, Record<string, number>][] = [
     [shared, { Good: 0.9, Bad: 0.1 }],
     [new Date(shared.getTime() + 5_000), { Good: 0.2, Bad: 0.6, NoData: 0.2 }],
-    [bucketMiddle(5), { Good: 0.7, NoData: 0.3 }],
+    [fiveMinutesAgo, { Good: 0.7, NoData: 0.3 }],
     [ago(7200), { Good: 0.0, Bad: 1.0 }],
   ];
   for (const [classifiedAt, outputs] of sparkline) {
@@ -139,10 +141,9 @@ describe('the run snapshot', () => {
   it('draws the sparkline as mean P(Good) − P(Bad) per 30 s bucket of the last hour, a missing output as 0', async () => {
     const snapshot = (await api.admin.get<RunSnapshotDto>('/api/run')).body;
     const { sparkline } = plot(snapshot, 'RunA');
-    const shared = bucketMiddle(10);
     expect(sparkline).toEqual([
       { t: bucketOf(shared), value: expect.closeTo((0.8 + -0.4) / 2, 5) },
-      { t: bucketOf(bucketMiddle(5)), value: expect.closeTo(0.7, 5) },
+      { t: bucketOf(fiveMinutesAgo), value: expect.closeTo(0.7, 5) },
       { t: expect.any(String), value: expect.closeTo(-0.7, 5) },
     ]);
     expect(sparkline.length).toBeLessThanOrEqual(120);
