@@ -35,7 +35,7 @@ const KNOWN_VARIABLES = new Set([
   'INGEST_PORT', 'WATCH_DIRS', 'INGEST_AFTER_STORE', 'INGEST_STABLE_MS', 'MAX_IMAGE_BYTES', 'MAX_IMAGE_PIXELS',
   'CLASSIFIER_PORT', 'CLASSIFIER_MAX_BATCH', 'DEFAULT_CONFIRMATION_THRESHOLD', 'SHELF_SWEEP_MS', 'ONNX_PRECISION',
   'EXPLAINER_PORT', 'EXPLAINER_CACHED_MODELS', 'EXPLAINER_NICE',
-  'TRAINER_PORT', 'TRAINER_HEARTBEAT_MS', 'TRAINER_STALE_JOB_MS',
+  'TRAINER_PORT', 'TRAINER_HEARTBEAT_MS', 'TRAINER_STALE_JOB_MS', 'TRAINER_THREADS',
   'LABELER_API_PORT', 'CLASSIFIER_URL', 'INGEST_URL', 'EXPLAINER_URL', 'WEB_DIR', 'SERVICE_HEALTH_URLS', 'SESSION_TTL_HOURS', 'SECURE_COOKIES',
   'LOGIN_ATTEMPTS_PER_MINUTE', 'TRUSTED_PROXY_HEADER', 'TRUSTED_PROXIES', 'TRUSTED_PROXY_DEFAULT_ROLE', 'HYDRA_ADMIN_USER',
 ]); // prettier-ignore
@@ -193,6 +193,12 @@ describe.each(halls.map((hall) => [hall.name, hall] as const))('rendered manifes
       (map) => map.metadata.name === `${release}-hydra-ingest`,
     );
     expect(ingestConfig.data.WATCH_DIRS).toBe(hall.values.ingest.watch.dirs.join(':'));
+    // The trainer's threads follow the hall and never outnumber the cores its pod asks for.
+    const trainerConfig = ofKind(hall, 'ConfigMap').find(
+      (map) => map.metadata.name === `${release}-hydra-trainer`,
+    );
+    expect(trainerConfig.data.TRAINER_THREADS).toBe(String(hall.values.trainer.threads));
+    expect(hall.values.trainer.threads).toBeLessThanOrEqual(Number(hall.values.trainer.resources.requests.cpu));
     const mounts = deploymentOf(hall, 'ingest').spec.template.spec.containers[0].volumeMounts;
     for (const dir of hall.values.ingest.watch.dirs as string[]) {
       expect(mounts.some((mount: any) => dir.startsWith(`${mount.mountPath}/`))).toBe(true);
