@@ -117,8 +117,10 @@ describe('the folder watcher', () => {
     await writeFile(path, plot.png);
     await waitFor(() => imagesNew().length === before + 1, 'the completed file to be ingested');
     expect(imagesNew().at(-1)?.chunk).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(imagesNew().length).toBe(before + 1);
+    // A plot written after it: once it is in, a second reading of chunk 2 would have been too.
+    await writePlot(1, 'FCAL_occupancy_0012.png', (await simulatePlot('FCAL_occupancy', 'Good', 12)).png);
+    await waitFor(() => imagesNew().some((event) => event.chunk === 12), 'the next plot to be ingested');
+    expect(imagesNew().slice(before).map((event) => event.chunk)).toEqual([2, 12]);
   });
 
   it('registers an unknown plot type so it still shows up', async () => {
