@@ -101,6 +101,30 @@ async function feedInOrder(labels: string): Promise<string[]> {
   return ids;
 }
 
+/** Stores an image of PLOT and a confirmed verdict for it directly, as a classifier (replica) does; its image id. */
+async function storeVerdict(verdict: 'Good' | 'Bad'): Promise<string> {
+  const plot = confident[verdict][0] as SimulatedPlot;
+  const image = await storeImage(db, store, plot, PLOT, plot.png);
+  const outputs = {
+    Good: verdict === 'Good' ? 0.9 : 0.05,
+    Bad: verdict === 'Bad' ? 0.9 : 0.05,
+    NoData: 0.05,
+  };
+  const thresholds = { Good: 0.6, Bad: 0.6, NoData: 0.6 };
+  const row = {
+    imageId: image.id,
+    modelId,
+    verdict,
+    confidence: 0.9,
+    outputs,
+    thresholds,
+    confirmed: true,
+    latencyMs: 1,
+  };
+  await app.get(ClassificationRepository).insert([row], [PLOT]);
+  return image.id;
+}
+
 const alarmEvents = () => recorder.events.filter((event) => event.subject.startsWith('alarm.'));
 const alarmLog = (from: number) =>
   alarmEvents()
@@ -356,29 +380,7 @@ describe('alarms', () => {
     const start = alarmEvents().length;
     // Stored one after another, as two replicas (or one batch) may store them before the alarm runs.
     const ids = [];
-    for (const code of 'BBBGG') {
-      const verdict = code === 'B' ? 'Bad' : 'Good';
-      const plot = confident[verdict][0] as SimulatedPlot;
-      const image = await storeImage(db, store, plot, PLOT, plot.png);
-      const outputs = {
-        Good: verdict === 'Good' ? 0.9 : 0.05,
-        Bad: verdict === 'Bad' ? 0.9 : 0.05,
-        NoData: 0.05,
-      };
-      const thresholds = { Good: 0.6, Bad: 0.6, NoData: 0.6 };
-      const row = {
-        imageId: image.id,
-        modelId,
-        verdict,
-        confidence: 0.9,
-        outputs,
-        thresholds,
-        confirmed: true,
-        latencyMs: 1,
-      };
-      await app.get(ClassificationRepository).insert([row]);
-      ids.push(image.id);
-    }
+    for (const code of 'BBBGG') ids.push(await storeVerdict(code === 'B' ? 'Bad' : 'Good'));
     const settings = (await app.get(PlotTypeSettingsRepository).loadOne(PLOT)) as PlotTypeSettings;
     const rows = await app.get(AlarmService).evaluate(settings);
     expect(rows.map((row) => [`${row.event}→${row.state}`, row.imageId])).toEqual([
@@ -391,6 +393,35 @@ describe('alarms', () => {
     expect(await app.get(AlarmService).evaluate(settings)).toEqual([]);
     expect((await post(`/alarms/${PLOT}/acknowledge`, { by: 'shift-leader' })).status).toBe(200);
     await waitFor(() => alarmLog(start).at(-1) === 'acknowledged→normal', 'the acknowledgement');
+  });
+
+  it('stores a verdict only outside an alarm decision, stamped after it: the cursor never passes a verdict it could not see', async () => {
+    const settings = (await app.get(PlotTypeSettingsRepository).loadOne(PLOT)) as PlotTypeSettings;
+    await app.get(AlarmService).evaluate(settings);
+    // An alarm decision of another replica, holding the plot type's lock.
+    const decision = db.createQueryRunner();
+    await decision.connect();
+    await decision.startTransaction();
+    await decision.query(`SELECT pg_advisory_xact_lock(hashtext('hydra.alarm.' || $1))`, [PLOT]);
+    const storing = storeVerdict('Good');
+    const waitingForLock = async () =>
+      Number(
+        (await db.query(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`))[0]
+          .n,
+      ) > 0;
+    await waitFor(waitingForLock, 'the verdict to wait for the decision');
+    const [{ decided }] = await decision.query(`SELECT clock_timestamp() AS decided`);
+    await decision.commitTransaction();
+    await decision.release();
+    const imageId = await storing;
+    const stored = await db.getRepository(Classification).findOneByOrFail({ imageId });
+    expect(stored.classifiedAt.getTime()).toBeGreaterThanOrEqual(new Date(decided).getTime());
+    // Still unread: the next decision reads it.
+    await app.get(AlarmService).evaluate(settings);
+    const [cursor] = await db.query(`SELECT classification_id FROM alarm_cursor WHERE plot_type = $1`, [
+      PLOT,
+    ]);
+    expect(cursor.classification_id).toBe(stored.id);
   });
 
   it('suppresses alarms while the beam is off', async () => {

@@ -12,14 +12,20 @@ const NEWEST_FIRST = 'c.classified_at DESC, i.captured_at DESC, c.id DESC';
 const CURSOR = `WITH cursor AS (SELECT classified_at, captured_at, classification_id FROM alarm_cursor WHERE plot_type = $1)`;
 
 /** An alarm row without its relations. */
+/** The advisory lock key of plot type $1's alarm: taken exclusively to decide, shared to store verdicts. */
+export const ALARM_LOCK_KEY = `hashtext('hydra.alarm.' || $1)`;
+
 export type AlarmRow = Omit<Alarm, 'plotTypeRef' | 'image'>;
 
 /** The queries behind alarms; every method runs inside the caller's transaction. */
 @Injectable()
 export class AlarmRepository {
-  /** Serialises alarm decisions per plot type across classifier replicas until the transaction ends. */
+  /**
+   * Serialises alarm decisions per plot type across classifier replicas until the transaction ends;
+   * it also waits for verdicts of the plot type being stored (see `ClassificationRepository.insert`).
+   */
   async lock(manager: EntityManager, plotType: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('hydra.alarm.' || $1))`, [plotType]);
+    await manager.query(`SELECT pg_advisory_xact_lock(${ALARM_LOCK_KEY})`, [plotType]);
   }
 
   async latest(

@@ -2,6 +2,7 @@ import type { KeepReason } from '@hydra/contracts';
 import { Classification, Image } from '@hydra/db';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
+import { ALARM_LOCK_KEY } from '../alarms/alarm.repository';
 
 const FOREIGN_KEY_VIOLATION = '23503';
 
@@ -26,17 +27,27 @@ export class ClassificationRepository {
     return new Map(rows.map((row) => [row.id, row.keepReason]));
   }
 
-  /** Inserts the verdicts and returns those stored now; one another replica stored first is kept, not duplicated. */
-  async insert(rows: NewClassification[]): Promise<Map<string, Classification>> {
+  /**
+   * Inserts the verdicts (of images of `plotTypes`) and returns those stored now; one another replica
+   * stored first is kept, not duplicated. Each plot type's alarm lock is held shared meanwhile and
+   * `classified_at` is read after it, so a verdict is either committed before an alarm reads its plot
+   * type or stamped after that read ended: the alarm's cursor never passes a verdict not yet visible.
+   */
+  async insert(rows: NewClassification[], plotTypes: string[]): Promise<Map<string, Classification>> {
     if (rows.length === 0) return new Map();
     const result = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(Classification)
-      .values(rows)
-      .orIgnore()
-      .returning(['id', 'imageId', 'classifiedAt'])
-      .execute()
+      .transaction(async (manager) => {
+        for (const plotType of [...new Set(plotTypes)].sort())
+          await manager.query(`SELECT pg_advisory_xact_lock_shared(${ALARM_LOCK_KEY})`, [plotType]);
+        return manager
+          .createQueryBuilder()
+          .insert()
+          .into(Classification)
+          .values(rows.map((row) => ({ ...row, classifiedAt: () => 'clock_timestamp()' })))
+          .orIgnore()
+          .returning(['id', 'imageId', 'classifiedAt'])
+          .execute();
+      })
       .catch((error: unknown) => {
         // An image (or model) deleted while it was being judged: say which.
         const cause = (error as { driverError?: { code?: string; detail?: string } }).driverError;

@@ -70,7 +70,10 @@ export class ClassificationService {
         ),
       ]),
     );
-    const inserted = await this.classifications.insert(verdicts);
+    const inserted = await this.classifications.insert(
+      verdicts,
+      verdicts.map((verdict) => plotTypeOf(images, verdict.imageId)),
+    );
     // What someone else stored first (a redelivery, another replica) is what gets published.
     const others = ids.filter((id) => !inserted.has(id));
     const [stored, storedReasons] = others.length
