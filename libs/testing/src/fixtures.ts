@@ -96,6 +96,27 @@ export async function storeImage(
 
 let clock = Date.now();
 
+/** A verdict row of `modelId` for an image, as the classifier stores it: `confidence` on the verdict, the rest spread. */
+export function verdictRow(
+  imageId: string,
+  modelId: string,
+  verdict: string,
+  { confidence, threshold, confirmed }: { confidence: number; threshold: number; confirmed: boolean },
+) {
+  const labels = ['Good', 'Bad', 'NoData'];
+  const others = (1 - confidence) / (labels.length - 1);
+  return {
+    imageId,
+    modelId,
+    verdict,
+    confidence,
+    outputs: Object.fromEntries(labels.map((label) => [label, label === verdict ? confidence : others])),
+    thresholds: Object.fromEntries(labels.map((label) => [label, threshold])),
+    confirmed,
+    latencyMs: 1,
+  };
+}
+
 /**
  * Gives each image its expert label in one batch by `labeler`, as labeler-api records labeling;
  * labels new to the database or to the plot type's palette are added (in order of appearance).

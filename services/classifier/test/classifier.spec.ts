@@ -24,6 +24,7 @@ import {
   type ServiceTestBed,
   startServiceTestBed,
   storeImage,
+  verdictRow,
 } from '@hydra/testing';
 
 // Retries, back-offs and alarm sequences of several verdicts each take seconds.
@@ -105,22 +106,7 @@ async function feedInOrder(labels: string): Promise<string[]> {
 async function storeVerdict(verdict: 'Good' | 'Bad'): Promise<string> {
   const plot = confident[verdict][0] as SimulatedPlot;
   const image = await storeImage(db, store, plot, PLOT, plot.png);
-  const outputs = {
-    Good: verdict === 'Good' ? 0.9 : 0.05,
-    Bad: verdict === 'Bad' ? 0.9 : 0.05,
-    NoData: 0.05,
-  };
-  const thresholds = { Good: 0.6, Bad: 0.6, NoData: 0.6 };
-  const row = {
-    imageId: image.id,
-    modelId,
-    verdict,
-    confidence: 0.9,
-    outputs,
-    thresholds,
-    confirmed: true,
-    latencyMs: 1,
-  };
+  const row = verdictRow(image.id, modelId, verdict, { confidence: 0.9, threshold: 0.6, confirmed: true });
   await app.get(ClassificationRepository).insert([row], [PLOT]);
   return image.id;
 }

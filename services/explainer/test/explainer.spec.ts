@@ -12,6 +12,7 @@ import {
   type ServiceTestBed,
   startServiceTestBed,
   storeImage,
+  verdictRow,
 } from '@hydra/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import sharp from 'sharp';
@@ -31,18 +32,7 @@ let modelId: string;
 async function judged(verdict: string, confirmed: boolean, announce: boolean): Promise<Image> {
   const plot = await simulatePlot(PLOT, verdict === 'Good' ? 'Good' : 'Bad', Math.floor(Math.random() * 1e6));
   const image = await storeImage(db, store, plot, PLOT, plot.png);
-  const outputs = { Good: 0.1, Bad: 0.1, NoData: 0.1, [verdict]: 0.8 };
-  const thresholds = { Good: 0.5, Bad: 0.5, NoData: 0.5 };
-  const row = {
-    imageId: image.id,
-    modelId,
-    verdict,
-    confidence: 0.8,
-    outputs,
-    thresholds,
-    confirmed,
-    latencyMs: 5,
-  };
+  const row = verdictRow(image.id, modelId, verdict, { confidence: 0.8, threshold: 0.5, confirmed });
   await db.getRepository(Classification).insert(row);
   if (announce) {
     await app.get(EventPublisher).publish(Subjects.imageClassified, {
