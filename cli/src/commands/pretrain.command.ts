@@ -24,12 +24,12 @@ export function registerPretrainCommand(program: Command, context: CliContext): 
       "train the base model plot types start from, on the simulator's plots of every type, style and fault",
     )
     .option('--count <n>', 'plots per plot type and drawing style', positiveInteger, 1000)
-    .option('--epochs <n>', 'at most this many epochs', positiveInteger, 25)
+    .option('--epochs <n>', 'at most this many epochs', positiveInteger, 60)
     .option(
       '--patience <n>',
       'stop after this many epochs without a better validation loss',
       positiveInteger,
-      8,
+      10,
     )
     .option('--seed <n>', 'seeds the split, the initial weights and the sampling', positiveInteger, 1)
     .addOption(

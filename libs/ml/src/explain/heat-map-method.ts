@@ -17,7 +17,7 @@ export interface HeatMapMethod {
  * Layer-CAM fused over hydra-cnn's first two blocks put the peak on the fault in 71 % [67, 74] of
  * 654 faulty plots (both renderers 71 %); over the first three blocks 74 % [71, 77] at 1.2–1.5× the
  * time, all four 74 %, Grad-CAM on the last block 26 %. Measured with models fine-tuned from Hydra's
- * base (`--train 240 --test 120 --ignore frame`, seed 1); from random weights the two-block fusion
+ * first base, cut at 25 epochs (`--train 240 --test 120 --ignore frame`, seed 1); from random weights the two-block fusion
  * had the edge (65 % against 61 % for four). The deep blocks' coarse maps miss single hot cells and
  * bars. Architectures whose early layers are not a plain chain to the output get the earliest block
  * the chain reaches.
