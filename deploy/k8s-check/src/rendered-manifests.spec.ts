@@ -198,7 +198,9 @@ describe.each(halls.map((hall) => [hall.name, hall] as const))('rendered manifes
       (map) => map.metadata.name === `${release}-hydra-trainer`,
     );
     expect(trainerConfig.data.TRAINER_THREADS).toBe(String(hall.values.trainer.threads));
-    expect(hall.values.trainer.threads).toBeLessThanOrEqual(Number(hall.values.trainer.resources.requests.cpu));
+    expect(hall.values.trainer.threads).toBeLessThanOrEqual(
+      Number(hall.values.trainer.resources.requests.cpu),
+    );
     const mounts = deploymentOf(hall, 'ingest').spec.template.spec.containers[0].volumeMounts;
     for (const dir of hall.values.ingest.watch.dirs as string[]) {
       expect(mounts.some((mount: any) => dir.startsWith(`${mount.mountPath}/`))).toBe(true);

@@ -120,7 +120,11 @@ describe('the folder watcher', () => {
     // A plot written after it: once it is in, a second reading of chunk 2 would have been too.
     await writePlot(1, 'FCAL_occupancy_0012.png', (await simulatePlot('FCAL_occupancy', 'Good', 12)).png);
     await waitFor(() => imagesNew().some((event) => event.chunk === 12), 'the next plot to be ingested');
-    expect(imagesNew().slice(before).map((event) => event.chunk)).toEqual([2, 12]);
+    expect(
+      imagesNew()
+        .slice(before)
+        .map((event) => event.chunk),
+    ).toEqual([2, 12]);
   });
 
   it('registers an unknown plot type so it still shows up', async () => {

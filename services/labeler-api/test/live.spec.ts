@@ -161,7 +161,10 @@ describe('live updates over Socket.IO', () => {
     await burst;
     // A last event after the burst: once it is here, anything sent twice would have arrived before it.
     const last = await publish();
-    await waitFor(() => verdicts(after.received).some((item) => item.event?.id === last.id), 'the last event');
+    await waitFor(
+      () => verdicts(after.received).some((item) => item.event?.id === last.id),
+      'the last event',
+    );
     const all = [...seen, ...verdicts(after.received)];
     expect(all.map((item) => item.event?.id)).toEqual([...sent, last].map((event) => event.id));
     const sequences = all.map((item) => item.seq as number);
