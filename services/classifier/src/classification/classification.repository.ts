@@ -29,17 +29,23 @@ export class ClassificationRepository {
 
   /**
    * Inserts the verdicts (of images of `plotTypes`) and returns those stored now; one another replica
-   * stored first is kept, not duplicated. Each plot type's alarm lock is held shared meanwhile and
-   * `classified_at` is read after it, so a verdict is either committed before an alarm reads its plot
-   * type or stamped after that read ended: the alarm's cursor never passes a verdict not yet visible.
+   * stored first is kept, not duplicated. Each image stored now with a reason in `keepReasons` is
+   * marked kept for labeling in the same transaction, so a verdict never lands without its keep flag.
+   * Each plot type's alarm lock is held shared meanwhile and `classified_at` is read after it, so a
+   * verdict is either committed before an alarm reads its plot type or stamped after that read
+   * ended: the alarm's cursor never passes a verdict not yet visible.
    */
-  async insert(rows: NewClassification[], plotTypes: string[]): Promise<Map<string, Classification>> {
+  async insert(
+    rows: NewClassification[],
+    plotTypes: string[],
+    keepReasons: ReadonlyMap<string, KeepReason | null> = new Map(),
+  ): Promise<Map<string, Classification>> {
     if (rows.length === 0) return new Map();
-    const result = await this.dataSource
+    const stored = await this.dataSource
       .transaction(async (manager) => {
         for (const plotType of [...new Set(plotTypes)].sort())
           await manager.query(`SELECT pg_advisory_xact_lock_shared(${ALARM_LOCK_KEY})`, [plotType]);
-        return manager
+        const result = await manager
           .createQueryBuilder()
           .insert()
           .into(Classification)
@@ -47,6 +53,20 @@ export class ClassificationRepository {
           .orIgnore()
           .returning(['id', 'imageId', 'classifiedAt'])
           .execute();
+        const inserted = result.raw as { id: string; image_id: string; classified_at: Date }[];
+        const kept = inserted.flatMap(({ image_id }) => {
+          const reason = keepReasons.get(image_id);
+          return reason ? [{ imageId: image_id, reason }] : [];
+        });
+        if (kept.length > 0) {
+          await manager.query(
+            `UPDATE image SET keep = true, keep_reason = kept.reason::keep_reason
+               FROM unnest($1::uuid[], $2::text[]) AS kept(id, reason)
+              WHERE image.id = kept.id AND NOT image.keep`,
+            [kept.map((entry) => entry.imageId), kept.map((entry) => entry.reason)],
+          );
+        }
+        return inserted;
       })
       .catch((error: unknown) => {
         // An image (or model) deleted while it was being judged: say which.
@@ -55,22 +75,11 @@ export class ClassificationRepository {
           throw new Error(`the verdict cannot be stored: ${cause.detail ?? (error as Error).message}`);
         throw error;
       });
-    const stored = result.raw as { id: string; image_id: string; classified_at: Date }[];
     return new Map(
       stored.map(({ id, image_id, classified_at }) => {
         const row = rows.find((candidate) => candidate.imageId === image_id) as NewClassification;
         return [image_id, { ...row, id, classifiedAt: classified_at }];
       }),
-    );
-  }
-
-  async keep(kept: { imageId: string; reason: KeepReason }[]): Promise<void> {
-    if (kept.length === 0) return;
-    await this.dataSource.query(
-      `UPDATE image SET keep = true, keep_reason = kept.reason::keep_reason
-         FROM unnest($1::uuid[], $2::text[]) AS kept(id, reason)
-        WHERE image.id = kept.id AND NOT image.keep`,
-      [kept.map((entry) => entry.imageId), kept.map((entry) => entry.reason)],
     );
   }
 }

@@ -73,6 +73,7 @@ export class ClassificationService {
     const inserted = await this.classifications.insert(
       verdicts,
       verdicts.map((verdict) => plotTypeOf(images, verdict.imageId)),
+      reasons,
     );
     // What someone else stored first (a redelivery, another replica) is what gets published.
     const others = ids.filter((id) => !inserted.has(id));
@@ -82,12 +83,6 @@ export class ClassificationService {
           this.classifications.keepReasons(others),
         ])
       : [new Map<string, Classification>(), new Map<string, KeepReason | null>()];
-    const keeping = this.classifications.keep(
-      [...inserted.keys()].flatMap((imageId) => {
-        const reason = reasons.get(imageId);
-        return reason ? [{ imageId, reason }] : [];
-      }),
-    );
     const results = await Promise.allSettled(
       images.map(async (image) => {
         const failure = judged.get(image.imageId);
@@ -100,7 +95,6 @@ export class ClassificationService {
         await this.announce(image, verdict, reason ?? null);
       }),
     );
-    await keeping;
     const alarmed = new Set(
       verdicts.filter((verdict) => verdict.modelId).map((verdict) => plotTypeOf(images, verdict.imageId)),
     );
