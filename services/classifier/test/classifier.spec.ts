@@ -10,6 +10,7 @@ import type { SimulatedLabel, SimulatedPlot } from '@hydra/simulator';
 import type { LocalObjectStore } from '@hydra/storage';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type DataSource, In } from 'typeorm';
+import { AlarmRepository } from '../src/alarms/alarm.repository';
 import { AlarmService } from '../src/alarms/alarm.service';
 import { createClassifierApp } from '../src/classifier.app';
 import { ClassificationRepository } from '../src/classification/classification.repository';
@@ -388,7 +389,7 @@ describe('alarms', () => {
     const decision = db.createQueryRunner();
     await decision.connect();
     await decision.startTransaction();
-    await decision.query(`SELECT pg_advisory_xact_lock(hashtext('hydra.alarm.' || $1))`, [PLOT]);
+    await app.get(AlarmRepository).lock(decision.manager, PLOT);
     const storing = storeVerdict('Good');
     const waitingForLock = async () =>
       Number(

@@ -11,10 +11,10 @@ const NEWEST_FIRST = 'c.classified_at DESC, i.captured_at DESC, c.id DESC';
 /** The last verdict the plot type's alarm has read. */
 const CURSOR = `WITH cursor AS (SELECT classified_at, captured_at, classification_id FROM alarm_cursor WHERE plot_type = $1)`;
 
-/** An alarm row without its relations. */
 /** The advisory lock key of plot type $1's alarm: taken exclusively to decide, shared to store verdicts. */
 export const ALARM_LOCK_KEY = `hashtext('hydra.alarm.' || $1)`;
 
+/** An alarm row without its relations. */
 export type AlarmRow = Omit<Alarm, 'plotTypeRef' | 'image'>;
 
 /** The queries behind alarms; every method runs inside the caller's transaction. */
