@@ -16,11 +16,11 @@ export interface HeatMapMethod {
  * renderers, three plot types, the trainer's default recipe, frame, stats box and legend ignored):
  * Layer-CAM fused over hydra-cnn's first two blocks put the peak on the fault in 71 % [67, 74] of
  * 654 faulty plots (both renderers 71 %); over the first three blocks 74 % [71, 77] at 1.2–1.5× the
- * time, all four 74 %, Grad-CAM on the last block 26 %. Measured with models fine-tuned from Hydra's
- * first base, cut at 25 epochs (`--train 240 --test 120 --ignore frame`, seed 1); from random weights the two-block fusion
- * had the edge (65 % against 61 % for four). The deep blocks' coarse maps miss single hot cells and
- * bars. Architectures whose early layers are not a plain chain to the output get the earliest block
- * the chain reaches.
+ * time, all four 74 %, Grad-CAM on the last block 26 %. Measured with models fine-tuned from
+ * Hydra's first base, cut at 25 epochs (`--train 240 --test 120 --ignore frame`, seed 1); from
+ * random weights the two-block fusion had the edge (65 % against 61 % for four). The deep blocks'
+ * coarse maps miss single hot cells and bars. Architectures whose early layers are not a plain
+ * chain to the output get the earliest block the chain reaches.
  */
 export const DEFAULT_HEAT_MAP_METHOD: HeatMapMethod = { method: 'layer-cam', blocks: 2, skip: 2 };
 
