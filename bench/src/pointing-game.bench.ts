@@ -6,7 +6,8 @@
  * a peak whose input pixel covers a fault pixel. Shares come with a 95 % Wilson interval, over all
  * localised faults and over those the model called Bad (a heat map cannot point at a fault the
  * model did not see). With `--ignore frame` the plot's surroundings are ignore regions, as a plot
- * type's settings would make them: masked in training and in the heat map.
+ * type's settings would make them: masked in training and in the heat map. `--methods` keeps the
+ * methods whose name matches; `--misses <folder>` draws every miss (heat, fault box, peak) to look at.
  *   npm run build -w @hydra/bench && npm run pointing-game -w @hydra/bench -- --train 240 --test 120
  */
 import {
@@ -26,6 +27,8 @@ import {
   trainModel,
   type TrainingOptions,
   evaluate,
+  type GradCamResult,
+  heatmapOverlay,
   wilsonInterval,
   withoutIgnoredHeat,
 } from '@hydra/ml';
@@ -40,6 +43,9 @@ import {
 import type * as tf from '@tensorflow/tfjs';
 import { resolveTrainingOptions, trainModelOptions } from '@hydra/trainer/dist/training/training-options';
 import { Command } from 'commander';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { ROOT_LOOK_OPTION, rootLook } from './root-look';
 
 const options = new Command('pointing-game-bench')
@@ -60,6 +66,8 @@ const options = new Command('pointing-game-bench')
     'ignore regions: none, or frame (everything around the data frame: title, axes, colour bar; and the stats box and legend inside it), as a plot type would set them',
     'none,frame',
   )
+  .option('--methods <pattern>', 'only the heat-map methods whose name matches this regular expression')
+  .option('--misses <folder>', "write each miss's heat map over its plot here, with the fault's box drawn")
   .parse()
   .opts<{
     plotTypes: string;
@@ -71,6 +79,8 @@ const options = new Command('pointing-game-bench')
     epochs: number;
     seed: number;
     ignore: string;
+    methods?: string;
+    misses?: string;
   }>();
 
 type IgnoreSetting = 'none' | 'frame';
@@ -216,6 +226,31 @@ function pointsAtFault(plot: SimulatedPlot, input: InputShape, peak: { x: number
   return mask.some((value, index) => value === 1 && covered[index] === 1);
 }
 
+/** A miss drawn for a person: the heat over the plot, the fault's boxes in green, the peak ringed in white. */
+async function writeMiss(
+  folder: string,
+  name: string,
+  plot: SimulatedPlot,
+  input: InputShape,
+  result: GradCamResult,
+  peak: { x: number; y: number },
+): Promise<void> {
+  const box = letterboxGeometry(plot.width, plot.height, input);
+  const centre = { x: (peak.x + 0.5 - box.left) / box.scale, y: (peak.y + 0.5 - box.top) / box.scale };
+  const marks = [
+    ...plot.faultBoxes.map(
+      (fault) =>
+        `<rect x="${fault.x}" y="${fault.y}" width="${fault.width}" height="${fault.height}" fill="none" stroke="#00c000" stroke-width="2"/>`,
+    ),
+    `<circle cx="${centre.x}" cy="${centre.y}" r="${Math.max(4, 1 / box.scale)}" fill="none" stroke="white" stroke-width="2"/>`,
+  ];
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${plot.width}" height="${plot.height}">${marks.join('')}</svg>`;
+  await mkdir(folder, { recursive: true });
+  await sharp(await heatmapOverlay(plot.png, result, input))
+    .composite([{ input: Buffer.from(svg) }])
+    .toFile(join(folder, `${name.replace(/[^\w-]+/g, '_')}-${plot.fault}.png`));
+}
+
 const percent = (value: number) => `${(100 * value).toFixed(0)}`;
 const share = (hits: number, n: number) => {
   const interval = wilsonInterval(hits, n);
@@ -263,7 +298,8 @@ async function measure(
   const header = `${style} ${plotType}, ignore ${ignore}, input ${input.height}×${input.width}: ${training.history.length} epochs in ${((performance.now() - started) / 1000).toFixed(0)} s, test accuracy ${percent(accuracy)} %, ${localised.length} localised faults`;
   console.log(header);
   const rows = [header];
-  for (const candidate of CANDIDATES) {
+  const methods = options.methods ? new RegExp(options.methods) : undefined;
+  for (const candidate of CANDIDATES.filter(({ name }) => !methods || methods.test(name))) {
     const tally: Tally = { hits: 0, n: 0, detectedHits: 0, detected: 0 };
     const byFault = new Map<string, { hits: number; n: number }>();
     const timer = performance.now();
@@ -276,7 +312,17 @@ async function measure(
         plot.height,
         input,
       );
-      const hit = Number(pointsAtFault(plot, input, heatPeak(result)));
+      const peak = heatPeak(result);
+      const hit = Number(pointsAtFault(plot, input, peak));
+      if (!hit && options.misses)
+        await writeMiss(
+          options.misses,
+          `${style}-${plotType}-${candidate.name}-${index}`,
+          plot,
+          input,
+          result,
+          peak,
+        );
       const detected = Number(result.probabilities.indexOf(Math.max(...result.probabilities)) === BAD);
       Object.assign(tally, add(tally, { hits: hit, n: 1, detectedHits: hit * detected, detected }));
       const kind = byFault.get(plot.fault ?? '') ?? { hits: 0, n: 0 };

@@ -14,13 +14,16 @@ export interface HeatMapMethod {
 /**
  * The explainer's heat maps, chosen by the pointing game (bench/src/pointing-game.bench.ts: both
  * renderers, three plot types, the trainer's default recipe, frame, stats box and legend ignored):
- * Layer-CAM fused over hydra-cnn's first two blocks put the peak on the fault in 71 % [67, 74] of
- * 654 faulty plots (both renderers 71 %); over the first three blocks 74 % [71, 77] at 1.2–1.5× the
- * time, all four 74 %, Grad-CAM on the last block 26 %. Measured with models fine-tuned from
- * Hydra's first base, cut at 25 epochs (`--train 240 --test 120 --ignore frame`, seed 1); from
- * random weights the two-block fusion had the edge (65 % against 61 % for four). The deep blocks'
- * coarse maps miss single hot cells and bars. Architectures whose early layers are not a plain
- * chain to the output get the earliest block the chain reaches.
+ * Layer-CAM fused over hydra-cnn's first two blocks put the peak on the fault in 72 % [69, 76] of
+ * 654 faulty plots; over the first three blocks 73 % [69, 76] at 1.2–1.5× the time, all four 72 %,
+ * the first block alone 65 %, Grad-CAM on the last block 24 %. Measured with models fine-tuned
+ * from Hydra's bundled base (`--train 240 --test 120 --ignore frame`, seed 1); from random weights
+ * the two-block fusion had the edge (65 % against 61 % for four). The deep blocks' coarse maps miss
+ * single hot cells and bars. What no method finds is a runaway trigger bit (classic renderer 0 of
+ * 56, `--misses` draws them): on an auto-scaled axis the model's evidence is the rest of the bars,
+ * squashed, and every method (signed or absolute evidence, contrasted with Good) agrees on that.
+ * Architectures whose early layers are not a plain chain to the output get the earliest block the
+ * chain reaches.
  */
 export const DEFAULT_HEAT_MAP_METHOD: HeatMapMethod = { method: 'layer-cam', blocks: 2, skip: 2 };
 
