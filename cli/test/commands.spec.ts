@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Image } from '@hydra/db';
+import { Image, Model, PlotType } from '@hydra/db';
 import { createIngestApp, ingestConfigFromEnv } from '@hydra/ingest';
 import { createLabelerApiApp, labelerApiConfigFromEnv } from '@hydra/labeler-api';
 import { simulatePlot } from '@hydra/simulator';
@@ -128,6 +128,49 @@ describe('accounts and tokens', () => {
       code: 1,
       err: expect.stringMatching(/needs the expert role/),
     });
+  });
+});
+
+describe('hydra models', () => {
+  it('lists accuracy and Bad recall with their 95 % intervals, plainly for models stored before them', async () => {
+    await bed.db.getRepository(PlotType).upsert({ name: 'CDC_timing' }, ['name']);
+    const model = (id: string, summary: Record<string, unknown>, createdAt: string) => ({
+      id,
+      plotType: 'CDC_timing',
+      architecture: 'hydra-cnn' as const,
+      status: 'candidate' as const,
+      labels: ['Good', 'Bad'],
+      inputShape: [72, 96, 3],
+      artifactPrefix: `models/CDC_timing/${id}/`,
+      metrics: { summary },
+      trainedBy: 'expert',
+      createdAt: new Date(createdAt),
+    });
+    await bed.db.getRepository(Model).insert([
+      model(
+        '00000000-0000-4000-8000-00000000000a',
+        {
+          accuracy: 0.9533,
+          accuracyInterval: { lower: 0.9121, upper: 0.9781 },
+          macroF1: 0.95,
+          badRecall: 0.9,
+          badRecallInterval: { lower: 0.7438, upper: 0.9654 },
+          testImages: 150,
+        },
+        '2026-12-02T10:00:00Z',
+      ),
+      model(
+        '00000000-0000-4000-8000-00000000000b',
+        { accuracy: 0.9, macroF1: 0.9, badRecall: null },
+        '2026-12-01T10:00:00Z',
+      ),
+    ]);
+    const lines = (await hydra(['models', 'CDC_timing'])).out.split('\n');
+    expect(lines[0]).toMatch(/accuracy \(95 %\)\s+Bad recall \(95 %\)/);
+    expect(lines.find((line) => line.includes('0000000a'))).toMatch(
+      /candidate\s+0\.953 \[0\.912, 0\.978\]\s+0\.900 \[0\.744, 0\.965\]/,
+    );
+    expect(lines.find((line) => line.includes('0000000b'))).toMatch(/candidate\s+0\.900\s+–\s/);
   });
 });
 

@@ -128,10 +128,23 @@ it('lets an expert train with options, watch the progress bar, open the candidat
 
   // The trainer announces the model just after its last progress event.
   await waitFor(() => hydra.events.of('model.trained').length > 0, 'the trained model', 30_000);
-  const trained = hydra.events.of('model.trained').at(-1) as { modelId: string; status: string };
+  const trained = hydra.events.of('model.trained').at(-1) as {
+    modelId: string;
+    status: string;
+    metrics: { accuracy: number; accuracyInterval: { lower: number; upper: number } };
+  };
   expect(trained.status).toBe('candidate');
   candidate = trained.modelId;
   await expertPage.locator(`${row(candidate)}[data-status="candidate"][data-production="false"]`).waitFor();
+  // The announcement carries its accuracy's interval, and the list says it on hover.
+  const { accuracy, accuracyInterval } = trained.metrics;
+  expect(accuracyInterval.lower).toBeLessThan(accuracy);
+  expect(accuracyInterval.upper).toBeGreaterThan(accuracy - 1e-9);
+  await expect(
+    expertPage.locator(`${row(candidate)} [data-test="model-accuracy"]`).getAttribute('title'),
+  ).resolves.toBe(
+    `Accuracy on the test images: ${(accuracy * 100).toFixed(1)} % (${(accuracyInterval.lower * 100).toFixed(1)}–${(accuracyInterval.upper * 100).toFixed(1)}), 95 % interval`,
+  );
   await expertPage.click(row(candidate));
   await expertPage.locator(`[data-test="model-detail"][data-model-id="${candidate}"]`).waitFor();
   await expertPage.locator('[data-test="confusion-matrix"] canvas').waitFor();

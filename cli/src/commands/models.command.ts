@@ -1,3 +1,4 @@
+import type { ModelMetricsSummary } from '@hydra/contracts';
 import type { Command } from 'commander';
 import { apiCommand, apiOf } from '../api/api-options';
 import type { CliContext } from '../cli-context';
@@ -8,10 +9,18 @@ interface ModelRow {
   architecture: string;
   status: string;
   production: boolean;
-  summary: { accuracy?: number; badRecall?: number } | null;
+  summary: ModelMetricsSummary | null;
   trainingImages: number | null;
   trainedBy: string;
   createdAt: string;
+}
+
+/** `0.953 [0.912, 0.978]`: a figure with its 95 % interval over the test images, where the model has one. */
+function figure(value?: number | null, interval?: { lower: number; upper: number } | null): string {
+  if (value === undefined || value === null) return '–';
+  return interval
+    ? `${value.toFixed(3)} [${interval.lower.toFixed(3)}, ${interval.upper.toFixed(3)}]`
+    : value.toFixed(3);
 }
 
 /** `hydra models`, `hydra promote`, `hydra rollback`: the model library from the terminal. */
@@ -25,13 +34,24 @@ export function registerModelCommands(program: Command, context: CliContext): vo
         return context.print(`${plotType} has no models yet: train one with \`hydra train ${plotType}\``);
       printTable(
         context,
-        ['', 'model', 'architecture', 'status', 'accuracy', 'images', 'trained by', 'when'],
+        [
+          '',
+          'model',
+          'architecture',
+          'status',
+          'accuracy (95 %)',
+          'Bad recall (95 %)',
+          'images',
+          'trained by',
+          'when',
+        ],
         models.map((model) => [
           model.production ? '*' : '',
           model.id,
           model.architecture,
           model.status,
-          model.summary?.accuracy?.toFixed(3) ?? '–',
+          figure(model.summary?.accuracy, model.summary?.accuracyInterval),
+          figure(model.summary?.badRecall, model.summary?.badRecallInterval),
           String(model.trainingImages ?? '–'),
           model.trainedBy,
           model.createdAt,

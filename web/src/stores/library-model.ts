@@ -434,7 +434,11 @@ export function reliabilityPoints(bins: CalibrationBin[]) {
 }
 
 /** Headline rows for the side-by-side comparison. */
-export const SUMMARY_FIELDS: { key: keyof ModelMetricsSummary; title: string; kind: 'share' | 'count' }[] = [
+export const SUMMARY_FIELDS: {
+  key: 'accuracy' | 'macroF1' | 'badRecall' | 'testImages';
+  title: string;
+  kind: 'share' | 'count';
+}[] = [
   { key: 'accuracy', title: 'Accuracy', kind: 'share' },
   { key: 'macroF1', title: 'Macro F1', kind: 'share' },
   { key: 'badRecall', title: 'Bad recall', kind: 'share' },

@@ -24,7 +24,10 @@ export function newBatchId(): string {
 }
 
 /** A figure with its 95 % interval, "97.0 % (93.1–98.8)"; the figure alone when the report has none. */
-export function percentWithInterval(value: number | null | undefined, interval?: ProportionInterval): string {
+export function percentWithInterval(
+  value: number | null | undefined,
+  interval?: Pick<ProportionInterval, 'lower' | 'upper'> | null,
+): string {
   const figure = percent(value);
   if (!interval || figure === '—') return figure;
   return `${figure} (${(interval.lower * 100).toFixed(1)}–${(interval.upper * 100).toFixed(1)})`;

@@ -2,11 +2,19 @@ import { z } from 'zod';
 import { plotTypeName, probability, userName, uuid } from '../primitives';
 import { envelope } from './envelope';
 
-/** The headline numbers of a validated model; the full report lives in the `model` row. */
+/** A figure's 95 % interval over the test images (Wilson). */
+const figureInterval = z.object({ lower: probability, upper: probability });
+
+/**
+ * The headline numbers of a validated model, with the 95 % intervals of accuracy and Bad recall
+ * (absent from models stored before they were added); the full report lives in the `model` row.
+ */
 export const modelMetricsSummary = z.object({
   accuracy: probability,
+  accuracyInterval: figureInterval.optional(),
   macroF1: probability,
   badRecall: probability.nullable(),
+  badRecallInterval: figureInterval.nullable().optional(),
   testImages: z.number().int().nonnegative(),
 });
 export type ModelMetricsSummary = z.infer<typeof modelMetricsSummary>;

@@ -54,8 +54,7 @@ export class ModelLibraryService {
   /** Two models side by side: headline numbers, per-class metrics, and the differences (b − a). */
   async compare(a: string, b: string) {
     const [first, second] = await Promise.all([this.get(a), this.get(b)]);
-    const numbers = (model: Model) =>
-      (model.metrics as { summary?: Record<string, number | null> }).summary ?? {};
+    const numbers = (model: Model) => (model.metrics as { summary?: Record<string, unknown> }).summary ?? {};
     const difference = Object.fromEntries(
       Object.entries(numbers(second)).flatMap(([key, value]) => {
         const other = numbers(first)[key];

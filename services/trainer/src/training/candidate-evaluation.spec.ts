@@ -125,7 +125,11 @@ describe('candidate evaluation', () => {
       expect(evaluation.reason).toBe(
         '5-fold cross-validation, 110 images: Bad recall 0.920 on 50 test images could be as low as 0.812 (95 % lower bound), under the minimum 0.9',
       );
-      expect(evaluation.summary).toMatchObject({ accuracy: 1, testImages: 22 });
+      // The summary carries the test split's own intervals: 22 of 22 right, 10 of 10 Bad.
+      expect(evaluation.summary).toMatchObject({ accuracy: 1, testImages: 22, badRecall: 1 });
+      expect(evaluation.summary.accuracyInterval?.lower).toBeCloseTo(0.851, 3);
+      expect(evaluation.summary.badRecallInterval?.lower).toBeCloseTo(0.722, 3);
+      expect(evaluation.summary.badRecallInterval?.upper).toBeCloseTo(1, 6);
     });
 
     it('passes a recall the pooled images can show, and says which figures the gates judged', () => {

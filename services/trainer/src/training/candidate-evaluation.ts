@@ -5,6 +5,7 @@ import {
   maxF1Thresholds,
   pairedAccuracyDifference,
   pooledReport,
+  type ProportionInterval,
   temperatureScaling,
   type ValidationReport,
   validationReport,
@@ -87,10 +88,14 @@ export function evaluateCandidate(predictions: CandidatePredictions, gates: Trai
     ...fewTestImages(report, 'test images', ''),
     ...(crossValidation ? fewTestImages(crossValidation, 'labeled images', source) : []),
   ];
+  const bad = report.perClass.find((metrics) => metrics.label === 'Bad');
+  const bounds = ({ lower, upper }: ProportionInterval) => ({ lower, upper });
   const summary: ModelMetricsSummary = {
     accuracy: report.accuracy,
+    accuracyInterval: report.accuracyInterval && bounds(report.accuracyInterval),
     macroF1: report.macroF1,
-    badRecall: report.perClass.find((metrics) => metrics.label === 'Bad')?.recall ?? null,
+    badRecall: bad?.recall ?? null,
+    badRecallInterval: bad?.recallInterval ? bounds(bad.recallInterval) : null,
     testImages: report.count,
   };
   return {
