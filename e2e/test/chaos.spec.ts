@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { User, UserPlotPermission } from '@hydra/db';
 import { waitFor } from '@hydra/messaging/testing';
 import type { SimulatedPlot } from '@hydra/simulator';
 import { confidentPlots, type HydraProcesses, type ServiceName, startHydraProcesses } from '@hydra/testing';
+import { chunkFile, WatchedFolder } from './support/watched-folder';
 
 /**
  * A short chaos run: a steady stream of plots (half written into the watched folder, half uploaded
@@ -117,15 +116,9 @@ it('loses nothing and doubles nothing while every service is SIGKILLed in turn a
     uploadedIds.push(body.imageId);
   };
 
+  const watched = new WatchedFolder(hydra.watchDir);
   const writeIntoWatchedFolder = async (plot: SimulatedPlot, chunk: number) => {
-    const path = join(
-      hydra.watchDir,
-      'RunPeriod-2026-01',
-      `Run${String(WATCH_RUN).padStart(6, '0')}`,
-      `${PLOT}_${String(chunk).padStart(4, '0')}.png`,
-    );
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, plot.png);
+    await watched.writeFile(WATCH_RUN, chunkFile(PLOT, chunk), plot.png);
   };
 
   const feed = async () => {

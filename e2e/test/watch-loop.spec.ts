@@ -1,24 +1,15 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulatePlot, type SimulatedLabel, type SimulatedPlot } from '@hydra/simulator';
 import { confidentPlots, startHydraProcesses, type HydraProcesses } from '@hydra/testing';
+import { WatchedFolder } from './support/watched-folder';
 
 const PLOT = 'FCAL_occupancy';
 let loop: HydraProcesses;
 let confident: Record<SimulatedLabel, SimulatedPlot[]>;
-let chunk = 0;
+let watched: WatchedFolder;
 
-/** Writes a plot where the DAQ would and returns the sha256 ingest will know it by. */
-async function writePlot(run: number, name: string, bytes: Buffer): Promise<string> {
-  const path = join(loop.watchDir, 'RunPeriod-2026-01', `Run${String(run).padStart(6, '0')}`, name);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, bytes);
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-const nextChunk = (plotType = PLOT) => `${plotType}_${String(++chunk).padStart(4, '0')}.png`;
 const imageIdOf = (sha256: string) =>
   loop.events.of('image.new').find((event) => event.sha256 === sha256)?.imageId as string | undefined;
 const verdictOf = (imageId: string | undefined) =>
@@ -40,7 +31,7 @@ async function writeInOrder(run: number, labels: SimulatedLabel[]): Promise<Reco
     const pool = confident[label];
     // Each plot once: the same bytes twice would be one image.
     const plot = pool.shift() as SimulatedPlot;
-    verdicts.push(await classified(await writePlot(run, nextChunk(), plot.png)));
+    verdicts.push(await classified(await watched.write(PLOT, run, plot.png)));
   }
   return verdicts;
 }
@@ -78,6 +69,7 @@ beforeAll(async () => {
     Bad: 10,
     NoData: 3,
   });
+  watched = new WatchedFolder(loop.watchDir);
 }, 300_000);
 
 afterAll(() => loop?.stop());
@@ -138,17 +130,17 @@ it('raises one alarm for a fault lasting several chunks, latches it until acknow
 
 it('treats a duplicate, a truncated file and an unknown plot type as specified', async () => {
   const good = confident.Good.shift() as SimulatedPlot;
-  const name = nextChunk();
-  const first = await writePlot(3, name, good.png);
+  const name = watched.nextFile(PLOT);
+  const first = await watched.writeFile(3, name, good.png);
   await classified(first);
   const imagesBefore = loop.events.of('image.new').length;
   // The same plot delivered again (the producer rewrote the file) is one image.
   const duplicatesBefore = await watchedDuplicates();
-  await writePlot(3, name, good.png);
+  await watched.writeFile(3, name, good.png);
   await waitFor(async () => (await watchedDuplicates()) > duplicatesBefore, 'ingest to see the re-delivery');
 
-  const truncated = nextChunk();
-  await writePlot(3, truncated, good.png.subarray(0, 2000));
+  const truncated = watched.nextFile(PLOT);
+  await watched.writeFile(3, truncated, good.png.subarray(0, 2000));
   const reason = join(loop.watchDir, 'rejected', 'RunPeriod-2026-01', 'Run000003', `${truncated}.reason.txt`);
   await waitFor(
     () =>
@@ -160,11 +152,7 @@ it('treats a duplicate, a truncated file and an unknown plot type as specified',
   );
   expect(await readFile(reason, 'utf8')).toMatch(/^truncated: /);
 
-  const unknown = await writePlot(
-    3,
-    nextChunk('Mystery_plot'),
-    (await simulatePlot('CDC_timing', 'Good', 1)).png,
-  );
+  const unknown = await watched.write('Mystery_plot', 3, (await simulatePlot('CDC_timing', 'Good', 1)).png);
   expect(await classified(unknown)).toMatchObject({
     plotType: 'Mystery_plot',
     verdict: 'NoModel',
@@ -181,7 +169,7 @@ it('loses no image when the classifier is killed mid-stream: every image gets ex
   const hashes: string[] = [];
   const write = async (some: typeof plots) => {
     for (const plot of some) {
-      hashes.push(await writePlot(4, nextChunk(), plot.png));
+      hashes.push(await watched.write(PLOT, 4, plot.png));
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   };
