@@ -156,7 +156,14 @@ it('lets an expert train with options, watch the progress bar, open the candidat
   );
 
   await expertPage.click('[data-test="promote-button"]');
+  const promoted = expertPage.waitForResponse(
+    (response) =>
+      response.request().method() === 'POST' && response.url().endsWith(`/models/${candidate}/promote`),
+  );
   await expertPage.locator('.n-popconfirm__action button:has-text("Promote")').click();
+  // The server's answer first, so that a refusal fails here with its reason.
+  const answer = await promoted;
+  expect(`${answer.status()} ${await answer.text()}`).toMatch(/^200 /);
   await expertPage
     .locator(`${row(candidate)}[data-production="true"] [data-test="production-mark"]`)
     .waitFor();

@@ -79,6 +79,23 @@ describe('the library store', () => {
     expect(library.busy).toBeNull();
   });
 
+  it('keeps the newest list when an older answer arrives after it', async () => {
+    const library = useLibraryStore();
+    library.plotType = 'FCAL';
+    const listing = (production: boolean) => [
+      { id: MODEL, plotType: 'FCAL', status: 'candidate', production },
+    ];
+    let answerFirst: (response: Response) => void = () => undefined;
+    fetchMock.mockReturnValueOnce(new Promise<Response>((resolve) => (answerFirst = resolve)));
+    fetchMock.mockResolvedValueOnce(reply(200, listing(true)));
+    const before = library.loadModels();
+    await library.loadModels();
+    answerFirst(reply(200, listing(false)));
+    await before;
+    expect(library.models.map((model) => model.production)).toEqual([true]);
+    expect(library.loading).toBe(false);
+  });
+
   it('asks what training would cost before it starts, and says nothing when it cannot', async () => {
     const library = useLibraryStore();
     library.plotType = 'FCAL';

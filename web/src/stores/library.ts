@@ -43,6 +43,9 @@ export const useLibraryStore = defineStore('library', () => {
   const jobs = ref<Record<string, TrainingProgressState>>({});
   /** Jobs whose plot type is being looked up, so an unknown job is fetched once. */
   const lookingUp = new Set<string>();
+  /** The newest list and detail requests: an older answer arriving after a newer one is dropped. */
+  let listRequest = 0;
+  let detailRequest = 0;
 
   /** An action in flight (`promote:<id>`, `train`, …), to disable its button. */
   const busy = ref<string | null>(null);
@@ -80,30 +83,32 @@ export const useLibraryStore = defineStore('library', () => {
   async function loadModels(): Promise<void> {
     const name = plotType.value;
     if (!name) return;
+    const request = ++listRequest;
     loading.value = true;
     try {
       const list = await api.get<ModelListing[]>(`/plot-types/${name}/models`, { silent: true });
-      if (plotType.value !== name) return;
+      if (request !== listRequest) return;
       models.value = list;
       loadError.value = null;
     } catch (error) {
-      loadError.value = message(error);
+      if (request === listRequest) loadError.value = message(error);
     } finally {
-      loading.value = false;
+      if (request === listRequest) loading.value = false;
     }
   }
 
   async function select(id: string): Promise<void> {
     selectedId.value = id;
     if (compareId.value === id) clearComparison();
+    const request = ++detailRequest;
     try {
       const model = await api.get<ModelDetail>(`/models/${id}`, { silent: true });
-      if (selectedId.value !== id) return;
+      if (request !== detailRequest) return;
       detail.value = model;
       detailError.value = null;
       if (compareId.value) await compareWith(compareId.value);
     } catch (error) {
-      detailError.value = message(error);
+      if (request === detailRequest) detailError.value = message(error);
     }
   }
 
