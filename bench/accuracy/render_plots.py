@@ -5,7 +5,9 @@ subtle faults, for the accuracy benchmark only (bench/src/accuracy.bench.ts). Ne
     apt-get install -y python3-matplotlib python3-numpy
     /usr/bin/python3 bench/accuracy/render_plots.py --out /tmp/hydra-accuracy/mpl --seed 1 --train 300 --test 200
 
-Writes <out>/<plot type>/<split>/<index>.png and <out>/<plot type>/labels.csv (file,split,label,fault).
+Writes <out>/<plot type>/<split>/<index>.png and <out>/<plot type>/labels.csv
+(file,split,label,fault,detail); detail says how strong the fault is and where, as key=value pairs
+separated by ";" (e.g. "radius=9.4;factor=2.7" for a hot channel), for the bench's --verdicts.
 Half the plots are Good, half Bad; every Bad plot has one subtle fault of its plot type, equally often.
 Good plots vary (peak position and width, statistics, rates) within what a shift crew would accept,
 so that the faults are not the only thing that changes.
@@ -32,17 +34,23 @@ def timing(rng, fault):
     centre = 120 + rng.normal(0, 0.25) * PEAK_SIGMA  # good runs drift by a fraction of σ
     sigma = PEAK_SIGMA * rng.uniform(0.9, 1.1)
     background = int(events * rng.uniform(0.05, 0.15))
+    detail = {}
     if fault == "shifted-peak":
-        centre += rng.choice([-1, 1]) * rng.uniform(1, 2) * PEAK_SIGMA
+        shift = rng.choice([-1, 1]) * rng.uniform(1, 2)
+        centre += shift * PEAK_SIGMA
+        detail = {"sigmas": shift}
         times = rng.normal(centre, sigma, events)
     elif fault == "split-peak":
         offset = rng.uniform(1, 1.5) * PEAK_SIGMA
+        detail = {"sigmas": offset / PEAK_SIGMA}
         half = events // 2
         times = np.concatenate(
             [rng.normal(centre - offset, sigma, half), rng.normal(centre + offset, sigma, events - half)]
         )
     elif fault == "broadened-peak":
-        times = rng.normal(centre, sigma * rng.uniform(1.5, 2), events)
+        factor = rng.uniform(1.5, 2)
+        detail = {"factor": factor}
+        times = rng.normal(centre, sigma * factor, events)
     else:
         times = rng.normal(centre, sigma, events)
     times = np.concatenate([times, rng.uniform(0, 300, background)])
@@ -51,7 +59,7 @@ def timing(rng, fault):
     ax.set_title("Drift chamber hit time")
     ax.set_xlabel("t - t$_0$ [ns]")
     ax.set_ylabel("hits / 2.5 ns")
-    return fig
+    return fig, detail
 
 
 # Occupancy map: a 24 × 24 calorimeter with a beam hole, rate falling with radius; 8 sectors.
@@ -65,18 +73,29 @@ def occupancy(rng, fault):
     inside = (radius > 2) & (radius < GRID / 2)
     mean = np.where(inside, 400 * np.exp(-radius / rng.uniform(5, 7)), 0)
     mean *= rng.uniform(0.8, 1.25)
+    detail = {}
     if fault == "dead-channel":
         rows, cols = np.nonzero(inside & (radius < 8))
         pick = rng.integers(len(rows))
         mean[rows[pick], cols[pick]] = 0
+        detail = {"radius": radius[rows[pick], cols[pick]]}
     elif fault == "hot-channel":
         rows, cols = np.nonzero(inside)
         pick = rng.integers(len(rows))
-        mean[rows[pick], cols[pick]] *= rng.uniform(2.5, 4)
+        factor = rng.uniform(2.5, 4)
+        # How bright it is: its rate against the hottest healthy cell's, which sets the colour scale.
+        detail = {
+            "radius": radius[rows[pick], cols[pick]],
+            "factor": factor,
+            "of_max": mean[rows[pick], cols[pick]] * factor / mean.max(),
+        }
+        mean[rows[pick], cols[pick]] *= factor
     elif fault == "half-efficiency-sector":
         sector = rng.integers(8)
         in_sector = (angle >= sector * np.pi / 4) & (angle < (sector + 1) * np.pi / 4)
-        mean = np.where(in_sector, mean * rng.uniform(0.45, 0.6), mean)
+        factor = rng.uniform(0.45, 0.6)
+        detail = {"factor": factor}
+        mean = np.where(in_sector, mean * factor, mean)
     counts = rng.poisson(mean).astype(float)
     counts[~inside] = np.nan
     fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
@@ -85,7 +104,7 @@ def occupancy(rng, fault):
     ax.set_title("Forward calorimeter occupancy")
     ax.set_xlabel("column")
     ax.set_ylabel("row")
-    return fig
+    return fig, detail
 
 
 # Trigger bits: 16 bits with rates falling by bit number; a missing bit fires never, a runaway one far too often.
@@ -94,11 +113,15 @@ BITS = 16
 
 def trigger(rng, fault):
     rates = 1000 * np.exp(-np.arange(BITS) / rng.uniform(4, 6)) * rng.uniform(0.8, 1.2, BITS) + 20
+    detail = {}
     if fault == "missing-bit":
-        rates[rng.integers(BITS)] = 0
+        bit = rng.integers(BITS)
+        rates[bit] = 0
+        detail = {"bit": bit}
     elif fault == "runaway-bit":
         bit = rng.integers(BITS)
         rates[bit] = rates[bit] * rng.uniform(2, 3) + 150
+        detail = {"bit": bit, "of_max": rates[bit] / np.delete(rates, bit).max()}
     counts = rng.poisson(rates)
     fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     ax.bar(np.arange(BITS), counts, color="tab:orange", edgecolor="black", linewidth=0.5)
@@ -106,7 +129,7 @@ def trigger(rng, fault):
     ax.set_xlabel("trigger bit")
     ax.set_ylabel("events")
     ax.set_xticks(range(0, BITS, 2))
-    return fig
+    return fig, detail
 
 
 PLOT_TYPES = {
@@ -126,15 +149,16 @@ def render(out, seed, counts):
                 rng = np.random.default_rng([seed, type_index, split_index, index])
                 bad = index % 2 == 1
                 fault = faults[(index // 2) % len(faults)] if bad else ""
-                fig = draw(rng, fault or None)
+                fig, detail = draw(rng, fault or None)
                 fig.tight_layout()
                 path = os.path.join(split, f"{index:04d}.png")
                 fig.savefig(os.path.join(folder, path), dpi=DPI)
                 plt.close(fig)
-                rows.append((path, split, "Bad" if bad else "Good", fault))
+                described = ";".join(f"{key}={value:.3g}" for key, value in detail.items())
+                rows.append((path, split, "Bad" if bad else "Good", fault, described))
         with open(os.path.join(folder, "labels.csv"), "w", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["file", "split", "label", "fault"])
+            writer.writerow(["file", "split", "label", "fault", "detail"])
             writer.writerows(rows)
 
 

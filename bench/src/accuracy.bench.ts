@@ -30,7 +30,7 @@ import {
 import { simulatePlot, type SimulatedPlotType } from '@hydra/simulator';
 import { resolveTrainingOptions, trainModelOptions } from '@hydra/trainer/dist/training/training-options';
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ROOT_LOOK_OPTION, rootLook } from './root-look';
@@ -47,6 +47,10 @@ const options = new Command('accuracy-bench')
     '--base <path>',
     'the base a hydra-cnn starts from (<path>.json and .bin; see hydra pretrain)',
     BUNDLED_BASE,
+  )
+  .option(
+    '--verdicts <file>',
+    'writes every test verdict as CSV (set, plot type, seed, image, label, fault, detail, P(Bad)) to study the misses',
   )
   .option('--override <json>', 'trainModel options over the recipe, e.g. {"learningRateDecay":null}', '{}')
   .option(
@@ -66,15 +70,20 @@ const options = new Command('accuracy-bench')
     base: string;
     override: string;
     request: string;
+    verdicts?: string;
   }>();
 
 const LABELS = ['Good', 'Bad'];
 
 interface LabeledPng {
+  /** Which image: its file in the matplotlib set, its place in the test set of ours. */
+  name: string;
   png: Buffer;
   label: string;
   /** The fault a Bad plot shows; '' for a Good one. */
   fault: string;
+  /** How strong the fault is and where (render_plots.py's key=value pairs); '' where not known. */
+  detail: string;
 }
 
 interface PlotSet {
@@ -92,8 +101,8 @@ function* matplotlibSets(dir: string): Generator<PlotSet> {
       .split(/\r?\n/)
       .slice(1);
     const images = rows.map((row) => {
-      const [file, split, label, fault] = row.split(',') as [string, string, string, string];
-      return { split, png: readFileSync(join(dir, plotType, file)), label, fault };
+      const [file, split, label, fault, detail = ''] = row.split(',') as [string, string, string, string];
+      return { name: file, split, png: readFileSync(join(dir, plotType, file)), label, fault, detail };
     });
     yield {
       name: 'mpl',
@@ -114,7 +123,7 @@ async function simulatorSet(style: 'classic' | 'root', plotType: SimulatedPlotTy
           style,
           ...(style === 'root' && { root: { subtleShare: 1, ...rootLook(options.root) } }),
         });
-        return { png: plot.png, label, fault: plot.fault ?? '' };
+        return { name: String(index), png: plot.png, label, fault: plot.fault ?? '', detail: '' };
       }),
     );
   return {
@@ -163,6 +172,7 @@ async function trainAndTest(set: PlotSet, seed: number) {
   const seconds = (Date.now() - started) / 1000;
   const classifier = new TfjsClassifier(model, input);
   const tallies = new Map<string, Tally>();
+  const verdicts: string[] = [];
   const count = (key: string, correct: boolean) => {
     const tally = tallies.get(key) ?? { n: 0, correct: 0 };
     tallies.set(key, { n: tally.n + 1, correct: tally.correct + (correct ? 1 : 0) });
@@ -179,10 +189,22 @@ async function trainAndTest(set: PlotSet, seed: number) {
       count('all', correct);
       count(image.label === 'Bad' ? 'Bad recall' : 'Good kept', correct);
       if (image.fault) count(image.fault, correct);
+      verdicts.push(
+        [
+          set.name,
+          set.plotType,
+          seed,
+          image.name,
+          image.label,
+          image.fault,
+          image.detail,
+          row[LABELS.indexOf('Bad')],
+        ].join(','),
+      );
     });
   }
   await classifier.dispose();
-  return { tallies, input, epochs: result.history.length, bestEpoch: result.bestEpoch, seconds };
+  return { tallies, verdicts, input, epochs: result.history.length, bestEpoch: result.bestEpoch, seconds };
 }
 
 const percent = (value: number) => `${(100 * value).toFixed(1)}`;
@@ -214,11 +236,14 @@ async function main() {
     '| set | plot type | seed | input | epochs (best) | s | accuracy | Bad recall | per fault kind (caught) |',
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  if (options.verdicts)
+    writeFileSync(options.verdicts, 'set,plot type,seed,image,label,fault,detail,P(Bad)\n');
   for (const load of plotSets) {
     const set = await load();
     const pooled = new Map<string, Tally>();
     for (const seed of seeds) {
-      const { tallies, input, epochs, bestEpoch, seconds } = await trainAndTest(set, seed);
+      const { tallies, verdicts, input, epochs, bestEpoch, seconds } = await trainAndTest(set, seed);
+      if (options.verdicts) appendFileSync(options.verdicts, verdicts.map((line) => `${line}\n`).join(''));
       for (const [key, tally] of tallies) {
         const sum = pooled.get(key) ?? { n: 0, correct: 0 };
         pooled.set(key, { n: sum.n + tally.n, correct: sum.correct + tally.correct });
