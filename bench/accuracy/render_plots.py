@@ -6,8 +6,9 @@ subtle faults, for the accuracy benchmark only (bench/src/accuracy.bench.ts). Ne
     /usr/bin/python3 bench/accuracy/render_plots.py --out /tmp/hydra-accuracy/mpl --seed 1 --train 300 --test 200
 
 Writes <out>/<plot type>/<split>/<index>.png and <out>/<plot type>/labels.csv
-(file,split,label,fault,detail); detail says how strong the fault is and where, as key=value pairs
-separated by ";" (e.g. "radius=9.4;factor=2.7" for a hot channel), for the bench's --verdicts.
+(file,split,label,fault,detail); detail says how strong the fault is and where (and, for occupancy
+maps, the map's own falloff and rate), as key=value pairs separated by ";" (e.g.
+"radius=9.4;factor=2.7"), for the bench's --verdicts.
 Half the plots are Good, half Bad; every Bad plot has one subtle fault of its plot type, equally often.
 Good plots vary (peak position and width, statistics, rates) within what a shift crew would accept,
 so that the faults are not the only thing that changes.
@@ -38,7 +39,8 @@ def timing(rng, fault):
     if fault == "shifted-peak":
         shift = rng.choice([-1, 1]) * rng.uniform(1, 2)
         centre += shift * PEAK_SIGMA
-        detail = {"sigmas": shift}
+        # The shift from this run's drifted centre, and where the peak ends up from the nominal 120 ns.
+        detail = {"sigmas": shift, "from_nominal": (centre - 120) / PEAK_SIGMA}
         times = rng.normal(centre, sigma, events)
     elif fault == "split-peak":
         offset = rng.uniform(1, 1.5) * PEAK_SIGMA
@@ -71,30 +73,30 @@ def occupancy(rng, fault):
     radius = np.hypot(x, y)
     angle = np.mod(np.arctan2(y, x), 2 * np.pi)
     inside = (radius > 2) & (radius < GRID / 2)
-    mean = np.where(inside, 400 * np.exp(-radius / rng.uniform(5, 7)), 0)
-    mean *= rng.uniform(0.8, 1.25)
-    detail = {}
+    scale = rng.uniform(5, 7)
+    mean = np.where(inside, 400 * np.exp(-radius / scale), 0)
+    rate = rng.uniform(0.8, 1.25)
+    mean *= rate
+    detail = {"scale": scale, "rate": rate}
     if fault == "dead-channel":
         rows, cols = np.nonzero(inside & (radius < 8))
         pick = rng.integers(len(rows))
         mean[rows[pick], cols[pick]] = 0
-        detail = {"radius": radius[rows[pick], cols[pick]]}
+        detail["radius"] = radius[rows[pick], cols[pick]]
     elif fault == "hot-channel":
         rows, cols = np.nonzero(inside)
         pick = rng.integers(len(rows))
         factor = rng.uniform(2.5, 4)
         # How bright it is: its rate against the hottest healthy cell's, which sets the colour scale.
-        detail = {
-            "radius": radius[rows[pick], cols[pick]],
-            "factor": factor,
-            "of_max": mean[rows[pick], cols[pick]] * factor / mean.max(),
-        }
+        detail["radius"] = radius[rows[pick], cols[pick]]
+        detail["factor"] = factor
+        detail["of_max"] = mean[rows[pick], cols[pick]] * factor / mean.max()
         mean[rows[pick], cols[pick]] *= factor
     elif fault == "half-efficiency-sector":
         sector = rng.integers(8)
         in_sector = (angle >= sector * np.pi / 4) & (angle < (sector + 1) * np.pi / 4)
         factor = rng.uniform(0.45, 0.6)
-        detail = {"factor": factor}
+        detail["factor"] = factor
         mean = np.where(in_sector, mean * factor, mean)
     counts = rng.poisson(mean).astype(float)
     counts[~inside] = np.nan
