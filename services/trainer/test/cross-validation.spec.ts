@@ -5,7 +5,7 @@ import {
   OPEN_GATES,
   PLOT,
   phasesOf,
-  phasesWhenDone,
+  phasesUntil,
   startTrainerBed,
   type TrainerBed,
 } from './support/trainer-bed';
@@ -77,7 +77,7 @@ describe('cross-validation where the labeled images are few', () => {
     );
 
     // Progress names each round after the candidate's own training.
-    expect(await phasesWhenDone(trainer.events, jobId)).toEqual([
+    expect(await phasesUntil(trainer.events, jobId)).toEqual([
       'preparing',
       'training',
       'validating',
@@ -108,7 +108,7 @@ describe('cross-validation where the labeled images are few', () => {
     expect(metrics.warnings).toContain(
       `not cross-validated although the images are few: the fine-tuned model ${trainedId} may have trained on any of them`,
     );
-    expect(phasesOf(trainer.events, jobId)).not.toContain('cross-validating');
+    expect(await phasesUntil(trainer.events, jobId)).not.toContain('cross-validating');
   });
 
   it('stops the folds when the job is cancelled', async () => {

@@ -9,7 +9,7 @@ import {
 } from '@hydra/ml';
 import { TEST_MODEL } from '@hydra/ml/testing';
 import { activate, registerTestModel } from '@hydra/testing';
-import { PLOT, phasesOf, phasesWhenDone, startTrainerBed, type TrainerBed } from './support/trainer-bed';
+import { PLOT, phasesUntil, startTrainerBed, type TrainerBed } from './support/trainer-bed';
 
 // Each test trains a small model (a few seconds) on a thread that first loads TensorFlow.js.
 jest.setTimeout(120_000);
@@ -92,7 +92,7 @@ describe('training on a thread of its own', () => {
     });
     loaded.model.dispose();
 
-    expect(await phasesWhenDone(trainer.events, jobId)).toEqual([
+    expect(await phasesUntil(trainer.events, jobId)).toEqual([
       'preparing',
       'training',
       'validating',
@@ -131,6 +131,7 @@ describe('training on a thread of its own', () => {
     });
     const job = await trainer.waitForStatus(jobId, 'failed', 30_000);
     expect(job.error).toBe('no parent model 00000000-0000-4000-8000-000000000000');
-    expect(phasesOf(trainer.events, jobId).at(-1)).toBe('failed');
+    // Its last progress event says so too, after the job's record.
+    expect(await phasesUntil(trainer.events, jobId, 'failed')).toEqual(['preparing', 'failed']);
   });
 });

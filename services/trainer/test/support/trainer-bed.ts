@@ -125,9 +125,13 @@ export function phasesOf(events: TrainerBed['events'], jobId: string): string[] 
     .map((event) => event.phase as string);
 }
 
-/** The job's phases once each, in order, after its last progress event ('done') arrived. */
-export async function phasesWhenDone(events: TrainerBed['events'], jobId: string): Promise<string[]> {
-  await waitFor(() => phasesOf(events, jobId).at(-1) === 'done', 'the last progress event');
+/** The job's phases once each, in order, after its last progress event (`last`: done, or failed) arrived. */
+export async function phasesUntil(
+  events: TrainerBed['events'],
+  jobId: string,
+  last: 'done' | 'failed' = 'done',
+): Promise<string[]> {
+  await waitFor(() => phasesOf(events, jobId).at(-1) === last, `the ${last} progress event`);
   const phases = phasesOf(events, jobId);
   return phases.filter((phase, index) => phase !== phases[index - 1]);
 }
