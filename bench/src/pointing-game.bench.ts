@@ -5,7 +5,8 @@
  * asked "why Bad?" on the faulty test plots whose fault is localised (the simulator's masks); a hit is
  * a peak whose input pixel covers a fault pixel. Shares come with a 95 % Wilson interval, over all
  * localised faults and over those the model called Bad (a heat map cannot point at a fault the
- * model did not see). With `--ignore frame` the plot's surroundings are ignore regions, as a plot
+ * model did not see). Methods named "from Good" take each block's activations as their difference
+ * from the mean over the Good training plots, as the explainer does. With `--ignore frame` the plot's surroundings are ignore regions, as a plot
  * type's settings would make them: masked in training and in the heat map. `--methods` keeps the
  * methods whose name matches; `--misses <folder>` draws every miss (heat, fault box, peak) to look at.
  *   npm run build -w @hydra/bench && npm run pointing-game -w @hydra/bench -- --train 240 --test 120
@@ -16,6 +17,7 @@ import {
   type ClassActivationOptions,
   heatMapOptions,
   heatPeak,
+  heatReference,
   buildModel,
   HYDRA_CNN_GRADCAM_LAYER,
   type IgnoreRegion,
@@ -94,11 +96,14 @@ const TEST_MIX: Record<SimulatedLabel, number> = { Good: 0.1, Bad: 0.9, NoData: 
 interface Candidate {
   name: string;
   options: (model: tf.LayersModel) => ClassActivationOptions;
+  /** The class whose mean activations over the training plots the evidence is measured from. */
+  reference?: string;
 }
 
 const BLOCKS = 4;
-const blocks = (method: CamMethod, first: number, last = first): Candidate => ({
-  name: first === last ? `${method} block${first}` : `${method} blocks ${first}-${last}`,
+const blocks = (method: CamMethod, first: number, last = first, reference?: string): Candidate => ({
+  name: `${first === last ? `${method} block${first}` : `${method} blocks ${first}-${last}`}${reference ? ` from ${reference}` : ''}`,
+  ...(reference && { reference }),
   options: (model) =>
     heatMapOptions(
       model,
@@ -119,6 +124,10 @@ const CANDIDATES: Candidate[] = [
   blocks('layer-cam', 2, 3),
   blocks('layer-cam', 1, 3),
   blocks('layer-cam', 1, 4),
+  blocks('layer-cam', 1, 2, 'Good'),
+  blocks('layer-cam', 1, 3, 'Good'),
+  blocks('layer-cam', 1, 4, 'Good'),
+  blocks('grad-cam', 4, 4, 'Good'),
 ];
 
 interface Split {
@@ -303,10 +312,17 @@ async function measure(
     const tally: Tally = { hits: 0, n: 0, detectedHits: 0, detected: 0 };
     const byFault = new Map<string, { hits: number; n: number }>();
     const timer = performance.now();
+    const camOptions = candidate.options(model);
+    const reference = candidate.reference
+      ? await heatReference(model, camOptions.layers, train, LABELS.indexOf('Good'), candidate.reference)
+      : null;
     for (const index of localised) {
       const plot = test.plots[index] as SimulatedPlot;
       const result = withoutIgnoredHeat(
-        await classActivationMap(model, test.inputs[index] as Float32Array, input, candidate.options(model)),
+        await classActivationMap(model, test.inputs[index] as Float32Array, input, {
+          ...camOptions,
+          ...(reference && { reference }),
+        }),
         regionsOf(plot, ignore),
         plot.width,
         plot.height,

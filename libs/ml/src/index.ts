@@ -23,6 +23,7 @@ export * from './validation/gate-check';
 export * from './validation/cross-validation';
 export * from './explain/grad-cam';
 export * from './explain/heat-map-method';
+export * from './explain/heat-reference';
 export * from './explain/heatmap-overlay';
 export * from './explain/letterbox';
 export * from './explain/ignored-heat';

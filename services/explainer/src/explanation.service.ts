@@ -5,6 +5,7 @@ import {
   describeHeatMapMethod,
   heatmapOverlay,
   heatMapOptions,
+  referenceFor,
   imageToInput,
   withoutIgnoredHeat,
 } from '@hydra/ml';
@@ -110,7 +111,7 @@ export class ExplanationService {
     const started = performance.now();
     const image = await this.explanations.image(imageId);
     if (!image) throw new NotFoundException(`no image ${imageId}`);
-    const { model, manifest } = await this.models.get(modelId);
+    const { model, manifest, heatReference } = await this.models.get(modelId);
     const bytes = await this.store.get(image.storageKey);
     // The model's own regions, not the plot type's current ones: it is explained as it was trained.
     const input = await imageToInput(bytes, manifest.input, manifest.ignoreRegions);
@@ -121,15 +122,17 @@ export class ExplanationService {
       DEFAULT_HEAT_MAP_METHOD,
       classIndex < 0 ? undefined : classIndex,
     );
+    // Models trained before references existed, or without Good plots, are explained from zero.
+    const reference = referenceFor(heatReference, options.layers);
     const heat = withoutIgnoredHeat(
-      await classActivationMap(model, input, manifest.input, options),
+      await classActivationMap(model, input, manifest.input, { ...options, reference }),
       manifest.ignoreRegions,
       image.width,
       image.height,
       manifest.input,
     );
     const explained = manifest.labels[heat.classIndex] ?? label;
-    const description = `Hydra heat map of class ${explained} by model ${modelId}: ${describeHeatMapMethod(DEFAULT_HEAT_MAP_METHOD)} (${options.layers.join(', ')})`;
+    const description = `Hydra heat map of class ${explained} by model ${modelId}: ${describeHeatMapMethod(DEFAULT_HEAT_MAP_METHOD, reference)} (${options.layers.join(', ')})`;
     await this.store.put(key, await heatmapOverlay(bytes, heat, manifest.input, description), {
       contentType: 'image/png',
     });

@@ -90,6 +90,12 @@ describe('training on a thread of its own', () => {
       labels: model.labels,
       ignoreRegions: titleBand,
     });
+    // Its heat maps are measured from the mean of its Good training plots, on the layers they fuse.
+    expect(loaded.heatReference).toMatchObject({
+      label: 'Good',
+      layers: ['block1_relu', 'block2_relu', 'block3_relu'].map((name) => ({ name })),
+    });
+    expect(loaded.heatReference?.count).toBeGreaterThan(0);
     loaded.model.dispose();
 
     expect(await phasesUntil(trainer.events, jobId)).toEqual([

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LocalObjectStore } from '@hydra/storage';
 import * as tf from '@tensorflow/tfjs';
 import { initialiseBackend } from '../backend/tensorflow-backend';
+import { heatReference } from '../explain/heat-reference';
 import { createClassifier } from '../inference/classifier';
 import { trainModel } from '../training/train-model';
 import { OnnxClassifier } from '../inference/onnx-classifier';
@@ -106,6 +107,53 @@ describe('model artifacts', () => {
     expect((await loadModelArtifacts(store, calibrated)).manifest.temperature).toBe(1);
     (await predict()).forEach((value, index) => expect(value).toBeCloseTo(raw[index] as number, 6));
     input.dispose();
+    model.dispose();
+  });
+
+  it("stores the heat maps' reference with the model, checked like its weights; models without have none", async () => {
+    const model = hydraCnn({ input: INPUT, classes: 3, seed: 11 });
+    const examples = {
+      inputs: Array.from({ length: 4 }, (_, index) =>
+        Float32Array.from(
+          { length: INPUT.height * INPUT.width * 3 },
+          (__, pixel) => ((pixel + index) % 5) / 5,
+        ),
+      ),
+      labels: [0, 1, 0, 2],
+    };
+    const layers = ['block1_relu', 'block2_relu'];
+    const reference = await heatReference(model, layers, examples, 0, 'Good');
+    const referenced = 'models/FCAL_occupancy/referenced/';
+    const manifest = await saveModelArtifacts(store, referenced, model, {
+      ...description,
+      heatReference: reference,
+    });
+    expect(manifest.heatReference).toEqual({
+      label: 'Good',
+      count: 2,
+      layers: [
+        { name: 'block1_relu', shape: [36, 48, 16] },
+        { name: 'block2_relu', shape: [18, 24, 32] },
+      ],
+    });
+    const loaded = await loadModelArtifacts(store, referenced);
+    expect(loaded.heatReference?.layers.map(({ name, values }) => [name, Array.from(values)])).toEqual(
+      reference?.layers.map(({ name, values }) => [name, Array.from(values)]),
+    );
+    loaded.model.dispose();
+
+    const file = await store.get(`${referenced}heat-reference.bin`);
+    file[7] = (file[7] as number) ^ 0xff;
+    await store.put(`${referenced}heat-reference.bin`, file);
+    await expect(loadModelArtifacts(store, referenced)).rejects.toThrow(
+      "heat reference under models/FCAL_occupancy/referenced/ does not match the manifest's sha256",
+    );
+
+    const plain = 'models/FCAL_occupancy/unreferenced/';
+    expect((await saveModelArtifacts(store, plain, model, description)).heatReference).toBeUndefined();
+    const unreferenced = await loadModelArtifacts(store, plain);
+    expect(unreferenced.heatReference).toBeNull();
+    unreferenced.model.dispose();
     model.dispose();
   });
 

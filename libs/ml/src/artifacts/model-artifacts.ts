@@ -3,6 +3,7 @@ import type { ObjectStore } from '@hydra/storage';
 import * as tf from '@tensorflow/tfjs';
 import { exportToOnnx } from '../inference/onnx-export';
 import type { OnnxExports, Precision } from '../inference/serving-exports';
+import type { HeatReference } from '../explain/heat-reference';
 import type { IgnoreRegion, InputShape } from '../preprocessing/image-input';
 
 /** Everything a classifier or explainer needs to use a model exactly as it was trained. */
@@ -24,18 +25,26 @@ export interface ModelManifest {
    * softmax(log p / T), the probabilities the thresholds were chosen on (manifests from before: 1).
    */
   temperature: number;
-  sha256: { weights: string; onnx: string; onnxInt8?: string };
+  /**
+   * What heat maps are measured from (HeatReference); its values, float32 in layer order, are in
+   * heat-reference.bin. None in manifests from before, or where training had no plot of the class.
+   */
+  heatReference?: Omit<HeatReference, 'layers'> & {
+    layers: Omit<HeatReference['layers'][number], 'values'>[];
+  };
+  sha256: { weights: string; onnx: string; onnxInt8?: string; heatReference?: string };
   createdAt: string;
 }
 
 export type ManifestInput = Pick<ModelManifest, 'architecture' | 'labels' | 'input' | 'gradCamLayer'> &
-  Partial<Pick<ModelManifest, 'ignoreRegions'>>;
+  Partial<Pick<ModelManifest, 'ignoreRegions'>> & { heatReference?: HeatReference | null };
 
 const FILES = {
   topology: 'model.json',
   weights: 'weights.bin',
   onnx: 'model.onnx',
   onnxInt8: 'model.int8.onnx',
+  heatReference: 'heat-reference.bin',
   manifest: 'manifest.json',
 };
 
@@ -63,23 +72,33 @@ export async function saveModelArtifacts(
   const weights = Buffer.from(tf.io.concatenateArrayBuffers(saved.weightData as ArrayBuffer | ArrayBuffer[]));
   const onnx = Buffer.from(onnxModels?.float32 ?? (await exportToOnnx(model)));
   const onnxInt8 = onnxModels?.int8 ? Buffer.from(onnxModels.int8) : null;
+  const { heatReference, ...described } = description;
+  const reference = heatReference ? referenceBytes(heatReference) : null;
   const topology = {
     modelTopology: saved.modelTopology,
     weightsManifest: [{ paths: [FILES.weights], weights: saved.weightSpecs }],
     format: 'layers-model',
   };
   const manifest: ModelManifest = {
-    ...description,
-    ignoreRegions: description.ignoreRegions ?? [],
+    ...described,
+    ignoreRegions: described.ignoreRegions ?? [],
     preprocessing: { resize: 'letterbox', background: '#ffffff', scale: '0..1' },
     versions: { tfjs: tf.version.tfjs, onnxOpset: 13 },
     serving: onnxInt8 ? (onnxModels?.serving ?? 'float32') : 'float32',
     // Uncalibrated until the trainer has fitted one on the validation split.
     temperature: 1,
+    ...(heatReference && {
+      heatReference: {
+        label: heatReference.label,
+        count: heatReference.count,
+        layers: heatReference.layers.map(({ name, shape }) => ({ name, shape })),
+      },
+    }),
     sha256: {
       weights: sha256(weights),
       onnx: sha256(onnx),
       ...(onnxInt8 ? { onnxInt8: sha256(onnxInt8) } : {}),
+      ...(reference ? { heatReference: sha256(reference) } : {}),
     },
     createdAt: new Date().toISOString(),
   };
@@ -90,6 +109,10 @@ export async function saveModelArtifacts(
   await store.put(`${directory}${FILES.onnx}`, onnx, { contentType: 'application/octet-stream' });
   if (onnxInt8)
     await store.put(`${directory}${FILES.onnxInt8}`, onnxInt8, { contentType: 'application/octet-stream' });
+  if (reference)
+    await store.put(`${directory}${FILES.heatReference}`, reference, {
+      contentType: 'application/octet-stream',
+    });
   // The manifest goes last: its presence says the model is complete.
   await store.put(`${directory}${FILES.manifest}`, Buffer.from(JSON.stringify(manifest, null, 2)), {
     contentType: 'application/json',
@@ -120,6 +143,7 @@ export interface LoadedModel {
   model: tf.LayersModel;
   onnx: Uint8Array;
   onnxInt8: Uint8Array | null;
+  heatReference: HeatReference | null;
 }
 
 /** Reads a model back, refusing weights or an ONNX file whose sha256 differs from the manifest's. */
@@ -131,11 +155,12 @@ export async function loadModelArtifacts(store: ObjectStore, prefix: string): Pr
   manifest.serving ??= 'float32';
   manifest.ignoreRegions ??= [];
   manifest.temperature ??= 1;
-  const [topologyFile, weights, onnx, onnxInt8] = await Promise.all([
+  const [topologyFile, weights, onnx, onnxInt8, reference] = await Promise.all([
     store.get(`${directory}${FILES.topology}`),
     store.get(`${directory}${FILES.weights}`),
     store.get(`${directory}${FILES.onnx}`),
     manifest.sha256.onnxInt8 ? store.get(`${directory}${FILES.onnxInt8}`) : null,
+    manifest.heatReference ? store.get(`${directory}${FILES.heatReference}`) : null,
   ]);
   if (sha256(weights) !== manifest.sha256.weights)
     throw new Error(`weights under ${directory} do not match the manifest's sha256`);
@@ -143,6 +168,8 @@ export async function loadModelArtifacts(store: ObjectStore, prefix: string): Pr
     throw new Error(`ONNX model under ${directory} does not match the manifest's sha256`);
   if (onnxInt8 && sha256(onnxInt8) !== manifest.sha256.onnxInt8)
     throw new Error(`int8 ONNX model under ${directory} does not match the manifest's sha256`);
+  if (reference && sha256(reference) !== manifest.sha256.heatReference)
+    throw new Error(`heat reference under ${directory} does not match the manifest's sha256`);
   const topology = JSON.parse(topologyFile.toString('utf8')) as {
     modelTopology: object;
     weightsManifest: tf.io.WeightsManifestConfig;
@@ -162,7 +189,36 @@ export async function loadModelArtifacts(store: ObjectStore, prefix: string): Pr
     model,
     onnx: new Uint8Array(onnx),
     onnxInt8: onnxInt8 ? new Uint8Array(onnxInt8) : null,
+    heatReference:
+      reference && manifest.heatReference ? referenceFrom(reference, manifest.heatReference) : null,
   };
+}
+
+/** The reference's values, float32 in layer order. */
+function referenceBytes(reference: HeatReference): Buffer {
+  const bytes = Buffer.alloc(reference.layers.reduce((total, layer) => total + layer.values.byteLength, 0));
+  let offset = 0;
+  for (const { values } of reference.layers) {
+    bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), offset);
+    offset += values.byteLength;
+  }
+  return bytes;
+}
+
+/** The reference back from its bytes and the manifest's layer shapes, which must account for every byte. */
+function referenceFrom(bytes: Buffer, described: NonNullable<ModelManifest['heatReference']>): HeatReference {
+  const sizes = described.layers.map(({ shape }) => shape.reduce((product, size) => product * size, 1));
+  if (sizes.reduce((a, b) => a + b, 0) * Float32Array.BYTES_PER_ELEMENT !== bytes.byteLength)
+    throw new Error(`heat reference of ${bytes.byteLength} bytes does not fit its layers' shapes`);
+  // Copied: a Float32Array needs an aligned offset, which a store's Buffer need not have.
+  const values = new Float32Array(new Uint8Array(bytes).buffer);
+  let offset = 0;
+  const layers = described.layers.map(({ name, shape }, index) => {
+    const layer = { name, shape, values: values.subarray(offset, offset + (sizes[index] as number)) };
+    offset += sizes[index] as number;
+    return layer;
+  });
+  return { label: described.label, count: described.count, layers };
 }
 
 function sha256(bytes: Buffer): string {

@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { initialiseBackend } from '../backend/tensorflow-backend';
 import { CAM_METHODS, classActivationMap, heatPeak } from './grad-cam';
 import { heatMapOptions } from './heat-map-method';
+import { heatReference, referenceFor } from './heat-reference';
 
 const SHAPE = { height: 16, width: 16, channels: 1 } as const;
 const BRIGHT = { x: 10, y: 4 };
 const DARK = { x: 2, y: 12 };
+const EXTRA = { x: 4, y: 6 };
 
 /**
  * A model whose answer is known: block 1 has a channel for bright pixels and one for dark ones,
@@ -33,13 +35,17 @@ function brightOrDark(): tf.LayersModel {
   return model;
 }
 
-/** Grey, with a bright 2 × 2 patch and a dark one. */
-function plot(): Float32Array {
-  const input = new Float32Array(SHAPE.height * SHAPE.width).fill(0.5);
-  for (const [{ x, y }, value] of [
+type Patch = readonly [{ x: number; y: number }, number];
+
+/** Grey, with 2 × 2 patches of the given values: by default a bright one and a dark one. */
+function plot(
+  patches: readonly Patch[] = [
     [BRIGHT, 1],
     [DARK, 0],
-  ] as const)
+  ],
+): Float32Array {
+  const input = new Float32Array(SHAPE.height * SHAPE.width).fill(0.5);
+  for (const [{ x, y }, value] of patches)
     for (let row = y; row < y + 2; row++) input.fill(value, row * SHAPE.width + x, row * SHAPE.width + x + 2);
   return input;
 }
@@ -76,6 +82,64 @@ describe('class activation maps', () => {
       }
     },
   );
+
+  it('measured from the usual plots, points at what this plot has that they lack, not at what all have', async () => {
+    // Every usual plot shows the bright patch; a faulty one also has a fainter one elsewhere.
+    const usual = plot([[BRIGHT, 1]]);
+    const faulty = plot([
+      [BRIGHT, 1],
+      [EXTRA, 0.85],
+    ]);
+    for (const layers of [['block1_relu'], ['block2_relu'], ['block1_relu', 'block2_relu']]) {
+      // The other class's plot (a dark patch) is not averaged in.
+      const examples = { inputs: [usual, usual, plot([[DARK, 0]])], labels: [0, 0, 1] };
+      const reference = await heatReference(model, layers, examples, 0, 'usual');
+      expect(reference).toMatchObject({ label: 'usual', count: 2 });
+      const plain = await classActivationMap(model, faulty, SHAPE, {
+        method: 'layer-cam',
+        layers,
+        classIndex: 0,
+      });
+      const measured = await classActivationMap(model, faulty, SHAPE, {
+        method: 'layer-cam',
+        layers,
+        classIndex: 0,
+        ...(reference && { reference }),
+      });
+      expect({
+        layers,
+        plain: inPatch(heatPeak(plain), BRIGHT),
+        measured: inPatch(heatPeak(measured), EXTRA),
+      }).toEqual({
+        layers,
+        plain: true,
+        measured: true,
+      });
+    }
+  });
+
+  it('uses a reference only where it holds every layer, and refuses one of another shape', async () => {
+    const examples = { inputs: [plot()], labels: [0] };
+    const reference = await heatReference(model, ['block2_relu'], examples, 0, 'Good');
+    expect(await heatReference(model, ['block2_relu'], examples, 1, 'Bad')).toBeNull();
+    expect(referenceFor(reference, ['block2_relu'])).toBe(reference);
+    expect(referenceFor(reference, ['block1_relu', 'block2_relu'])).toBeUndefined();
+    expect(referenceFor(null, ['block2_relu'])).toBeUndefined();
+    expect(reference?.layers.map((layer) => layer.shape)).toEqual([[8, 8, 2]]);
+    // As many values as the layer has, in another shape.
+    const misshapen = {
+      label: 'Good',
+      count: 1,
+      layers: [{ name: 'block2_relu', shape: [4, 16, 2], values: new Float32Array(8 * 8 * 2) }],
+    };
+    await expect(
+      classActivationMap(model, plot(), SHAPE, {
+        method: 'layer-cam',
+        layers: ['block2_relu'],
+        reference: misshapen,
+      }),
+    ).rejects.toThrow('the heat reference of layer "block2_relu" is 4×16×2, its output 8×8×2');
+  });
 
   it('explains the most probable class when none is asked for', async () => {
     const darker = plot().map((value) => (value === 1 ? 0.5 : value));

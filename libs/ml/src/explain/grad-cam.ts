@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { InputShape } from '../preprocessing/image-input';
+import type { HeatReference } from './heat-reference';
 
 /**
  * How a layer's activations and the class score's gradients become heat: `grad-cam` weighs each
@@ -25,6 +26,8 @@ export interface ClassActivationOptions {
   layers: readonly string[];
   /** The class explained; by default the most probable one. */
   classIndex?: number;
+  /** Activations the evidence is measured from, holding every one of `layers`; zero without. */
+  reference?: HeatReference;
 }
 
 /** Grad-CAM on one layer (the manifest's `gradCamLayer`): the classic coarse heat map. */
@@ -47,7 +50,7 @@ export async function classActivationMap(
   model: tf.LayersModel,
   input: Float32Array,
   shape: InputShape,
-  { method, layers, classIndex }: ClassActivationOptions,
+  { method, layers, classIndex, reference }: ClassActivationOptions,
 ): Promise<GradCamResult> {
   if (!layers.length) throw new Error('a class activation map needs at least one layer');
   const indices = layers.map((name) => {
@@ -85,7 +88,13 @@ export async function classActivationMap(
           logitsFrom(indices[position] as number)(value)
             .mul(selector)
             .sum();
-        const cam = layerMap(method, activation, tf.grad(score)(activation) as tf.Tensor4D);
+        const gradients = tf.grad(score)(activation) as tf.Tensor4D;
+        const name = layers[position] as string;
+        const cam = layerMap(
+          method,
+          reference ? fromReference(activation, reference, name) : activation,
+          gradients,
+        );
         return normalised(tf.image.resizeBilinear(cam as tf.Tensor4D, [shape.height, shape.width]));
       });
       if (maps.length === 1) return maps[0] as tf.Tensor;
@@ -97,6 +106,18 @@ export async function classActivationMap(
   } finally {
     tf.dispose([...activations, softmax]);
   }
+}
+
+/** How far `activation` lies from the reference's mean for layer `name`. */
+function fromReference(activation: tf.Tensor4D, reference: HeatReference, name: string): tf.Tensor4D {
+  const layer = reference.layers.find((candidate) => candidate.name === name);
+  const [, ...shape] = activation.shape;
+  if (!layer) throw new Error(`the heat reference has no layer "${name}"`);
+  if (layer.shape.join('×') !== shape.join('×') || layer.values.length !== shape.reduce((a, b) => a * b))
+    throw new Error(
+      `the heat reference of layer "${name}" is ${layer.shape.join('×')}, its output ${shape.join('×')}`,
+    );
+  return activation.sub(tf.tensor4d(layer.values, [1, ...shape] as [number, number, number, number]));
 }
 
 /** One layer's map, [1, h, w, 1], before resizing. */

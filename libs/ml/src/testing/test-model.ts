@@ -7,6 +7,7 @@ import { LocalObjectStore, type ObjectStore } from '@hydra/storage';
 import * as tf from '@tensorflow/tfjs';
 import { type ModelManifest, saveModelArtifacts } from '../artifacts/model-artifacts';
 import { initialiseBackend } from '../backend/tensorflow-backend';
+import { defaultHeatReference } from '../explain/heat-map-method';
 import { exportForServing } from '../inference/serving-exports';
 import { HYDRA_CNN_GRADCAM_LAYER, hydraCnn } from '../models/hydra-cnn';
 import { imageToInput, type InputShape } from '../preprocessing/image-input';
@@ -33,7 +34,7 @@ export interface TestModel {
 
 const CACHE_FILE = 'test-model.json';
 /** Raised whenever what is cached changes shape, so no machine reuses an older cache. */
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 
 /**
  * Puts the test model's artifacts under `prefix` in `store`. It is trained once per machine (about
@@ -146,7 +147,13 @@ async function trainAndCache(cacheRoot: string): Promise<TestModel> {
     localStore(staging),
     'model/',
     model,
-    { architecture: 'hydra-cnn', labels, input: TEST_MODEL.input, gradCamLayer: HYDRA_CNN_GRADCAM_LAYER() },
+    {
+      architecture: 'hydra-cnn',
+      labels,
+      input: TEST_MODEL.input,
+      gradCamLayer: HYDRA_CNN_GRADCAM_LAYER(),
+      heatReference: await defaultHeatReference(model, HYDRA_CNN_GRADCAM_LAYER(), labels, train),
+    },
     { ...onnxModels, serving: 'float32' },
   );
   model.dispose();

@@ -4,6 +4,7 @@ import {
   createClassifier,
   type ExampleSource,
   exportForServing,
+  defaultHeatReference,
   initialiseBackend,
   loadModelArtifacts,
   type ManifestInput,
@@ -59,7 +60,16 @@ export async function trainCandidate(
       check: [...(await sampleOf(validation, CHECK_SAMPLE)), ...(await sampleOf(test, CHECK_SAMPLE))],
     });
     post({ type: 'phase', phase: 'saving' });
-    const manifest = await saveModelArtifacts(store, work.artifactPrefix, model, description, onnxModels);
+    const manifest = await saveModelArtifacts(
+      store,
+      work.artifactPrefix,
+      model,
+      {
+        ...description,
+        heatReference: await defaultHeatReference(model, description.gradCamLayer, description.labels, train),
+      },
+      onnxModels,
+    );
     return {
       backend,
       base,
