@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulateDataset } from '@hydra/simulator';
 import { type HydraProcesses, startHydraProcesses, storeImage } from '@hydra/testing';
-import { createUser, logIn, requireBuiltWebApp, screenshot, SuiteBrowser } from './support/browser';
+import type { Request } from 'playwright-core';
+import { createUser, logIn, requireBuiltWebApp, screenshot, step, SuiteBrowser } from './support/browser';
 
 /** The Library and the Training report in a real browser: train, watch, open, promote; a viewer only looks. */
 const PLOT = 'FCAL_occupancy';
@@ -155,15 +156,20 @@ it('lets an expert train with options, watch the progress bar, open the candidat
     /3 folds over all 200 labeled images/,
   );
 
-  await expertPage.click('[data-test="promote-button"]');
-  const promoted = expertPage.waitForResponse(
-    (response) =>
-      response.request().method() === 'POST' && response.url().endsWith(`/models/${candidate}/promote`),
-  );
-  await expertPage.locator('.n-popconfirm__action button:has-text("Promote")').click();
+  // Each step of the confirmation waits on its own, so a failure names the step that did not happen.
+  const answer = await step(expertPage, 'promote', async () => {
+    await expertPage.click('[data-test="promote-button"]');
+    const confirm = expertPage.locator('.n-popconfirm__action button:has-text("Promote")');
+    await confirm.waitFor({ timeout: 10_000 });
+    const isPromotion = (request: Request) =>
+      request.method() === 'POST' && request.url().endsWith(`/models/${candidate}/promote`);
+    const sent = expertPage.waitForRequest(isPromotion, { timeout: 30_000 });
+    sent.catch(() => undefined); // awaited below; a failed click must not leave it unhandled
+    await confirm.click({ timeout: 10_000 });
+    return (await sent).response();
+  });
   // The server's answer first, so that a refusal fails here with its reason.
-  const answer = await promoted;
-  expect(`${answer.status()} ${await answer.text()}`).toMatch(/^200 /);
+  expect(`${answer?.status()} ${await answer?.text()}`).toMatch(/^200 /);
   await expertPage
     .locator(`${row(candidate)}[data-production="true"] [data-test="production-mark"]`)
     .waitFor();
@@ -198,11 +204,13 @@ it('saves screenshots of the Library and the Training report', async () => {
     for (const theme of ['light', 'dark'] as const) {
       const shot = await browser.page({ viewport, theme });
       await logIn(shot, expert.name, expert.password, `/library?plotType=${PLOT}&model=${candidate}`);
-      await shot
-        .locator(
-          `[data-test="model-detail"][data-model-id="${candidate}"] [data-test="confusion-matrix"] canvas`,
-        )
-        .waitFor();
+      await step(shot, `library-${viewport}-${theme}`, () =>
+        shot
+          .locator(
+            `[data-test="model-detail"][data-model-id="${candidate}"] [data-test="confusion-matrix"] canvas`,
+          )
+          .waitFor(),
+      );
       await shot.locator('[data-test="training-curves"] canvas').waitFor();
       await shot.waitForTimeout(500);
       await screenshot(shot, `library-${viewport}-${theme}`);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { UserRole } from '@hydra/contracts';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 
 /** Debian's chromium; another browser with `CHROMIUM_PATH`. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -79,7 +79,9 @@ export class SuiteBrowser {
   }
 
   async page(options: { viewport?: ViewportName; theme?: Theme } = {}): Promise<Page> {
-    return (await this.context(options)).newPage();
+    const page = await (await this.context(options)).newPage();
+    keepJournal(page);
+    return page;
   }
 
   async close(): Promise<void> {
@@ -118,4 +120,77 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** What a page asked the server and what it logged, to say why a step of a test did not happen. */
+interface RequestEntry {
+  started: number;
+  ended?: number;
+  outcome?: string;
+}
+
+interface Journal {
+  requests: Map<Request, RequestEntry>;
+  console: string[];
+}
+
+const journals = new WeakMap<Page, Journal>();
+
+function keepJournal(page: Page): void {
+  const journal: Journal = { requests: new Map(), console: [] };
+  journals.set(page, journal);
+  const end = (request: Request, outcome: string) => {
+    const entry = journal.requests.get(request);
+    if (entry) Object.assign(entry, { ended: Date.now(), outcome });
+  };
+  page.on('request', (request) => journal.requests.set(request, { started: Date.now() }));
+  page.on(
+    'requestfinished',
+    (request) =>
+      void request.response().then((response) => end(request, String(response?.status() ?? 'no response'))),
+  );
+  page.on('requestfailed', (request) => end(request, `failed: ${request.failure()?.errorText ?? '?'}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning')
+      journal.console.push(`${message.type()}: ${message.text()}`);
+  });
+}
+
+/** The page's unanswered and latest requests (with their times) and its logged errors. */
+function explain(page: Page): string {
+  const journal = journals.get(page);
+  if (!journal) return '(no journal: the page was not opened by SuiteBrowser)';
+  const now = Date.now();
+  const line = ([request, entry]: [Request, RequestEntry]) =>
+    `  ${request.method()} ${new URL(request.url()).pathname} ` +
+    (entry.ended === undefined
+      ? `unanswered for ${now - entry.started} ms`
+      : `${entry.outcome} in ${entry.ended - entry.started} ms, ${now - entry.ended} ms ago`);
+  const all = [...journal.requests.entries()];
+  return [
+    `page ${page.url()}`,
+    'unanswered requests:',
+    ...all.filter(([, entry]) => entry.ended === undefined).map(line),
+    'the last 15 answered:',
+    ...all
+      .filter(([, entry]) => entry.ended !== undefined)
+      .slice(-15)
+      .map(line),
+    'console errors and warnings:',
+    ...journal.console.slice(-10).map((text) => `  ${text}`),
+  ].join('\n');
+}
+
+/**
+ * Runs one step of a test in the browser; when it fails, saves `failed-<name>.png` and fails with
+ * what the page was waiting for, so a timeout in CI says more than that it timed out.
+ */
+export async function step<T>(page: Page, name: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    await screenshot(page, `failed-${name}`).catch(() => undefined);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${name}: ${reason}\n${explain(page)}`, { cause: error });
+  }
 }
