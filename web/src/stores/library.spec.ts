@@ -96,6 +96,25 @@ describe('the library store', () => {
     expect(library.loading).toBe(false);
   });
 
+  it('opens the model the address names when a reload supersedes the list it asked for', async () => {
+    const library = useLibraryStore();
+    const listing = [{ id: MODEL, plotType: 'FCAL', status: 'candidate', production: false }];
+    const answers: ((response: Response) => void)[] = [];
+    fetchMock.mockImplementation((url: string) =>
+      String(url).endsWith('/plot-types/FCAL/models')
+        ? new Promise<Response>((resolve) => answers.push(resolve))
+        : Promise.resolve(reply(200, { ...listing[0], metrics: {}, thresholds: [] })),
+    );
+    const opened = library.open('FCAL', MODEL);
+    // The live feed's first reload asks again before the page's own list has come back.
+    library.loadModels();
+    answers[0]?.(reply(200, listing));
+    await opened;
+    answers[1]?.(reply(200, listing));
+    await vi.waitFor(() => expect(library.detail?.id).toBe(MODEL));
+    expect(library.selectedId).toBe(MODEL);
+  });
+
   it('asks what training would cost before it starts, and says nothing when it cannot', async () => {
     const library = useLibraryStore();
     library.plotType = 'FCAL';

@@ -46,6 +46,11 @@ export const useLibraryStore = defineStore('library', () => {
   /** The newest list and detail requests: an older answer arriving after a newer one is dropped. */
   let listRequest = 0;
   let detailRequest = 0;
+  /**
+   * Set by `open` until a list arrives, whichever request brought it: a reload that starts while
+   * the page opens supersedes open's own request, and its list must still open the model.
+   */
+  let opening: { modelId: string | null } | null = null;
 
   /** An action in flight (`promote:<id>`, `train`, …), to disable its button. */
   const busy = ref<string | null>(null);
@@ -74,10 +79,8 @@ export const useLibraryStore = defineStore('library', () => {
       detail.value = null;
       clearComparison();
     }
+    opening = { modelId: modelId ?? null };
     await loadModels();
-    const wanted = modelId && models.value.some((model) => model.id === modelId) ? modelId : null;
-    const target = wanted ?? selectedId.value ?? production.value?.id ?? sortedModels.value[0]?.id ?? null;
-    if (target) await select(target);
   }
 
   async function loadModels(): Promise<void> {
@@ -92,9 +95,19 @@ export const useLibraryStore = defineStore('library', () => {
       loadError.value = null;
     } catch (error) {
       if (request === listRequest) loadError.value = message(error);
+      return;
     } finally {
       if (request === listRequest) loading.value = false;
     }
+    if (opening) await showOpened(opening.modelId);
+  }
+
+  /** The model to show on opening: the one asked for if listed, else the one open, else production's, else the newest. */
+  async function showOpened(modelId: string | null): Promise<void> {
+    opening = null;
+    const wanted = modelId && models.value.some((model) => model.id === modelId) ? modelId : null;
+    const target = wanted ?? selectedId.value ?? production.value?.id ?? sortedModels.value[0]?.id ?? null;
+    if (target) await select(target);
   }
 
   async function select(id: string): Promise<void> {
