@@ -34,10 +34,9 @@ import torch
 from train_accuracy import (
     LABELS,
     fit,
-    hydra_cnn,
-    initialised,
     judged,
     letterboxed,
+    new_model,
     recipe_arguments,
     stratified_split,
 )
@@ -63,7 +62,7 @@ def main() -> None:
     strata = [f"{group}/{row['label']}" for group, row in zip(groups, rows)]
     splits = stratified_split(strata, args.validation, 0, args.seed)
     torch.manual_seed(args.seed)
-    model = initialised(hydra_cnn(classes=len(LABELS)))
+    model = new_model(args)
     epochs, best, seconds = fit(model, inputs, labels, splits, args, args.seed)
     torch.save(model.state_dict(), args.weights)
 
