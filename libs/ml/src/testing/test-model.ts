@@ -72,6 +72,7 @@ async function trainOnce(cacheRoot: string): Promise<TestModel> {
   );
   if (locked) {
     try {
+      await writeFile(join(lock, 'pid'), String(process.pid));
       return await trainAndCache(cacheRoot);
     } finally {
       await rm(lock, { recursive: true, force: true });
@@ -82,10 +83,29 @@ async function trainOnce(cacheRoot: string): Promise<TestModel> {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const cached = await readCache(cacheRoot);
     if (cached) return cached;
-    // The trainer gave up or died: train here instead.
+    // The trainer gave up or died (a killed run leaves its lock behind): train here instead.
     if (!(await stat(lock).catch(() => null))) return trainOnce(cacheRoot);
+    if (!(await holderAlive(lock))) {
+      await rm(lock, { recursive: true, force: true });
+      return trainOnce(cacheRoot);
+    }
   }
   throw new Error(`no test model appeared in ${cacheRoot} within 10 minutes`);
+}
+
+/** Whether the process that took `lock` still runs; a lock it has not yet signed counts as held. */
+async function holderAlive(lock: string): Promise<boolean> {
+  const pid = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => ''));
+  if (!pid) {
+    const taken = (await stat(lock).catch(() => null))?.mtimeMs ?? 0;
+    return Date.now() - taken < 60_000;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function localStore(root: string): LocalObjectStore {
