@@ -165,6 +165,7 @@ async function trainAndTest(set: PlotSet, seed: number) {
   if (resolved.startFrom === 'base') await startFromBase(model, LABELS, options.base);
   const training: TrainingOptions = {
     ...trainModelOptions(resolved, LABELS.indexOf('Bad')),
+    input,
     ...JSON.parse(options.override),
   };
   const started = Date.now();

@@ -42,8 +42,8 @@ stopped at epoch 12), accuracy 86.5–93.5 % and Bad recall 80–97 %; a 3 × 3 
 54/99 (seeds 1–3). It keeps mpl_timing at 98.0–98.5 % (shifted peak 30–31/34) and mpl_trigger at
 97.0–99.5 % (missing bit 45–50/50) on seeds 1–3. From a base pretrained with it (pretrain.py --median-residual
 5: 25 epochs, 1,564 s, 95.9 % on its validation plots) the hot channel rises to 72/99 (seeds 1–3,
-against 59/99), but Good plots and half-efficiency sectors fall: accuracy 85.0–88.5 %. Not yet in
-Hydra's model: short of the target still.
+against 59/99), but Good plots and half-efficiency sectors fall: accuracy 85.0–88.5 %. Hydra's
+hydra-cnn takes it by default (the training option medianResidual, libs/ml median-residual.ts).
 """
 import argparse
 import csv

@@ -3,7 +3,15 @@ import { waitFor } from '@hydra/messaging/testing';
 import { simulateDataset } from '@hydra/simulator';
 import { type HydraProcesses, startHydraProcesses, storeImage } from '@hydra/testing';
 import type { Request } from 'playwright-core';
-import { createUser, logIn, requireBuiltWebApp, screenshot, step, SuiteBrowser } from './support/browser';
+import {
+  choose,
+  createUser,
+  logIn,
+  requireBuiltWebApp,
+  screenshot,
+  step,
+  SuiteBrowser,
+} from './support/browser';
 
 /** The Library and the Training report in a real browser: train, watch, open, promote; a viewer only looks. */
 const PLOT = 'FCAL_occupancy';
@@ -102,6 +110,7 @@ it('lets an expert train with options, watch the progress bar, open the candidat
     await expertPage.fill(`[data-test="train-${field}"] input`, String(value));
     await expertPage.press(`[data-test="train-${field}"] input`, 'Tab');
   }
+  await choose(expertPage, 'train-median-residual', '3 × 3');
   // Every percentage the bar shows, recorded in the page as it changes.
   await expertPage.evaluate(() => {
     const seen: string[] = [];
@@ -148,6 +157,10 @@ it('lets an expert train with options, watch the progress bar, open the candidat
   );
   await expertPage.click(row(candidate));
   await expertPage.locator(`[data-test="model-detail"][data-model-id="${candidate}"]`).waitFor();
+  // Fed the image and its 3 × 3 median residual: twice the image's channels.
+  await expect(expertPage.locator('[data-test="model-detail"]').textContent()).resolves.toContain(
+    `input ${OPTIONS.height}×${OPTIONS.width}×6`,
+  );
   await expertPage.locator('[data-test="confusion-matrix"] canvas').waitFor();
   await expertPage.locator('[data-test="training-curves"] canvas').waitFor();
   await expertPage.locator('[data-test="calibration-chart"] canvas').waitFor();

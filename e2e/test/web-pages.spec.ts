@@ -4,7 +4,7 @@ import { waitFor } from '@hydra/messaging/testing';
 import { simulatePlot, type SimulatedLabel, type SimulatedPlot } from '@hydra/simulator';
 import { confidentPlots, startHydraProcesses, type HydraProcesses } from '@hydra/testing';
 import type { Page } from 'playwright-core';
-import { createUser, logIn, requireBuiltWebApp, screenshot, SuiteBrowser } from './support/browser';
+import { choose, createUser, logIn, requireBuiltWebApp, screenshot, SuiteBrowser } from './support/browser';
 import { WatchedFolder } from './support/watched-folder';
 
 /** The Log, Status and Admin pages in a real browser against the services as processes. */
@@ -50,12 +50,6 @@ async function apiGet<T>(path: string): Promise<T> {
   });
   expect(response.status).toBe(200);
   return (await response.json()) as T;
-}
-
-/** Picks `label` in the Naive UI select marked `data-test`. */
-async function choose(on: Page, dataTest: string, label: string): Promise<void> {
-  await on.click(`[data-test="${dataTest}"]`);
-  await on.locator('.n-base-select-option', { hasText: label }).first().click();
 }
 
 const tab = (on: Page, name: string) => on.locator('.n-tabs-tab', { hasText: name }).first().click();

@@ -58,6 +58,17 @@ describe('hydra train', () => {
     expect(requests[0]?.body).toEqual({ options: { architecture: 'hydra-cnn' } });
   });
 
+  it('sends --median-residual as a number, 0 (off) included, and refuses an even window', async () => {
+    await train('--median-residual', '0');
+    await train('--median-residual', '7');
+    expect(requests.map((request) => request.body)).toEqual([
+      { options: { medianResidual: 0 } },
+      { options: { medianResidual: 7 } },
+    ]);
+    await expect(train('--median-residual', '4')).rejects.toThrow(/Allowed choices are 0, 3, 5, 7, 9/);
+    expect(requests).toHaveLength(2);
+  });
+
   it('refuses a start other than base or scratch before asking the server', async () => {
     await expect(train('--start-from', 'parent')).rejects.toThrow(/Allowed choices are base, scratch/);
     expect(requests).toEqual([]);

@@ -19,6 +19,12 @@ export function registerTrainCommand(program: Command, context: CliContext): voi
         "a new hydra-cnn's first weights: Hydra's base (pretrained on simulated plots) or random ones",
       ).choices(trainingOptions.shape.startFrom.unwrap().options),
     )
+    .addOption(
+      new Option(
+        '--median-residual <window>',
+        "the side of the median-residual window, which shows the model an isolated hot or dead cell; 0: off (the default unless the plot type's is set)",
+      ).choices(['0', '3', '5', '7', '9']),
+    )
     .option('--wait', 'follow the job to its end with a progress bar')
     .action(
       async (
@@ -28,6 +34,7 @@ export function registerTrainCommand(program: Command, context: CliContext): voi
           epochs?: number;
           parent?: string;
           startFrom?: string;
+          medianResidual?: string;
           wait?: boolean;
         },
         command: Command,
@@ -39,6 +46,7 @@ export function registerTrainCommand(program: Command, context: CliContext): voi
             ...(options.epochs && { epochs: options.epochs }),
             ...(options.parent && { parentModelId: options.parent }),
             ...(options.startFrom && { startFrom: options.startFrom }),
+            ...(options.medianResidual && { medianResidual: Number(options.medianResidual) }),
           },
         });
         context.print(`training job ${job.id} queued for ${plotType}`);

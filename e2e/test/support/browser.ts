@@ -90,6 +90,12 @@ export class SuiteBrowser {
   }
 }
 
+/** Picks `label` in the Naive UI select marked `data-test`. */
+export async function choose(on: Page, dataTest: string, label: string): Promise<void> {
+  await on.click(`[data-test="${dataTest}"]`);
+  await on.locator('.n-base-select-option', { hasText: label }).first().click();
+}
+
 /** Logs in through the Log-in page, as a person would, and waits for the page it leads to. */
 export async function logIn(page: Page, name: string, password: string, path = '/run'): Promise<void> {
   await page.goto(path);

@@ -25,6 +25,23 @@ export const trainingOptions = z.object({
   input: z
     .object({ height: z.number().int().min(16).max(1024), width: z.number().int().min(16).max(1024) })
     .optional(),
+  /**
+   * The side of the median-residual window (odd, 3–9; 5 measured best): each colour's residual
+   * from its local median, as more input channels, shows an isolated hot or dead cell the model
+   * otherwise misses from few labels. It costs accuracy on other plots, so it is off (0) unless a
+   * request or the plot type's defaults ask for it (README, Models).
+   */
+  medianResidual: z
+    .union([
+      z.literal(0),
+      z
+        .number()
+        .int()
+        .min(3)
+        .max(9)
+        .refine((side) => side % 2 === 1, { error: 'the median-residual window must be odd' }),
+    ])
+    .optional(),
   /** MobileNetV2's width multiplier α. */
   widthMultiplier: z.number().min(0.1).max(2).optional(),
   /** Stop when validation loss has not improved by 0.005 for this many epochs (Hydra: 5). */

@@ -146,8 +146,8 @@ export interface LoadedModel {
   heatReference: HeatReference | null;
 }
 
-/** Reads a model back, refusing weights or an ONNX file whose sha256 differs from the manifest's. */
-export async function loadModelArtifacts(store: ObjectStore, prefix: string): Promise<LoadedModel> {
+/** A model's manifest alone, with the defaults of fields older manifests lack. */
+export async function loadModelManifest(store: ObjectStore, prefix: string): Promise<ModelManifest> {
   const directory = prefix.endsWith('/') ? prefix : `${prefix}/`;
   const manifest = JSON.parse(
     (await store.get(`${directory}${FILES.manifest}`)).toString('utf8'),
@@ -155,6 +155,13 @@ export async function loadModelArtifacts(store: ObjectStore, prefix: string): Pr
   manifest.serving ??= 'float32';
   manifest.ignoreRegions ??= [];
   manifest.temperature ??= 1;
+  return manifest;
+}
+
+/** Reads a model back, refusing weights or an ONNX file whose sha256 differs from the manifest's. */
+export async function loadModelArtifacts(store: ObjectStore, prefix: string): Promise<LoadedModel> {
+  const directory = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  const manifest = await loadModelManifest(store, directory);
   const [topologyFile, weights, onnx, onnxInt8, reference] = await Promise.all([
     store.get(`${directory}${FILES.topology}`),
     store.get(`${directory}${FILES.weights}`),

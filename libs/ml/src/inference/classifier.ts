@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LoadedModel } from '../artifacts/model-artifacts';
-import type { InputShape } from '../preprocessing/image-input';
+import { type InputShape, modelChannels } from '../preprocessing/image-input';
 import { applyTemperature } from '../validation/calibration';
 import { OnnxClassifier } from './onnx-classifier';
 import type { Precision } from './serving-exports';
@@ -23,7 +23,8 @@ export class TfjsClassifier implements Classifier {
 
   async predict(inputs: Float32Array[]): Promise<number[][]> {
     if (inputs.length === 0) return [];
-    const { height, width, channels } = this.input;
+    const { height, width } = this.input;
+    const channels = modelChannels(this.input);
     const batch = new Float32Array(inputs.length * height * width * channels);
     inputs.forEach((input, index) => batch.set(input, index * height * width * channels));
     const output = tf.tidy(

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InferenceSession, listSupportedBackends, Tensor } from 'onnxruntime-node';
-import type { InputShape } from '../preprocessing/image-input';
+import { type InputShape, modelChannels } from '../preprocessing/image-input';
 import type { Precision } from './serving-exports';
 
 /** Batched inference on ONNX Runtime: the CUDA execution provider where present, else the CPU. */
@@ -35,7 +35,8 @@ export class OnnxClassifier {
   /** Class probabilities for each input (as made by imageToInput). */
   async predict(inputs: Float32Array[]): Promise<number[][]> {
     if (inputs.length === 0) return [];
-    const { height, width, channels } = this.input;
+    const { height, width } = this.input;
+    const channels = modelChannels(this.input);
     const size = height * width * channels;
     const batch = new Float32Array(inputs.length * size);
     inputs.forEach((input, index) => {

@@ -5,9 +5,10 @@ import { inceptionV3 } from '../models/inception-v3';
 import { mobileNetV2 } from '../models/mobilenet-v2';
 import { exportToOnnx } from './onnx-export';
 import { OnnxClassifier } from './onnx-classifier';
-import type { InputShape } from '../preprocessing/image-input';
+import { type InputShape, modelChannels } from '../preprocessing/image-input';
 
 const INPUT: InputShape = { height: 48, width: 64, channels: 3 };
+const WITH_RESIDUAL: InputShape = { ...INPUT, medianResidual: { window: 5, gain: 10 } };
 const SQUARE: InputShape = { height: 64, width: 64, channels: 3 };
 const SMALLEST_INCEPTION: InputShape = { height: 75, width: 75, channels: 3 };
 
@@ -29,6 +30,11 @@ describe('ONNX export', () => {
 
   const architectures: [string, () => tf.LayersModel, InputShape][] = [
     ['hydra-cnn', () => hydraCnn({ input: INPUT, classes: 3, seed: 3 }), INPUT],
+    [
+      'hydra-cnn with the median residual',
+      () => hydraCnn({ input: WITH_RESIDUAL, classes: 3, seed: 3 }),
+      WITH_RESIDUAL,
+    ],
     ['mobilenet-v2 α0.35', () => mobileNetV2({ input: SQUARE, classes: 3, alpha: 0.35, seed: 3 }), SQUARE],
     [
       'inception-v3',
@@ -42,7 +48,7 @@ describe('ONNX export', () => {
     async (_name, build, shape) => {
       const model = build();
       randomiseBatchNorm(model);
-      const size = shape.height * shape.width * shape.channels;
+      const size = shape.height * shape.width * modelChannels(shape);
       const inputs = Array.from(
         { length: 5 },
         (_, index) => tf.randomUniform([size], 0, 1, 'float32', index).dataSync() as Float32Array,
@@ -51,7 +57,7 @@ describe('ONNX export', () => {
         5,
         shape.height,
         shape.width,
-        shape.channels,
+        modelChannels(shape),
       ]);
       const expected = tf.tidy(() => (model.predict(batch) as tf.Tensor).arraySync() as number[][]);
       const classifier = await OnnxClassifier.load(await exportToOnnx(model), shape);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { onnx } from 'onnx-proto';
-import type { InputShape } from '../preprocessing/image-input';
+import { type InputShape, modelChannels } from '../preprocessing/image-input';
 import { onnxTensorName } from './onnx-export';
 
 /**
@@ -58,7 +58,7 @@ export async function calibrate(
     const batch = inputs.slice(start, start + batchSize);
     const extremes = tf.tidy(() => {
       const values = batch.flatMap((input) => Array.from(input));
-      const tensor = tf.tensor4d(values, [batch.length, shape.height, shape.width, shape.channels]);
+      const tensor = tf.tensor4d(values, [batch.length, shape.height, shape.width, modelChannels(shape)]);
       const outputs = [probe.predict(tensor)].flat() as tf.Tensor[];
       return tf.stack(outputs.map((output) => tf.stack([output.min(), output.max()])));
     });

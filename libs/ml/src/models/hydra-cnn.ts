@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { InputShape } from '../preprocessing/image-input';
+import { type InputShape, modelChannels } from '../preprocessing/image-input';
 import { batchNormalization } from './batch-normalization';
 import { classifierHead } from './classifier-head';
 import { conv2d } from './convolution';
@@ -23,7 +23,7 @@ export function hydraCnn({
   filters = [16, 32, 48, 64],
   seed,
 }: HydraCnnOptions): tf.LayersModel {
-  const inputs = tf.input({ shape: [input.height, input.width, input.channels], name: 'image' });
+  const inputs = tf.input({ shape: [input.height, input.width, modelChannels(input)], name: 'image' });
   let features: tf.SymbolicTensor = inputs;
   filters.forEach((count, index) => {
     const block = `block${index + 1}`;

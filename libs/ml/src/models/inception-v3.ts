@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { InputShape } from '../preprocessing/image-input';
+import { type InputShape, modelChannels } from '../preprocessing/image-input';
 import { batchNormalization } from './batch-normalization';
 import { classifierHead } from './classifier-head';
 
@@ -59,7 +59,7 @@ export function inceptionV3({ input, classes, seed }: InceptionV3Options): tf.La
   const concat = (branches: tf.SymbolicTensor[], name: string) =>
     tf.layers.concatenate({ axis: -1, name }).apply(branches) as tf.SymbolicTensor;
 
-  const inputs = tf.input({ shape: [input.height, input.width, input.channels], name: 'image' });
+  const inputs = tf.input({ shape: [input.height, input.width, modelChannels(input)], name: 'image' });
   let x = convBn(inputs, 32, 3, 3, 2, 'valid');
   x = convBn(x, 32, 3, 3, 1, 'valid');
   x = convBn(x, 64, 3, 3);

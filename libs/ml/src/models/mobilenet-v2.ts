@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { InputShape } from '../preprocessing/image-input';
+import { type InputShape, modelChannels } from '../preprocessing/image-input';
 import { batchNormalization } from './batch-normalization';
 import { classifierHead } from './classifier-head';
 
@@ -50,7 +50,7 @@ export function mobileNetV2({ input, classes, alpha = 1, seed }: MobileNetV2Opti
   const relu6 = (x: tf.SymbolicTensor, name: string) =>
     tf.layers.reLU({ maxValue: 6, name }).apply(x) as tf.SymbolicTensor;
 
-  const inputs = tf.input({ shape: [input.height, input.width, input.channels], name: 'image' });
+  const inputs = tf.input({ shape: [input.height, input.width, modelChannels(input)], name: 'image' });
   let x = relu6(bn(conv(inputs, divisible(32 * alpha), 3, 2, 'stem_conv'), 'stem_bn'), 'stem_relu');
   let channels = divisible(32 * alpha);
   let block = 0;

@@ -1,10 +1,27 @@
 import sharp from 'sharp';
+import { type MedianResidual, withMedianResidual } from './median-residual';
 
-/** What a model eats: `[height, width, channels]`, RGB scaled to [0, 1]. */
+/**
+ * What a model eats: `[height, width, channels]`, RGB scaled to [0, 1], followed per pixel by
+ * as many median-residual channels where `medianResidual` is set (modelChannels).
+ */
 export interface InputShape {
   height: number;
   width: number;
+  /** Of the image: grey or RGB. */
   channels: 1 | 3;
+  /** Absent in manifests from before it existed: none. */
+  medianResidual?: MedianResidual;
+}
+
+/** The channels of the model's input tensor: the image's, doubled by the median residual. */
+export function modelChannels(shape: InputShape): number {
+  return shape.medianResidual ? 2 * shape.channels : shape.channels;
+}
+
+/** Each input channel's value on a blank (white) plot: 1 for the image's channels, 0 for their residuals. */
+export function blankInput(shape: InputShape): number[] {
+  return Array.from({ length: modelChannels(shape) }, (_, channel) => (channel < shape.channels ? 1 : 0));
 }
 
 /**
@@ -25,6 +42,7 @@ const WHITE = { r: 255, g: 255, b: 255 };
  * Decodes a PNG or JPEG and letterboxes it to the model's input: the plot keeps its aspect ratio
  * and the margin is white, like the canvas around every ROOT plot. Each ignore region is painted
  * white in the original image first, so training, inference and Grad-CAM see the same masked plot.
+ * The median residual, where the shape has one, is computed on the letterboxed input.
  */
 export async function imageToInput(
   image: Buffer,
@@ -43,6 +61,8 @@ export async function imageToInput(
     throw new Error(
       `decoded ${data.length} values, expected ${expected} for ${shape.height}×${shape.width}×${shape.channels}`,
     );
+  if (shape.medianResidual)
+    return withMedianResidual(data, shape.height, shape.width, shape.channels, shape.medianResidual);
   const input = new Float32Array(expected);
   for (let index = 0; index < expected; index++) input[index] = (data[index] as number) / 255;
   return input;

@@ -61,6 +61,28 @@ describe('base weights', () => {
     target.dispose();
   });
 
+  it("gives a model fed the median residual the base's first kernel for the image's channels, its own for the residual's", async () => {
+    const source = hydraCnn({ input: { height: 32, width: 32, channels: 3 }, classes: 2, seed: 1 });
+    await saveBaseWeights(source, ['Good', 'Bad'], join(folder, 'narrow'), {});
+    const base = await loadBaseWeights(join(folder, 'narrow'));
+    const input = { height: 32, width: 32, channels: 3, medianResidual: { window: 5, gain: 10 } } as const;
+    const target = hydraCnn({ input, classes: 2, seed: 5 });
+    const kernelOf = (model: tf.LayersModel) =>
+      (model.getLayer('block1_conv').getWeights()[0] as tf.Tensor).arraySync() as number[][][][];
+    const fresh = kernelOf(target);
+    applyBaseWeights(target, base, ['Good', 'Bad']);
+    const [kernel, sourceKernel] = [kernelOf(target), kernelOf(source)];
+    // [row][column][input channel][filter]: channels 0–2 the base's, 3–5 the fresh model's.
+    const slice = (values: number[][][][], from: number, to: number) =>
+      values.flatMap((row) => row.map((column) => column.slice(from, to)));
+    expect(slice(kernel, 0, 3)).toEqual(slice(sourceKernel, 0, 3));
+    expect(slice(kernel, 3, 6)).toEqual(slice(fresh, 3, 6));
+    expect(weightsOf(target, 'block2_conv')).toEqual(weightsOf(source, 'block2_conv'));
+    expect((target.predict(tf.zeros([1, 32, 32, 6])) as tf.Tensor).shape).toEqual([1, 2]);
+    disposeBaseWeights(base);
+    [source, target].forEach((model) => model.dispose());
+  });
+
   it('refuses a model whose layers it does not fit, and a weights file that is cut short', async () => {
     const source = hydraCnn({ input: { height: 32, width: 32, channels: 3 }, classes: 2, seed: 1 });
     await saveBaseWeights(source, ['Good', 'Bad'], join(folder, 'small'), {});

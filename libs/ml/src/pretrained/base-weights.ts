@@ -94,7 +94,8 @@ export async function loadBaseWeights(path: string): Promise<BaseWeights> {
 /**
  * Sets every block of `model` to the base's weights, and the head's output for each of `labels`
  * the base has (Good, Bad) to the base's; its other outputs keep their fresh weights. A model whose
- * blocks differ from the base's (another architecture or filters) is an error, not a partial copy.
+ * blocks differ from the base's (another architecture or filters) is an error, not a partial copy;
+ * a first convolution fed more channels than the base's takes the base's for the image's (widenedInput).
  */
 export function applyBaseWeights(model: tf.LayersModel, base: BaseWeights, labels: readonly string[]): void {
   const names = baseLayerNames(model);
@@ -104,7 +105,12 @@ export function applyBaseWeights(model: tf.LayersModel, base: BaseWeights, label
     throw new Error(
       `the base does not fit this model: ${[...missing.map((name) => `no weights for ${name}`), ...extra.map((name) => `no layer ${name}`)].join(', ')}`,
     );
-  for (const name of names) setWeights(model, name, base.layers.get(name) as tf.Tensor[]);
+  for (const name of names) {
+    const weights = base.layers.get(name) as tf.Tensor[];
+    const widened = widenedInput(model, name, weights);
+    setWeights(model, name, widened ?? weights);
+    if (widened) tf.dispose(widened);
+  }
   const [kernel, bias] = model.getLayer(HEAD).getWeights() as [tf.Tensor, tf.Tensor];
   const [baseKernel, baseBias] = base.layers.get(HEAD) as [tf.Tensor, tf.Tensor];
   const [features, classes] = kernel.shape as [number, number];
@@ -125,6 +131,23 @@ export function applyBaseWeights(model: tf.LayersModel, base: BaseWeights, label
   const head = [tf.tensor(kernelValues, kernel.shape), tf.tensor(biasValues, bias.shape)];
   setWeights(model, HEAD, head);
   tf.dispose(head); // the layer copied them; kernel and bias are its own variables
+}
+
+/**
+ * The base's first convolution for a model fed more input channels than the base (the image's
+ * median residual after its colours): the base's kernel for the image's channels, the model's
+ * fresh one for the rest. Null for every other layer, which must fit as it is.
+ */
+function widenedInput(model: tf.LayersModel, name: string, weights: tf.Tensor[]): tf.Tensor[] | null {
+  const [kernel] = weights;
+  const [fresh] = model.getLayer(name).getWeights();
+  if (weights.length !== 1 || !kernel || !fresh || kernel.rank !== 4 || fresh.rank !== 4) return null;
+  const [height, width, channels, filters] = kernel.shape as [number, number, number, number];
+  const wider = fresh.shape[2] as number;
+  const readsTheInput = model.inputs[0]?.shape[3] === wider;
+  if (!readsTheInput || wider <= channels || !sameShape([height, width, wider, filters], fresh.shape))
+    return null;
+  return [tf.tidy(() => tf.concat([kernel, fresh.slice([0, 0, channels, 0], [-1, -1, -1, -1])], 2))];
 }
 
 function setWeights(model: tf.LayersModel, name: string, weights: tf.Tensor[]): void {

@@ -7,7 +7,8 @@ import {
   prefetchBatches,
   type TrainingData,
 } from './example-source';
-import { jitterInk } from './ink-jitter';
+import type { InputShape } from '../preprocessing/image-input';
+import { type AugmentationSettings, augmentation } from './augmentation';
 import { GradientHelper } from './gradient-helper';
 import { microBatchSize } from './micro-batch';
 import {
@@ -33,11 +34,10 @@ export interface TrainingOptions {
   referenceClass?: number;
   /** Stop when validation loss has not improved by minDelta for `patience` epochs; the best weights are restored. */
   earlyStopping?: { patience: number; minDelta: number };
-  /**
-   * Shifts each batch by up to this many input pixels (white fill); flips only when a plot type allows it;
-   * scales each image's ink by up to ±`ink` (see jitterInk).
-   */
-  augmentation?: { maxShift: number; flipHorizontal?: boolean; ink?: number };
+  /** Ink jitter, shifts and flips (see augmentation). */
+  augmentation?: AugmentationSettings;
+  /** The input the examples were made for (imageToInput): augmentation keeps its median residual consistent. */
+  input?: InputShape;
   /** Lowers the learning rate when validation loss stalls (counted with earlyStopping's minDelta). */
   learningRateDecay?: PlateauDecay;
   seed?: number;
@@ -150,7 +150,7 @@ export async function trainModel(
           labels: train.labels,
           classCount,
           lossWeights,
-          augment: augmentation(options, random),
+          augment: augmentation(options.augmentation, options.input, random),
           helper,
         });
         lossSum += loss * indices.length;
@@ -336,35 +336,6 @@ export async function evaluate(
     correct += await scalarOf(hits);
   }
   return { loss: lossSum / examples.labels.length, accuracy: correct / examples.labels.length };
-}
-
-/**
- * Augmentation that keeps a plot a plot: a small shift of the whole batch (the margin is white like
- * the canvas), only where configured a horizontal flip, and ink jitter (lighter or darker, never another hue).
- */
-function augmentation(options: TrainingOptions, random: () => number): (batch: tf.Tensor4D) => tf.Tensor4D {
-  const settings = options.augmentation;
-  if (!settings || (settings.maxShift <= 0 && !settings.flipHorizontal && !settings.ink))
-    return (batch) => batch;
-  return (unjittered) => {
-    const batch = settings.ink ? jitterInk(unjittered, settings.ink, random) : unjittered;
-    const [count, height, width, channels] = batch.shape;
-    const shift = settings.maxShift;
-    const dy = Math.floor(random() * (2 * shift + 1));
-    const dx = Math.floor(random() * (2 * shift + 1));
-    const padded = tf.pad(
-      batch,
-      [
-        [0, 0],
-        [shift, shift],
-        [shift, shift],
-        [0, 0],
-      ],
-      1,
-    );
-    const shifted = padded.slice([0, dy, dx, 0], [count, height, width, channels]);
-    return settings.flipHorizontal && random() < 0.5 ? (tf.reverse(shifted, 2) as tf.Tensor4D) : shifted;
-  };
 }
 
 function batchTensor(inputs: Float32Array[], model: tf.LayersModel): tf.Tensor4D {

@@ -5,6 +5,7 @@ import {
   type IgnoreRegion,
   type InputShape,
   loadModelArtifacts,
+  modelChannels,
 } from '@hydra/ml';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
@@ -123,7 +124,7 @@ export class ModelRegistry implements OnModuleDestroy {
     });
     const { input, labels, ignoreRegions } = artifacts.manifest;
     // The first call allocates the session's buffers; do it before a real image waits on it.
-    await classifier.predict([new Float32Array(input.height * input.width * input.channels)]);
+    await classifier.predict([new Float32Array(input.height * input.width * modelChannels(input))]);
     this.logger.log(
       `loaded ${row.architecture} model ${modelId} for ${row.plotType} on ${classifier.engine} in ${Date.now() - started} ms`,
     );

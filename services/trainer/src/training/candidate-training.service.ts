@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { crossValidationFolds, Subjects, type TrainingRequestedEvent } from '@hydra/contracts';
-import type { Model } from '@hydra/db';
 import { EventPublisher } from '@hydra/messaging';
-import { argMax, type InputShape, saveModelTemperature } from '@hydra/ml';
+import { argMax, loadModelManifest, modelChannels, saveModelTemperature } from '@hydra/ml';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { foldExamples } from '../dataset/cross-validation-folds';
@@ -47,8 +46,8 @@ export class CandidateTrainingService {
     const gates = trainingGates.parse(plotType.trainingGates);
     const parent = options.parentModelId ? await this.models.model(options.parentModelId) : null;
     if (options.parentModelId && !parent) throw new Error(`no parent model ${options.parentModelId}`);
-    // Fine-tuning keeps the parent's input and output order.
-    const input = parent ? inputOf(parent) : options.input;
+    // Fine-tuning keeps the parent's input (its median residual too) and output order.
+    const input = parent ? (await loadModelManifest(this.store, parent.artifactPrefix)).input : options.input;
     const dataset = await this.datasets.build(plotType.name, request.jobId, options.seed, parent?.labels);
     const productionRow = plotType.activeModelId ? await this.models.model(plotType.activeModelId) : null;
     const perClass = dataset.labels.map(
@@ -154,7 +153,7 @@ export class CandidateTrainingService {
         parentModelId: options.parentModelId,
         trainingJobId: request.jobId,
         labels,
-        inputShape: [input.height, input.width, input.channels],
+        inputShape: [input.height, input.width, modelChannels(input)],
         artifactPrefix,
         metrics: {
           summary,
@@ -204,11 +203,6 @@ export class CandidateTrainingService {
       `job ${request.jobId}: ${status} model ${modelId} for ${plotType.name} (trained on ${outcome.backend} in a worker thread), test accuracy ${report.accuracy.toFixed(3)}${reason ? ` (${reason})` : ''}, serving ${serving.serving}${serving.reason ? ` (${serving.reason})` : ''}`,
     );
   }
-}
-
-function inputOf(model: Model): InputShape {
-  const [height, width, channels] = model.inputShape;
-  return { height: height as number, width: width as number, channels: channels === 1 ? 1 : 3 };
 }
 
 /** Hydra's training report: each image where the model and the experts disagree, for relabeling. */

@@ -1,4 +1,4 @@
-import { HYDRA_CNN_MAX_PIXELS } from '@hydra/contracts';
+import { HYDRA_CNN_MAX_PIXELS, type TrainingOptions, trainingOptions } from '@hydra/contracts';
 import { plotInput, resolveTrainingOptions, trainModelOptions } from './training-options';
 
 describe('resolveTrainingOptions', () => {
@@ -12,7 +12,7 @@ describe('resolveTrainingOptions', () => {
       balancing: 'resample',
       parentModelId: null,
       startFrom: 'base',
-      input: { height: 72, width: 96, channels: 3 },
+      input: { height: 72, width: 96, channels: 3, medianResidual: { window: 5, gain: 10 } },
       widthMultiplier: 1,
       patience: 8,
       seed: 1,
@@ -40,6 +40,22 @@ describe('resolveTrainingOptions', () => {
       'scratch',
     );
     expect(resolveTrainingOptions({}, { parentModelId }).startFrom).toBe('scratch');
+  });
+
+  it('feeds a model the median residual where the request or the plot type asks for it', () => {
+    const residual = (defaults: TrainingOptions, requested: TrainingOptions) =>
+      resolveTrainingOptions(defaults, requested).input.medianResidual;
+    expect(residual({}, {})).toBeUndefined();
+    expect(residual({ medianResidual: 5 }, {})).toEqual({ window: 5, gain: 10 });
+    expect(residual({ medianResidual: 5 }, { medianResidual: 0 })).toBeUndefined();
+    expect(residual({}, { architecture: 'mobilenet-v2', medianResidual: 3 })).toEqual({
+      window: 3,
+      gain: 10,
+    });
+    expect(trainingOptions.safeParse({ medianResidual: 4 }).error?.message).toContain(
+      'the median-residual window must be odd',
+    );
+    expect(trainingOptions.safeParse({ medianResidual: 11 }).success).toBe(false);
   });
 
   it('lets the request override the plot type, and the plot type the architecture', () => {
@@ -97,13 +113,13 @@ describe('plotInput', () => {
   });
 
   it('is the default input when the plot type’s size is known and nobody asked for one', () => {
-    expect(resolveTrainingOptions({}, {}, { width: 800, height: 400 }).input).toEqual({
+    expect(resolveTrainingOptions({}, {}, { width: 800, height: 400 }).input).toMatchObject({
       height: 56,
       width: 112,
       channels: 3,
     });
     expect(
       resolveTrainingOptions({}, { input: { height: 32, width: 32 } }, { width: 800, height: 400 }).input,
-    ).toEqual({ height: 32, width: 32, channels: 3 });
+    ).toMatchObject({ height: 32, width: 32, channels: 3 });
   });
 });

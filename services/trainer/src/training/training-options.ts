@@ -7,6 +7,7 @@ import {
 import {
   type Architecture,
   DEFAULT_INPUT,
+  DEFAULT_MEDIAN_RESIDUAL,
   type InputShape,
   type TrainingOptions as TrainModelOptions,
 } from '@hydra/ml';
@@ -86,6 +87,7 @@ export function resolveTrainingOptions(
   // The plot type's default may ask for the base; a request for another architecture or a fine-tune is what counts.
   const startFrom =
     architecture === 'hydra-cnn' && !options.parentModelId ? (options.startFrom ?? 'base') : 'scratch';
+  const medianResidual = options.medianResidual ?? 0;
   return {
     architecture,
     epochs: options.epochs ?? base.epochs,
@@ -95,7 +97,11 @@ export function resolveTrainingOptions(
     balancing: options.balancing ?? 'resample',
     parentModelId: options.parentModelId ?? null,
     startFrom,
-    input: { ...(options.input ?? plotInput(architecture, nativeSize)), channels: 3 },
+    input: {
+      ...(options.input ?? plotInput(architecture, nativeSize)),
+      channels: 3,
+      ...(medianResidual && { medianResidual: { ...DEFAULT_MEDIAN_RESIDUAL, window: medianResidual } }),
+    },
     widthMultiplier: options.widthMultiplier ?? 1,
     patience: options.patience ?? base.patience,
     seed: options.seed ?? 1,

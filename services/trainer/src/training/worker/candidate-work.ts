@@ -96,6 +96,7 @@ function trainOn(
 ) {
   return trainModel(model, train, validation, {
     ...work.training,
+    input: work.input,
     onEpoch: (epoch) => post({ type: 'epoch', epoch }),
   });
 }
