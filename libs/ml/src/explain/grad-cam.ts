@@ -73,7 +73,9 @@ export async function classActivationMap(
   const deepest = indices.indexOf(Math.max(...indices));
   // Read asynchronously: a GPU backend (webgpu) has no synchronous read in Node.
   const [activations, softmax] = tf.tidy(() => {
-    const predicted = features.predict(tf.tensor4d(input, [1, shape.height, shape.width, modelChannels(shape)]));
+    const predicted = features.predict(
+      tf.tensor4d(input, [1, shape.height, shape.width, modelChannels(shape)]),
+    );
     const values = (Array.isArray(predicted) ? predicted : [predicted]) as tf.Tensor4D[];
     return [values, tf.softmax(logitsFrom(indices[deepest] as number)(values[deepest] as tf.Tensor4D))];
   });
