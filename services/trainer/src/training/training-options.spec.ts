@@ -12,7 +12,7 @@ describe('resolveTrainingOptions', () => {
       balancing: 'resample',
       parentModelId: null,
       startFrom: 'base',
-      input: { height: 72, width: 96, channels: 3, medianResidual: { window: 5, gain: 10 } },
+      input: { height: 72, width: 96, channels: 3 },
       widthMultiplier: 1,
       patience: 8,
       seed: 1,
