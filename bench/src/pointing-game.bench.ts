@@ -6,7 +6,8 @@
  * a peak whose input pixel covers a fault pixel. Shares come with a 95 % Wilson interval, over all
  * localised faults and over those the model called Bad (a heat map cannot point at a fault the
  * model did not see). Methods named "from Good" take each block's activations as their difference
- * from the mean over the Good training plots, as the explainer does. With `--ignore frame` the plot's surroundings are ignore regions, as a plot
+ * from the mean over the Good training plots, and those named "vs Good" explain Bad's logit less
+ * Good's, as the explainer does. With `--ignore frame` the plot's surroundings are ignore regions, as a plot
  * type's settings would make them: masked in training and in the heat map. `--methods` keeps the
  * methods whose name matches; `--misses <folder>` draws every miss (heat, fault box, peak) to look at.
  *   npm run build -w @hydra/bench && npm run pointing-game -w @hydra/bench -- --train 240 --test 120
@@ -101,15 +102,21 @@ interface Candidate {
 }
 
 const BLOCKS = 4;
-const blocks = (method: CamMethod, first: number, last = first, reference?: string): Candidate => ({
-  name: `${first === last ? `${method} block${first}` : `${method} blocks ${first}-${last}`}${reference ? ` from ${reference}` : ''}`,
+const blocks = (
+  method: CamMethod,
+  first: number,
+  last = first,
+  reference?: string,
+  contrast?: string,
+): Candidate => ({
+  name: `${first === last ? `${method} block${first}` : `${method} blocks ${first}-${last}`}${reference ? ` from ${reference}` : ''}${contrast ? ` vs ${contrast}` : ''}`,
   ...(reference && { reference }),
   options: (model) =>
     heatMapOptions(
       model,
       HYDRA_CNN_GRADCAM_LAYER(),
-      { method, blocks: last - first + 1, skip: BLOCKS - last },
-      BAD,
+      { method, blocks: last - first + 1, skip: BLOCKS - last, ...(contrast && { contrast }) },
+      { classIndex: BAD, labels: LABELS },
     ),
 });
 
@@ -128,6 +135,8 @@ const CANDIDATES: Candidate[] = [
   blocks('layer-cam', 1, 3, 'Good'),
   blocks('layer-cam', 1, 4, 'Good'),
   blocks('grad-cam', 4, 4, 'Good'),
+  blocks('layer-cam', 1, 2, 'Good', 'Good'),
+  blocks('layer-cam', 1, 3, 'Good', 'Good'),
 ];
 
 interface Split {

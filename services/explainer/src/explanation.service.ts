@@ -116,12 +116,10 @@ export class ExplanationService {
     // The model's own regions, not the plot type's current ones: it is explained as it was trained.
     const input = await imageToInput(bytes, manifest.input, manifest.ignoreRegions);
     const classIndex = manifest.labels.indexOf(label);
-    const options = heatMapOptions(
-      model,
-      manifest.gradCamLayer,
-      DEFAULT_HEAT_MAP_METHOD,
-      classIndex < 0 ? undefined : classIndex,
-    );
+    const options = heatMapOptions(model, manifest.gradCamLayer, DEFAULT_HEAT_MAP_METHOD, {
+      ...(classIndex >= 0 && { classIndex }),
+      labels: manifest.labels,
+    });
     // Models trained before references existed, or without Good plots, are explained from zero.
     const reference = referenceFor(heatReference, options.layers);
     const heat = withoutIgnoredHeat(
@@ -132,7 +130,9 @@ export class ExplanationService {
       manifest.input,
     );
     const explained = manifest.labels[heat.classIndex] ?? label;
-    const description = `Hydra heat map of class ${explained} by model ${modelId}: ${describeHeatMapMethod(DEFAULT_HEAT_MAP_METHOD, reference)} (${options.layers.join(', ')})`;
+    const contrasted =
+      options.contrastIndex === heat.classIndex ? undefined : manifest.labels[options.contrastIndex ?? -1];
+    const description = `Hydra heat map of class ${explained} by model ${modelId}: ${describeHeatMapMethod(DEFAULT_HEAT_MAP_METHOD, reference, contrasted)} (${options.layers.join(', ')})`;
     await this.store.put(key, await heatmapOverlay(bytes, heat, manifest.input, description), {
       contentType: 'image/png',
     });

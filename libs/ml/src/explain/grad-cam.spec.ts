@@ -141,6 +141,41 @@ describe('class activation maps', () => {
     ).rejects.toThrow('the heat reference of layer "block2_relu" is 4×16×2, its output 8×8×2');
   });
 
+  it('explained against another class, weighs by the difference of their logits', async () => {
+    const withHead = (kernel: number[]) => {
+      const copy = brightOrDark();
+      copy.getLayer('classes').setWeights([tf.tensor2d(kernel, [2, 2]), tf.zeros([2])]);
+      return copy;
+    };
+    // Rows: the bright and the dark channel; columns: the classes. Class 0 rises with both channels,
+    // the bright one most, but class 1 rises with the bright one more: against it, only dark is left.
+    const contrasted = withHead([4, 6, 1, 0]);
+    const difference = withHead([-2, 0, 1, 0]);
+    const layers = ['block1_relu', 'block2_relu'];
+    for (const method of CAM_METHODS) {
+      const map = (model: tf.LayersModel, contrastIndex?: number) =>
+        classActivationMap(model, plot(), SHAPE, { method, layers, classIndex: 0, contrastIndex });
+      const [plain, against, itself, expected] = await Promise.all([
+        map(contrasted),
+        map(contrasted, 1),
+        map(contrasted, 0),
+        map(difference),
+      ]);
+      const largestGap = Math.max(
+        ...against.heat.map((value, index) => Math.abs(value - (expected.heat[index] ?? 0))),
+      );
+      expect({
+        method,
+        plain: inPatch(heatPeak(plain), BRIGHT),
+        against: inPatch(heatPeak(against), DARK),
+        largestGap: largestGap < 1e-5,
+        itself: Array.from(itself.heat).every((value, index) => value === plain.heat[index]),
+      }).toEqual({ method, plain: true, against: true, largestGap: true, itself: true });
+    }
+    contrasted.dispose();
+    difference.dispose();
+  });
+
   it('explains the most probable class when none is asked for', async () => {
     const darker = plot().map((value) => (value === 1 ? 0.5 : value));
     const result = await classActivationMap(model, darker, SHAPE, {
@@ -155,10 +190,26 @@ describe('class activation maps', () => {
     expect(heatMapOptions(model, 'block2_relu', { method: 'layer-cam', blocks: 1 }).layers).toEqual([
       'block2_relu',
     ]);
-    expect(heatMapOptions(model, 'block2_relu', { method: 'layer-cam', blocks: 3 }, 1)).toEqual({
+    expect(
+      heatMapOptions(model, 'block2_relu', { method: 'layer-cam', blocks: 3 }, { classIndex: 1 }),
+    ).toEqual({
       method: 'layer-cam',
       layers: ['block1_relu', 'block2_relu'],
       classIndex: 1,
+    });
+  });
+
+  it('looks the contrast class up among the labels, and leaves it out where the model has no such class', () => {
+    const method = { method: 'layer-cam', blocks: 1, contrast: 'Good' } as const;
+    expect(heatMapOptions(model, 'block2_relu', method, { labels: ['Bad', 'Good'] })).toEqual({
+      method: 'layer-cam',
+      layers: ['block2_relu'],
+      contrastIndex: 1,
+    });
+    expect(heatMapOptions(model, 'block2_relu', method, { classIndex: 0, labels: ['On', 'Off'] })).toEqual({
+      method: 'layer-cam',
+      layers: ['block2_relu'],
+      classIndex: 0,
     });
   });
 

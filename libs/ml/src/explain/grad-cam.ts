@@ -26,6 +26,11 @@ export interface ClassActivationOptions {
   layers: readonly string[];
   /** The class explained; by default the most probable one. */
   classIndex?: number;
+  /**
+   * A class the explained one is contrasted with ("why Bad rather than Good?"): the score is the
+   * difference of their logits, so heat also falls where the plot stops looking like that class.
+   */
+  contrastIndex?: number;
   /** Activations the evidence is measured from, holding every one of `layers`; zero without. */
   reference?: HeatReference;
 }
@@ -50,7 +55,7 @@ export async function classActivationMap(
   model: tf.LayersModel,
   input: Float32Array,
   shape: InputShape,
-  { method, layers, classIndex, reference }: ClassActivationOptions,
+  { method, layers, classIndex, contrastIndex, reference }: ClassActivationOptions,
 ): Promise<GradCamResult> {
   if (!layers.length) throw new Error('a class activation map needs at least one layer');
   const indices = layers.map((name) => {
@@ -84,7 +89,11 @@ export async function classActivationMap(
     const chosen = classIndex ?? probabilities.indexOf(Math.max(...probabilities));
     const fused = tf.tidy(() => {
       // A one-hot product rather than gather: gather's gradient needs UnsortedSegmentSum, which wasm lacks.
-      const selector = tf.oneHot([chosen], probabilities.length);
+      const selected = tf.oneHot([chosen], probabilities.length);
+      const selector =
+        contrastIndex === undefined || contrastIndex === chosen
+          ? selected
+          : selected.sub(tf.oneHot([contrastIndex], probabilities.length));
       const maps = activations.map((activation, position) => {
         const score = (value: tf.Tensor) =>
           logitsFrom(indices[position] as number)(value)
