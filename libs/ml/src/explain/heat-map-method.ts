@@ -30,17 +30,18 @@ export interface ExplainedClass {
 /**
  * The explainer's heat maps, chosen by the pointing game (bench/src/pointing-game.bench.ts: both
  * renderers, three plot types, the trainer's default recipe from Hydra's bundled base, frame, stats
- * box and legend ignored; `--train 240 --test 120 --ignore frame`, seeds 1 and 2): Layer-CAM fused
+ * box and legend ignored; `--train 240 --test 120 --ignore frame`, seeds 1–3): Layer-CAM fused
  * over hydra-cnn's first three blocks, each block's activations taken as their difference from the
  * mean over the model's Good training plots, and the score as the verdict's logit less Good's ("why
- * Bad rather than Good?"), put the peak on the fault in 538 of 654 faulty plots (82.3 %) at seed 1 and
- * 497 of 624 (79.6 %) at seed 2; without the contrast 536 and 491, over the first two blocks 523 and
- * 490. From zero (plain Layer-CAM) the fusions scored 72–73 %, Grad-CAM on the last block 24 %.
- * Plain Layer-CAM lit what every plot of the type shows (the tallest bar of a fixed trigger menu, a
- * peak's usual place) as much as what this one lacks. What is still missed most is a runaway bit on
- * the classic renderer's auto-scaled axis (0 of 56, 0 of 64): the model's evidence is the rest of
- * the bars, squashed (`--misses` draws them). Architectures whose early layers are not a plain
- * chain to the output get the earliest block the chain reaches.
+ * Bad rather than Good?"), put the peak on the fault in 538 of 654 faulty plots (82.3 %) at seed 1,
+ * 497 of 624 (79.6 %) at seed 2 and 523 of 636 (82.2 %) at seed 3; without the contrast 536, 491
+ * and 522, over the first two blocks 523 and 490 (seeds 1, 2). From zero (plain Layer-CAM) the
+ * fusions scored 72–73 %, Grad-CAM on the last block 24 %. Plain Layer-CAM lit what every plot
+ * of the type shows (the tallest bar of a fixed trigger menu, a peak's usual place) as much as what
+ * this one lacks. What is still missed most is a runaway bit on the classic renderer's auto-scaled
+ * axis (0 of 56, 64 and 51): the model's evidence is the rest of the bars, squashed (`--misses`
+ * draws them). Architectures whose early layers are not a plain chain to the output get the
+ * earliest block the chain reaches.
  */
 export const DEFAULT_HEAT_MAP_METHOD: HeatMapMethod = {
   method: 'layer-cam',
