@@ -6,8 +6,8 @@
  * a peak whose input pixel covers a fault pixel. Shares come with a 95 % Wilson interval, over all
  * localised faults and over those the model called Bad (a heat map cannot point at a fault the
  * model did not see). Methods named "from Good" take each block's activations as their difference
- * from the mean over the Good training plots, and those named "vs Good" explain Bad's logit less
- * Good's, as the explainer does. With `--ignore frame` the plot's surroundings are ignore regions, as a plot
+ * from the mean over the Good training plots ("from 8 nearest Good": over the 8 of them nearest the
+ * plot explained, as the explainer does), and those named "vs Good" explain Bad's logit less Good's. With `--ignore frame` the plot's surroundings are ignore regions, as a plot
  * type's settings would make them: masked in training and in the heat map. `--methods` keeps the
  * methods whose name matches; `--misses <folder>` draws every miss (heat, fault box, peak) to look at.
  *   npm run build -w @hydra/bench && npm run pointing-game -w @hydra/bench -- --train 240 --test 120
@@ -19,6 +19,9 @@ import {
   heatMapOptions,
   heatPeak,
   heatReference,
+  heatExemplars,
+  nearestReference,
+  modelChannels,
   buildModel,
   HYDRA_CNN_GRADCAM_LAYER,
   type IgnoreRegion,
@@ -99,6 +102,8 @@ interface Candidate {
   options: (model: tf.LayersModel) => ClassActivationOptions;
   /** The class whose mean activations over the training plots the evidence is measured from. */
   reference?: string;
+  /** Measured from the mean of this many of those plots nearest the one explained, not of all. */
+  nearest?: number;
 }
 
 const BLOCKS = 4;
@@ -108,9 +113,11 @@ const blocks = (
   last = first,
   reference?: string,
   contrast?: string,
+  nearest?: number,
 ): Candidate => ({
-  name: `${first === last ? `${method} block${first}` : `${method} blocks ${first}-${last}`}${reference ? ` from ${reference}` : ''}${contrast ? ` vs ${contrast}` : ''}`,
+  name: `${first === last ? `${method} block${first}` : `${method} blocks ${first}-${last}`}${reference ? ` from ${nearest ? `${nearest} nearest ` : ''}${reference}` : ''}${contrast ? ` vs ${contrast}` : ''}`,
   ...(reference && { reference }),
+  ...(nearest && { nearest }),
   options: (model) =>
     heatMapOptions(
       model,
@@ -137,6 +144,8 @@ const CANDIDATES: Candidate[] = [
   blocks('grad-cam', 4, 4, 'Good'),
   blocks('layer-cam', 1, 2, 'Good', 'Good'),
   blocks('layer-cam', 1, 3, 'Good', 'Good'),
+  blocks('layer-cam', 1, 3, 'Good', 'Good', 8),
+  blocks('layer-cam', 1, 3, 'Good', 'Good', 24),
 ];
 
 interface Split {
@@ -322,15 +331,25 @@ async function measure(
     const byFault = new Map<string, { hits: number; n: number }>();
     const timer = performance.now();
     const camOptions = candidate.options(model);
-    const reference = candidate.reference
-      ? await heatReference(model, camOptions.layers, train, LABELS.indexOf('Good'), candidate.reference)
-      : null;
+    const good = LABELS.indexOf('Good');
+    const length = input.height * input.width * modelChannels(input);
+    const [reference, exemplars] = candidate.reference
+      ? await Promise.all([
+          heatReference(model, camOptions.layers, train, good, candidate.reference),
+          heatExemplars(train, good, candidate.reference, length),
+        ])
+      : [null, null];
     for (const index of localised) {
       const plot = test.plots[index] as SimulatedPlot;
+      const plotInput = test.inputs[index] as Float32Array;
+      const measuredFrom =
+        candidate.nearest && exemplars
+          ? await nearestReference(model, camOptions.layers, exemplars, plotInput, candidate.nearest)
+          : reference;
       const result = withoutIgnoredHeat(
-        await classActivationMap(model, test.inputs[index] as Float32Array, input, {
+        await classActivationMap(model, plotInput, input, {
           ...camOptions,
-          ...(reference && { reference }),
+          ...(measuredFrom && { reference: measuredFrom }),
         }),
         regionsOf(plot, ignore),
         plot.width,

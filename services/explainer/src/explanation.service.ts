@@ -2,10 +2,10 @@ import { heatmapKey, Subjects } from '@hydra/contracts';
 import {
   classActivationMap,
   DEFAULT_HEAT_MAP_METHOD,
+  defaultReferenceFor,
   describeHeatMapMethod,
   heatmapOverlay,
   heatMapOptions,
-  referenceFor,
   imageToInput,
   withoutIgnoredHeat,
 } from '@hydra/ml';
@@ -111,7 +111,8 @@ export class ExplanationService {
     const started = performance.now();
     const image = await this.explanations.image(imageId);
     if (!image) throw new NotFoundException(`no image ${imageId}`);
-    const { model, manifest, heatReference } = await this.models.get(modelId);
+    const loaded = await this.models.get(modelId);
+    const { model, manifest } = loaded;
     const bytes = await this.store.get(image.storageKey);
     // The model's own regions, not the plot type's current ones: it is explained as it was trained.
     const input = await imageToInput(bytes, manifest.input, manifest.ignoreRegions);
@@ -120,8 +121,7 @@ export class ExplanationService {
       ...(classIndex >= 0 && { classIndex }),
       labels: manifest.labels,
     });
-    // Models trained before references existed, or without Good plots, are explained from zero.
-    const reference = referenceFor(heatReference, options.layers);
+    const reference = await defaultReferenceFor(model, options.layers, input, loaded);
     const heat = withoutIgnoredHeat(
       await classActivationMap(model, input, manifest.input, { ...options, reference }),
       manifest.ignoreRegions,

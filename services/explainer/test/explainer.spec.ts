@@ -139,7 +139,7 @@ it("POST /explanations with a label draws that class apart from the verdict's he
   const description = async (key: string) =>
     (await sharp(await store.get(key)).metadata()).exif?.toString('latin1') ?? '';
   expect(await description(whyNotBad.heatmapKey)).toMatch(
-    /class Bad by model .*layer-cam over 3 blocks, 1 short of the last, against Good, from the mean of \d+ Good plots/,
+    /class Bad by model .*layer-cam over 3 blocks, 1 short of the last, against Good, from the mean of the 8 nearest of \d+ Good plots/,
   );
   // Good is what the others are explained against, not itself.
   expect(await description(verdict.heatmapKey)).toMatch(

@@ -90,12 +90,18 @@ describe('training on a thread of its own', () => {
       labels: model.labels,
       ignoreRegions: titleBand,
     });
-    // Its heat maps are measured from the mean of its Good training plots, on the layers they fuse.
+    // Its heat maps are measured from the mean of its Good training plots, on the layers they fuse,
+    // or of those of them nearest the plot explained: all of them are kept, as its inputs.
     expect(loaded.heatReference).toMatchObject({
       label: 'Good',
       layers: ['block1_relu', 'block2_relu', 'block3_relu'].map((name) => ({ name })),
     });
     expect(loaded.heatReference?.count).toBeGreaterThan(0);
+    expect(loaded.heatExemplars).toMatchObject({ label: 'Good', of: loaded.heatReference?.count });
+    expect(loaded.heatExemplars?.inputs).toHaveLength(loaded.heatReference?.count ?? -1);
+    expect(loaded.heatExemplars?.inputs[0]).toHaveLength(
+      loaded.manifest.input.height * loaded.manifest.input.width * loaded.manifest.input.channels,
+    );
     loaded.model.dispose();
 
     expect(await phasesUntil(trainer.events, jobId)).toEqual([

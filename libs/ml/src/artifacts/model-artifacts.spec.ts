@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { LocalObjectStore } from '@hydra/storage';
 import * as tf from '@tensorflow/tfjs';
 import { initialiseBackend } from '../backend/tensorflow-backend';
-import { heatReference } from '../explain/heat-reference';
+import { heatExemplars, heatReference } from '../explain/heat-reference';
 import { createClassifier } from '../inference/classifier';
 import { trainModel } from '../training/train-model';
 import { OnnxClassifier } from '../inference/onnx-classifier';
@@ -110,7 +110,7 @@ describe('model artifacts', () => {
     model.dispose();
   });
 
-  it("stores the heat maps' reference with the model, checked like its weights; models without have none", async () => {
+  it("stores the heat maps' reference and exemplars with the model, checked like its weights; models without have none", async () => {
     const model = hydraCnn({ input: INPUT, classes: 3, seed: 11 });
     const examples = {
       inputs: Array.from({ length: 4 }, (_, index) =>
@@ -123,11 +123,14 @@ describe('model artifacts', () => {
     };
     const layers = ['block1_relu', 'block2_relu'];
     const reference = await heatReference(model, layers, examples, 0, 'Good');
+    const exemplars = await heatExemplars(examples, 0, 'Good', INPUT.height * INPUT.width * 3);
     const referenced = 'models/FCAL_occupancy/referenced/';
     const manifest = await saveModelArtifacts(store, referenced, model, {
       ...description,
       heatReference: reference,
+      heatExemplars: exemplars,
     });
+    expect(manifest.heatExemplars).toEqual({ label: 'Good', of: 2, count: 2 });
     expect(manifest.heatReference).toEqual({
       label: 'Good',
       count: 2,
@@ -140,7 +143,22 @@ describe('model artifacts', () => {
     expect(loaded.heatReference?.layers.map(({ name, values }) => [name, Array.from(values)])).toEqual(
       reference?.layers.map(({ name, values }) => [name, Array.from(values)]),
     );
+    expect(loaded.heatExemplars?.inputs.map((input) => Array.from(input))).toEqual([
+      Array.from(examples.inputs[0] as Float32Array),
+      Array.from(examples.inputs[2] as Float32Array),
+    ]);
     loaded.model.dispose();
+    // A classifier makes no heat maps, so it reads neither.
+    const classifying = await loadModelArtifacts(store, referenced, { heatMaps: false });
+    expect([classifying.heatReference, classifying.heatExemplars]).toEqual([null, null]);
+    classifying.model.dispose();
+
+    const kept = await store.get(`${referenced}heat-exemplars.bin`);
+    await store.put(`${referenced}heat-exemplars.bin`, kept.subarray(4));
+    await expect(loadModelArtifacts(store, referenced)).rejects.toThrow(
+      "heat exemplars under models/FCAL_occupancy/referenced/ do not match the manifest's sha256",
+    );
+    await store.put(`${referenced}heat-exemplars.bin`, kept);
 
     const file = await store.get(`${referenced}heat-reference.bin`);
     file[7] = (file[7] as number) ^ 0xff;
@@ -153,6 +171,7 @@ describe('model artifacts', () => {
     expect((await saveModelArtifacts(store, plain, model, description)).heatReference).toBeUndefined();
     const unreferenced = await loadModelArtifacts(store, plain);
     expect(unreferenced.heatReference).toBeNull();
+    expect(unreferenced.heatExemplars).toBeNull();
     unreferenced.model.dispose();
     model.dispose();
   });

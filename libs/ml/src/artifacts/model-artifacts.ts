@@ -3,8 +3,8 @@ import type { ObjectStore } from '@hydra/storage';
 import * as tf from '@tensorflow/tfjs';
 import { exportToOnnx } from '../inference/onnx-export';
 import type { OnnxExports, Precision } from '../inference/serving-exports';
-import type { HeatReference } from '../explain/heat-reference';
-import type { IgnoreRegion, InputShape } from '../preprocessing/image-input';
+import type { HeatExemplars, HeatReference } from '../explain/heat-reference';
+import { type IgnoreRegion, type InputShape, modelChannels } from '../preprocessing/image-input';
 
 /** Everything a classifier or explainer needs to use a model exactly as it was trained. */
 export interface ModelManifest {
@@ -32,12 +32,27 @@ export interface ModelManifest {
   heatReference?: Omit<HeatReference, 'layers'> & {
     layers: Omit<HeatReference['layers'][number], 'values'>[];
   };
-  sha256: { weights: string; onnx: string; onnxInt8?: string; heatReference?: string };
+  /**
+   * The training plots of the reference class kept for heat maps measured from the plots nearest
+   * the one explained (HeatExemplars): `count` model inputs, float32 one after another, in
+   * heat-exemplars.bin. None in manifests from before, or where training had no plot of the class.
+   */
+  heatExemplars?: { label: string; of: number; count: number };
+  sha256: {
+    weights: string;
+    onnx: string;
+    onnxInt8?: string;
+    heatReference?: string;
+    heatExemplars?: string;
+  };
   createdAt: string;
 }
 
 export type ManifestInput = Pick<ModelManifest, 'architecture' | 'labels' | 'input' | 'gradCamLayer'> &
-  Partial<Pick<ModelManifest, 'ignoreRegions'>> & { heatReference?: HeatReference | null };
+  Partial<Pick<ModelManifest, 'ignoreRegions'>> & {
+    heatReference?: HeatReference | null;
+    heatExemplars?: HeatExemplars | null;
+  };
 
 const FILES = {
   topology: 'model.json',
@@ -45,6 +60,7 @@ const FILES = {
   onnx: 'model.onnx',
   onnxInt8: 'model.int8.onnx',
   heatReference: 'heat-reference.bin',
+  heatExemplars: 'heat-exemplars.bin',
   manifest: 'manifest.json',
 };
 
@@ -72,8 +88,9 @@ export async function saveModelArtifacts(
   const weights = Buffer.from(tf.io.concatenateArrayBuffers(saved.weightData as ArrayBuffer | ArrayBuffer[]));
   const onnx = Buffer.from(onnxModels?.float32 ?? (await exportToOnnx(model)));
   const onnxInt8 = onnxModels?.int8 ? Buffer.from(onnxModels.int8) : null;
-  const { heatReference, ...described } = description;
-  const reference = heatReference ? referenceBytes(heatReference) : null;
+  const { heatReference, heatExemplars, ...described } = description;
+  const reference = heatReference ? float32Bytes(heatReference.layers.map((layer) => layer.values)) : null;
+  const exemplars = heatExemplars?.inputs.length ? float32Bytes(heatExemplars.inputs) : null;
   const topology = {
     modelTopology: saved.modelTopology,
     weightsManifest: [{ paths: [FILES.weights], weights: saved.weightSpecs }],
@@ -94,11 +111,20 @@ export async function saveModelArtifacts(
         layers: heatReference.layers.map(({ name, shape }) => ({ name, shape })),
       },
     }),
+    ...(heatExemplars &&
+      exemplars && {
+        heatExemplars: {
+          label: heatExemplars.label,
+          of: heatExemplars.of,
+          count: heatExemplars.inputs.length,
+        },
+      }),
     sha256: {
       weights: sha256(weights),
       onnx: sha256(onnx),
       ...(onnxInt8 ? { onnxInt8: sha256(onnxInt8) } : {}),
       ...(reference ? { heatReference: sha256(reference) } : {}),
+      ...(exemplars ? { heatExemplars: sha256(exemplars) } : {}),
     },
     createdAt: new Date().toISOString(),
   };
@@ -111,6 +137,10 @@ export async function saveModelArtifacts(
     await store.put(`${directory}${FILES.onnxInt8}`, onnxInt8, { contentType: 'application/octet-stream' });
   if (reference)
     await store.put(`${directory}${FILES.heatReference}`, reference, {
+      contentType: 'application/octet-stream',
+    });
+  if (exemplars)
+    await store.put(`${directory}${FILES.heatExemplars}`, exemplars, {
       contentType: 'application/octet-stream',
     });
   // The manifest goes last: its presence says the model is complete.
@@ -144,6 +174,7 @@ export interface LoadedModel {
   onnx: Uint8Array;
   onnxInt8: Uint8Array | null;
   heatReference: HeatReference | null;
+  heatExemplars: HeatExemplars | null;
 }
 
 /** A model's manifest alone, with the defaults of fields older manifests lack. */
@@ -158,16 +189,25 @@ export async function loadModelManifest(store: ObjectStore, prefix: string): Pro
   return manifest;
 }
 
-/** Reads a model back, refusing weights or an ONNX file whose sha256 differs from the manifest's. */
-export async function loadModelArtifacts(store: ObjectStore, prefix: string): Promise<LoadedModel> {
+/**
+ * Reads a model back, refusing weights or an ONNX file whose sha256 differs from the manifest's.
+ * `heatMaps: false` leaves the heat maps' reference and exemplars unread (null), for a reader that
+ * makes none.
+ */
+export async function loadModelArtifacts(
+  store: ObjectStore,
+  prefix: string,
+  { heatMaps = true }: { heatMaps?: boolean } = {},
+): Promise<LoadedModel> {
   const directory = prefix.endsWith('/') ? prefix : `${prefix}/`;
   const manifest = await loadModelManifest(store, directory);
-  const [topologyFile, weights, onnx, onnxInt8, reference] = await Promise.all([
+  const [topologyFile, weights, onnx, onnxInt8, reference, exemplars] = await Promise.all([
     store.get(`${directory}${FILES.topology}`),
     store.get(`${directory}${FILES.weights}`),
     store.get(`${directory}${FILES.onnx}`),
     manifest.sha256.onnxInt8 ? store.get(`${directory}${FILES.onnxInt8}`) : null,
-    manifest.heatReference ? store.get(`${directory}${FILES.heatReference}`) : null,
+    heatMaps && manifest.heatReference ? store.get(`${directory}${FILES.heatReference}`) : null,
+    heatMaps && manifest.heatExemplars ? store.get(`${directory}${FILES.heatExemplars}`) : null,
   ]);
   if (sha256(weights) !== manifest.sha256.weights)
     throw new Error(`weights under ${directory} do not match the manifest's sha256`);
@@ -177,6 +217,8 @@ export async function loadModelArtifacts(store: ObjectStore, prefix: string): Pr
     throw new Error(`int8 ONNX model under ${directory} does not match the manifest's sha256`);
   if (reference && sha256(reference) !== manifest.sha256.heatReference)
     throw new Error(`heat reference under ${directory} does not match the manifest's sha256`);
+  if (exemplars && sha256(exemplars) !== manifest.sha256.heatExemplars)
+    throw new Error(`heat exemplars under ${directory} do not match the manifest's sha256`);
   const topology = JSON.parse(topologyFile.toString('utf8')) as {
     modelTopology: object;
     weightsManifest: tf.io.WeightsManifestConfig;
@@ -198,14 +240,15 @@ export async function loadModelArtifacts(store: ObjectStore, prefix: string): Pr
     onnxInt8: onnxInt8 ? new Uint8Array(onnxInt8) : null,
     heatReference:
       reference && manifest.heatReference ? referenceFrom(reference, manifest.heatReference) : null,
+    heatExemplars: exemplars && manifest.heatExemplars ? exemplarsFrom(exemplars, manifest) : null,
   };
 }
 
-/** The reference's values, float32 in layer order. */
-function referenceBytes(reference: HeatReference): Buffer {
-  const bytes = Buffer.alloc(reference.layers.reduce((total, layer) => total + layer.values.byteLength, 0));
+/** Float32 arrays one after another. */
+function float32Bytes(arrays: readonly Float32Array[]): Buffer {
+  const bytes = Buffer.alloc(arrays.reduce((total, values) => total + values.byteLength, 0));
   let offset = 0;
-  for (const { values } of reference.layers) {
+  for (const values of arrays) {
     bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), offset);
     offset += values.byteLength;
   }
@@ -226,6 +269,21 @@ function referenceFrom(bytes: Buffer, described: NonNullable<ModelManifest['heat
     return layer;
   });
   return { label: described.label, count: described.count, layers };
+}
+
+/** The exemplars back from their bytes: as many inputs of the manifest's shape as it says, every byte accounted for. */
+function exemplarsFrom(bytes: Buffer, manifest: ModelManifest): HeatExemplars {
+  const described = manifest.heatExemplars as NonNullable<ModelManifest['heatExemplars']>;
+  const length = manifest.input.height * manifest.input.width * modelChannels(manifest.input);
+  if (length * described.count * Float32Array.BYTES_PER_ELEMENT !== bytes.byteLength)
+    throw new Error(
+      `heat exemplars of ${bytes.byteLength} bytes are not ${described.count} inputs of ${length} values`,
+    );
+  const values = new Float32Array(new Uint8Array(bytes).buffer);
+  const inputs = Array.from({ length: described.count }, (_, index) =>
+    values.subarray(index * length, (index + 1) * length),
+  );
+  return { label: described.label, of: described.of, inputs };
 }
 
 function sha256(bytes: Buffer): string {

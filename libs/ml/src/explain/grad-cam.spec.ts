@@ -2,7 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { initialiseBackend } from '../backend/tensorflow-backend';
 import { CAM_METHODS, classActivationMap, heatPeak } from './grad-cam';
 import { heatMapOptions } from './heat-map-method';
-import { heatReference, referenceFor } from './heat-reference';
+import {
+  HEAT_EXEMPLAR_BYTES,
+  heatExemplars,
+  heatReference,
+  MAX_HEAT_EXEMPLARS,
+  nearestReference,
+  referenceFor,
+} from './heat-reference';
 
 const SHAPE = { height: 16, width: 16, channels: 1 } as const;
 const BRIGHT = { x: 10, y: 4 };
@@ -116,6 +123,87 @@ describe('class activation maps', () => {
         measured: true,
       });
     }
+  });
+
+  it('measured from the kept plots nearest the one explained, points at its fault whatever its look', async () => {
+    // Two looks of one plot type: the bright patch here or there. The mean of all is a blur of both,
+    // and a plot of the rarer look differs from it most where its patch is; the nearest plots are
+    // of its own look, so only its fault (a faint extra patch) is left.
+    const OTHER = { x: 12, y: 10 };
+    const usual = plot([[BRIGHT, 1]]);
+    const other = plot([[OTHER, 1]]);
+    const faulty = plot([
+      [OTHER, 1],
+      [EXTRA, 0.75],
+    ]);
+    const layers = ['block1_relu', 'block2_relu'];
+    const examples = {
+      inputs: [usual, usual, usual, other, other, plot([[DARK, 0]])],
+      labels: [0, 0, 0, 0, 0, 1],
+    };
+    const exemplars = await heatExemplars(examples, 0, 'usual', SHAPE.height * SHAPE.width);
+    expect({ label: exemplars?.label, of: exemplars?.of, count: exemplars?.inputs.length }).toEqual({
+      label: 'usual',
+      of: 5,
+      count: 5,
+    });
+    const nearest = await nearestReference(
+      model,
+      layers,
+      exemplars as NonNullable<typeof exemplars>,
+      faulty,
+      2,
+    );
+    const ofItsLook = await heatReference(
+      model,
+      layers,
+      { inputs: [other, other], labels: [0, 0] },
+      0,
+      'usual',
+    );
+    expect({ count: nearest?.count, of: nearest?.of }).toEqual({ count: 2, of: 5 });
+    expect(nearest?.layers.map((layer) => Array.from(layer.values))).toEqual(
+      ofItsLook?.layers.map((layer) => Array.from(layer.values)),
+    );
+    const peak = async (reference: typeof nearest) =>
+      heatPeak(
+        await classActivationMap(model, faulty, SHAPE, {
+          method: 'layer-cam',
+          layers,
+          classIndex: 0,
+          ...(reference && { reference }),
+        }),
+      );
+    const ofAll = await heatReference(model, layers, examples, 0, 'usual');
+    expect({ nearest: inPatch(await peak(nearest), EXTRA), all: inPatch(await peak(ofAll), OTHER) }).toEqual({
+      nearest: true,
+      all: true,
+    });
+  });
+
+  it('keeps an even spread of the class, bounded in count and bytes', async () => {
+    const inputs = Array.from({ length: 600 }, (_, index) => new Float32Array([index]));
+    const many = { inputs, labels: inputs.map((_, index) => index % 2) };
+    const small = await heatExemplars(many, 1, 'Good', 1);
+    expect({
+      of: small?.of,
+      count: small?.inputs.length,
+      first: small?.inputs[0]?.[0],
+      last: small?.inputs.at(-1)?.[0],
+    }).toEqual({
+      of: 300,
+      count: MAX_HEAT_EXEMPLARS,
+      first: 1,
+      last: 597,
+    });
+    // Inputs so large that only 3 fit the budget.
+    const large = Math.floor(HEAT_EXEMPLAR_BYTES / 4 / 3);
+    const few = {
+      inputs: many.inputs.slice(0, 10).map(() => new Float32Array(large)),
+      labels: Array(10).fill(0),
+    };
+    expect((await heatExemplars(few, 0, 'Good', large))?.inputs).toHaveLength(3);
+    expect(await heatExemplars(few, 1, 'Bad', large)).toBeNull();
   });
 
   it('uses a reference only where it holds every layer, and refuses one of another shape', async () => {

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchesOf, exampleSource, prefetchBatches, type TrainingData } from '../training/example-source';
+import {
+  batchesOf,
+  exampleSource,
+  type ExampleSource,
+  prefetchBatches,
+  type TrainingData,
+} from '../training/example-source';
 
 /**
  * What a heat map measures evidence from: per layer, the mean activation over one class's training
@@ -11,6 +17,8 @@ export interface HeatReference {
   label: string;
   /** How many plots were averaged. */
   count: number;
+  /** Where they were the ones nearest the plot explained: how many plots of the class they were chosen from. */
+  of?: number;
   layers: HeatReferenceLayer[];
 }
 
@@ -36,9 +44,7 @@ export async function heatReference(
   label: string,
 ): Promise<HeatReference | null> {
   const source = exampleSource(data);
-  const chosen = source.labels.flatMap((value, index) =>
-    value === classIndex && (source.weights?.[index] ?? 1) > 0 ? [index] : [],
-  );
+  const chosen = indicesOf(source, classIndex);
   if (!chosen.length) return null;
   const features = tf.model({
     inputs: model.inputs,
@@ -80,6 +86,13 @@ export async function heatReference(
   return result;
 }
 
+/** The examples of class `classIndex` that train (weight above 0). */
+function indicesOf(source: ExampleSource, classIndex: number): number[] {
+  return source.labels.flatMap((value, index) =>
+    value === classIndex && (source.weights?.[index] ?? 1) > 0 ? [index] : [],
+  );
+}
+
 /** `reference` where it holds every one of `layers`, else undefined (a model saved before, or other layers). */
 export function referenceFor(
   reference: HeatReference | null | undefined,
@@ -88,4 +101,84 @@ export function referenceFor(
   return reference && layers.every((name) => reference.layers.some((layer) => layer.name === name))
     ? reference
     : undefined;
+}
+
+/**
+ * Training plots of the reference class kept with a model (their model inputs), so a heat map can
+ * be measured from the plots most like the one explained (nearestReference) rather than from the
+ * mean of all: where plots of a type come in several looks (palettes, log or linear axes), the mean
+ * of all is a blur of them, and heat falls on the look instead of the fault.
+ */
+export interface HeatExemplars {
+  label: string;
+  /** How many plots of the class there were; `inputs` is an even spread of at most MAX_HEAT_EXEMPLARS. */
+  of: number;
+  inputs: Float32Array[];
+}
+
+/** At most this many plots are kept, and at most HEAT_EXEMPLAR_BYTES of them. */
+export const MAX_HEAT_EXEMPLARS = 256;
+export const HEAT_EXEMPLAR_BYTES = 16 * 2 ** 20;
+
+/**
+ * An even spread of class `classIndex`'s examples (named `label`), at most MAX_HEAT_EXEMPLARS and
+ * HEAT_EXEMPLAR_BYTES of inputs; null where there are none.
+ */
+export async function heatExemplars(
+  data: TrainingData,
+  classIndex: number,
+  label: string,
+  inputLength: number,
+): Promise<HeatExemplars | null> {
+  const source = exampleSource(data);
+  const chosen = indicesOf(source, classIndex);
+  const limit = Math.max(
+    1,
+    Math.min(
+      MAX_HEAT_EXEMPLARS,
+      Math.floor(HEAT_EXEMPLAR_BYTES / (inputLength * Float32Array.BYTES_PER_ELEMENT)),
+    ),
+  );
+  if (!chosen.length) return null;
+  const spread =
+    chosen.length <= limit
+      ? chosen
+      : Array.from(
+          { length: limit },
+          (_, index) => chosen[Math.floor((index * chosen.length) / limit)] as number,
+        );
+  const inputs: Float32Array[] = [];
+  for await (const batch of prefetchBatches(source, batchesOf(spread, BATCH))) inputs.push(...batch.inputs);
+  return { label, of: chosen.length, inputs };
+}
+
+/**
+ * The reference of `layers` for one plot: the mean activations of the `nearest` exemplars closest to
+ * `input` (squared pixel distance), so heat falls where this plot differs from plots that look like it.
+ */
+export async function nearestReference(
+  model: tf.LayersModel,
+  layers: readonly string[],
+  exemplars: HeatExemplars,
+  input: Float32Array,
+  nearest: number,
+): Promise<HeatReference | null> {
+  const distances = exemplars.inputs.map((exemplar, index) => {
+    let sum = 0;
+    for (let position = 0; position < exemplar.length; position++)
+      sum += ((exemplar[position] as number) - (input[position] as number)) ** 2;
+    return { sum, index };
+  });
+  const closest = distances
+    .sort((a, b) => a.sum - b.sum)
+    .slice(0, nearest)
+    .map(({ index }) => exemplars.inputs[index] as Float32Array);
+  const reference = await heatReference(
+    model,
+    layers,
+    { inputs: closest, labels: closest.map(() => 0) },
+    0,
+    exemplars.label,
+  );
+  return reference && { ...reference, of: exemplars.of };
 }

@@ -7,7 +7,7 @@ import { LocalObjectStore, type ObjectStore } from '@hydra/storage';
 import * as tf from '@tensorflow/tfjs';
 import { type ModelManifest, saveModelArtifacts } from '../artifacts/model-artifacts';
 import { initialiseBackend } from '../backend/tensorflow-backend';
-import { defaultHeatReference } from '../explain/heat-map-method';
+import { defaultHeatExemplars, defaultHeatReference } from '../explain/heat-map-method';
 import { exportForServing } from '../inference/serving-exports';
 import { HYDRA_CNN_GRADCAM_LAYER, hydraCnn } from '../models/hydra-cnn';
 import { imageToInput, type InputShape } from '../preprocessing/image-input';
@@ -34,7 +34,7 @@ export interface TestModel {
 
 const CACHE_FILE = 'test-model.json';
 /** Raised whenever what is cached changes shape, so no machine reuses an older cache. */
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 5;
 
 /**
  * Puts the test model's artifacts under `prefix` in `store`. It is trained once per machine (about
@@ -173,6 +173,7 @@ async function trainAndCache(cacheRoot: string): Promise<TestModel> {
       input: TEST_MODEL.input,
       gradCamLayer: HYDRA_CNN_GRADCAM_LAYER(),
       heatReference: await defaultHeatReference(model, HYDRA_CNN_GRADCAM_LAYER(), labels, train),
+      heatExemplars: await defaultHeatExemplars(model, labels, train),
     },
     { ...onnxModels, serving: 'float32' },
   );

@@ -117,7 +117,7 @@ export class ModelRegistry implements OnModuleDestroy {
   private async load(modelId: string): Promise<LoadedClassifier> {
     const started = Date.now();
     const row = await this.dataSource.getRepository(Model).findOneByOrFail({ id: modelId });
-    const artifacts = await loadModelArtifacts(this.store, row.artifactPrefix);
+    const artifacts = await loadModelArtifacts(this.store, row.artifactPrefix, { heatMaps: false });
     const classifier = await createClassifier(artifacts, {
       precision: this.config.onnxPrecision,
       onFallback: (reason) => this.logger.warn(`model ${modelId}: ${reason}`),

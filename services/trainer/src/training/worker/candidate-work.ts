@@ -4,6 +4,7 @@ import {
   createClassifier,
   type ExampleSource,
   exportForServing,
+  defaultHeatExemplars,
   defaultHeatReference,
   initialiseBackend,
   loadModelArtifacts,
@@ -67,6 +68,7 @@ export async function trainCandidate(
       {
         ...description,
         heatReference: await defaultHeatReference(model, description.gradCamLayer, description.labels, train),
+        heatExemplars: await defaultHeatExemplars(model, description.labels, train),
       },
       onnxModels,
     );
@@ -143,7 +145,7 @@ async function startingModel(work: TrainingWork, store: ObjectStore) {
     };
     return { model, description, base: work.start.fromBase ? await startFromBase(model, work.labels) : null };
   }
-  const parent = await loadModelArtifacts(store, work.start.artifactPrefix);
+  const parent = await loadModelArtifacts(store, work.start.artifactPrefix, { heatMaps: false });
   const { manifest } = parent;
   // The images were prepared from the parent's database record; its manifest must agree.
   if (!sameList(manifest.labels, work.labels) || !sameList(shapeOf(manifest.input), shapeOf(work.input))) {
@@ -169,7 +171,7 @@ async function productionOutputs(
   store: ObjectStore,
   post: Post,
 ): Promise<TrainingWorkResult['production']> {
-  const loaded = await loadModelArtifacts(store, production.artifactPrefix);
+  const loaded = await loadModelArtifacts(store, production.artifactPrefix, { heatMaps: false });
   const labels = loaded.manifest.labels;
   if (work.labels.some((label) => !labels.includes(label))) {
     post({
