@@ -123,37 +123,32 @@ export function heatMapOptions(
 }
 
 /**
- * What the explainer's heat maps (DEFAULT_HEAT_MAP_METHOD) of a trained model are measured from:
- * its mean activations on the layers they fuse over the training plots of the reference class
- * (`labels` names the classes of `train`); null where it has no such class or plots.
+ * What the explainer's heat maps (DEFAULT_HEAT_MAP_METHOD) of a trained model are measured from,
+ * stored with it: the mean activations on the layers they fuse over the training plots of the
+ * reference class (`labels` names the classes of `train`), and an even spread of those plots for
+ * the nearest references; each null where it has no such class or plots. Where the spread holds
+ * every plot of the class, the mean is taken over it, without reading the plots again.
  */
-export function defaultHeatReference(
+export async function defaultHeatMapData(
   model: tf.LayersModel,
   gradCamLayer: string,
   labels: readonly string[],
   train: TrainingData,
-): Promise<HeatReference | null> {
-  const label = DEFAULT_HEAT_MAP_METHOD.reference;
-  const classIndex = label === undefined ? -1 : labels.indexOf(label);
-  if (label === undefined || classIndex < 0) return Promise.resolve(null);
-  const { layers } = heatMapOptions(model, gradCamLayer, DEFAULT_HEAT_MAP_METHOD);
-  return heatReference(model, layers, train, classIndex, label);
-}
-
-/**
- * The plots of the reference class kept with a trained model for DEFAULT_HEAT_MAP_METHOD's nearest
- * references (an even spread of its training plots of the class); null where it has none.
- */
-export function defaultHeatExemplars(
-  model: tf.LayersModel,
-  labels: readonly string[],
-  train: TrainingData,
-): Promise<HeatExemplars | null> {
+): Promise<{ heatReference: HeatReference | null; heatExemplars: HeatExemplars | null }> {
   const { reference: label, nearest } = DEFAULT_HEAT_MAP_METHOD;
   const classIndex = label === undefined ? -1 : labels.indexOf(label);
-  if (label === undefined || !nearest || classIndex < 0) return Promise.resolve(null);
+  if (label === undefined || classIndex < 0) return { heatReference: null, heatExemplars: null };
   const inputLength = (model.inputs[0]?.shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
-  return heatExemplars(train, classIndex, label, inputLength);
+  const exemplars = nearest ? await heatExemplars(train, classIndex, label, inputLength) : null;
+  const plots =
+    exemplars && exemplars.inputs.length === exemplars.of
+      ? { inputs: exemplars.inputs, labels: exemplars.inputs.map(() => classIndex) }
+      : train;
+  const { layers } = heatMapOptions(model, gradCamLayer, DEFAULT_HEAT_MAP_METHOD);
+  return {
+    heatReference: await heatReference(model, layers, plots, classIndex, label),
+    heatExemplars: exemplars,
+  };
 }
 
 /**

@@ -4,8 +4,7 @@ import {
   createClassifier,
   type ExampleSource,
   exportForServing,
-  defaultHeatExemplars,
-  defaultHeatReference,
+  defaultHeatMapData,
   initialiseBackend,
   loadModelArtifacts,
   type ManifestInput,
@@ -67,8 +66,7 @@ export async function trainCandidate(
       model,
       {
         ...description,
-        heatReference: await defaultHeatReference(model, description.gradCamLayer, description.labels, train),
-        heatExemplars: await defaultHeatExemplars(model, description.labels, train),
+        ...(await defaultHeatMapData(model, description.gradCamLayer, description.labels, train)),
       },
       onnxModels,
     );
