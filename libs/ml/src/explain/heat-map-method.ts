@@ -124,10 +124,11 @@ export function heatMapOptions(
 
 /**
  * What the explainer's heat maps (DEFAULT_HEAT_MAP_METHOD) of a trained model are measured from,
- * stored with it: the mean activations on the layers they fuse over the training plots of the
- * reference class (`labels` names the classes of `train`), and an even spread of those plots for
- * the nearest references; each null where it has no such class or plots. Where the spread holds
- * every plot of the class, the mean is taken over it, without reading the plots again.
+ * stored with it (`labels` names the classes of `train`): where the method takes the `nearest`
+ * plots, an even spread of the reference class's training plots and nothing else, since each map
+ * is measured from the spread (a bounded read, whatever the number of labeled images); otherwise
+ * the mean activations on the layers it fuses over every training plot of the class. Null where
+ * there is no such class or plot.
  */
 export async function defaultHeatMapData(
   model: tf.LayersModel,
@@ -138,23 +139,19 @@ export async function defaultHeatMapData(
   const { reference: label, nearest } = DEFAULT_HEAT_MAP_METHOD;
   const classIndex = label === undefined ? -1 : labels.indexOf(label);
   if (label === undefined || classIndex < 0) return { heatReference: null, heatExemplars: null };
-  const inputLength = (model.inputs[0]?.shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
-  const exemplars = nearest ? await heatExemplars(train, classIndex, label, inputLength) : null;
-  const plots =
-    exemplars && exemplars.inputs.length === exemplars.of
-      ? { inputs: exemplars.inputs, labels: exemplars.inputs.map(() => classIndex) }
-      : train;
+  if (nearest) {
+    const inputLength = (model.inputs[0]?.shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+    return { heatReference: null, heatExemplars: await heatExemplars(train, classIndex, label, inputLength) };
+  }
   const { layers } = heatMapOptions(model, gradCamLayer, DEFAULT_HEAT_MAP_METHOD);
-  return {
-    heatReference: await heatReference(model, layers, plots, classIndex, label),
-    heatExemplars: exemplars,
-  };
+  return { heatReference: await heatReference(model, layers, train, classIndex, label), heatExemplars: null };
 }
 
 /**
  * What DEFAULT_HEAT_MAP_METHOD measures the heat map of `input` from: the mean of the exemplars
- * nearest it where the model kept some, else the model's stored mean where it holds every one of
- * `layers` (models trained before either are explained from zero).
+ * nearest it where the model kept some, else the mean over all its Good plots that a model trained
+ * before exemplars were kept stores, where it holds every one of `layers` (models trained before
+ * either are explained from zero).
  */
 export async function defaultReferenceFor(
   model: tf.LayersModel,

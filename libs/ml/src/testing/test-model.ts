@@ -34,7 +34,7 @@ export interface TestModel {
 
 const CACHE_FILE = 'test-model.json';
 /** Raised whenever what is cached changes shape, so no machine reuses an older cache. */
-const CACHE_VERSION = 5;
+const CACHE_VERSION = 6;
 
 /**
  * Puts the test model's artifacts under `prefix` in `store`. It is trained once per machine (about
