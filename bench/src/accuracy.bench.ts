@@ -54,6 +54,10 @@ const options = new Command('accuracy-bench')
   )
   .option('--override <json>', 'trainModel options over the recipe, e.g. {"learningRateDecay":null}', '{}')
   .option(
+    '--select <windows>',
+    'median-residual windows (0: none) to train one model each with, keeping the lowest validation loss, e.g. 0,5',
+  )
+  .option(
     '--request <json>',
     'training options as a user would request them, e.g. {"input":{"height":144,"width":192}}',
     '{}',
@@ -71,6 +75,7 @@ const options = new Command('accuracy-bench')
     override: string;
     request: string;
     verdicts?: string;
+    select?: string;
   }>();
 
 const LABELS = ['Good', 'Bad'];
@@ -139,38 +144,21 @@ interface Tally {
   correct: number;
 }
 
-/** Trains as the trainer does (split 70/15/15, its options) and tallies the test images per fault kind. */
+/**
+ * Trains as the trainer does (split 70/15/15, its options) and tallies the test images per fault
+ * kind; with `--select`, one model per median-residual window, the lowest validation loss kept.
+ */
 async function trainAndTest(set: PlotSet, seed: number) {
-  const { width, height } = await sharp(set.train[0]?.png as Buffer).metadata();
-  const resolved = resolveTrainingOptions(
-    {},
-    { ...JSON.parse(options.request), seed },
-    { width: width as number, height: height as number },
-  );
-  const input = resolved.input;
-  const labelIndices = set.train.map((image) => LABELS.indexOf(image.label));
-  const splits = stratifiedSplit(labelIndices, { validation: 0.15, test: 0.15 }, seed);
-  const inputs = await Promise.all(set.train.map((image) => imageToInput(image.png, input)));
-  const part = (name: string): Examples => ({
-    inputs: inputs.filter((_, index) => splits[index] === name),
-    labels: labelIndices.filter((_, index) => splits[index] === name),
-  });
-  const { model } = buildModel({
-    architecture: resolved.architecture,
-    input,
-    classes: LABELS.length,
-    widthMultiplier: resolved.widthMultiplier,
-    seed,
-  });
-  if (resolved.startFrom === 'base') await startFromBase(model, LABELS, options.base);
-  const training: TrainingOptions = {
-    ...trainModelOptions(resolved, LABELS.indexOf('Bad')),
-    input,
-    ...JSON.parse(options.override),
-  };
-  const started = Date.now();
-  const result = await trainModel(model, part('train'), part('validation'), training);
-  const seconds = (Date.now() - started) / 1000;
+  const request = { ...JSON.parse(options.request), seed };
+  const windows: number[] = options.select
+    ? options.select.split(',').map(Number)
+    : [request.medianResidual ?? 0];
+  const tried = [];
+  for (const window of windows) tried.push(await trainOne(set, seed, { ...request, medianResidual: window }));
+  const kept = tried.reduce((best, next) => (next.validationLoss < best.validationLoss ? next : best));
+  for (const other of tried) if (other !== kept) other.model.dispose();
+  const { model, input, result } = kept;
+  const seconds = tried.reduce((sum, { seconds }) => sum + seconds, 0);
   const classifier = new TfjsClassifier(model, input);
   const tallies = new Map<string, Tally>();
   const verdicts: string[] = [];
@@ -205,7 +193,48 @@ async function trainAndTest(set: PlotSet, seed: number) {
     });
   }
   await classifier.dispose();
-  return { tallies, verdicts, input, epochs: result.history.length, bestEpoch: result.bestEpoch, seconds };
+  return {
+    tallies,
+    verdicts,
+    input,
+    epochs: result.history.length,
+    bestEpoch: result.bestEpoch,
+    seconds,
+    losses: tried.map(
+      ({ input, validationLoss }) => `${input.medianResidual?.window ?? 0}: ${validationLoss.toFixed(3)}`,
+    ),
+  };
+}
+
+/** One model trained as the trainer does for `request`; its best epoch's validation loss. */
+async function trainOne(set: PlotSet, seed: number, request: object) {
+  const { width, height } = await sharp(set.train[0]?.png as Buffer).metadata();
+  const resolved = resolveTrainingOptions({}, request, { width: width as number, height: height as number });
+  const input = resolved.input;
+  const labelIndices = set.train.map((image) => LABELS.indexOf(image.label));
+  const splits = stratifiedSplit(labelIndices, { validation: 0.15, test: 0.15 }, seed);
+  const inputs = await Promise.all(set.train.map((image) => imageToInput(image.png, input)));
+  const part = (name: string): Examples => ({
+    inputs: inputs.filter((_, index) => splits[index] === name),
+    labels: labelIndices.filter((_, index) => splits[index] === name),
+  });
+  const { model } = buildModel({
+    architecture: resolved.architecture,
+    input,
+    classes: LABELS.length,
+    widthMultiplier: resolved.widthMultiplier,
+    seed,
+  });
+  if (resolved.startFrom === 'base') await startFromBase(model, LABELS, options.base);
+  const training: TrainingOptions = {
+    ...trainModelOptions(resolved, LABELS.indexOf('Bad')),
+    input,
+    ...JSON.parse(options.override),
+  };
+  const started = Date.now();
+  const result = await trainModel(model, part('train'), part('validation'), training);
+  const validationLoss = result.history[result.bestEpoch]?.valLoss ?? Infinity;
+  return { model, input, result, validationLoss, seconds: (Date.now() - started) / 1000 };
 }
 
 const percent = (value: number) => `${(100 * value).toFixed(1)}`;
@@ -234,16 +263,16 @@ async function main() {
         if (wanted(plotType)) plotSets.push(() => simulatorSet(name, plotType));
   }
   console.log(
-    '| set | plot type | seed | input | epochs (best) | s | accuracy | Bad recall | per fault kind (caught) |',
+    '| set | plot type | seed | input | epochs (best) | s | accuracy | Bad recall | per fault kind (caught) | validation loss per window |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   if (options.verdicts)
     writeFileSync(options.verdicts, 'set,plot type,seed,image,label,fault,detail,P(Bad)\n');
   for (const load of plotSets) {
     const set = await load();
     const pooled = new Map<string, Tally>();
     for (const seed of seeds) {
-      const { tallies, verdicts, input, epochs, bestEpoch, seconds } = await trainAndTest(set, seed);
+      const { tallies, verdicts, input, epochs, bestEpoch, seconds, losses } = await trainAndTest(set, seed);
       if (options.verdicts) appendFileSync(options.verdicts, verdicts.map((line) => `${line}\n`).join(''));
       for (const [key, tally] of tallies) {
         const sum = pooled.get(key) ?? { n: 0, correct: 0 };
@@ -251,12 +280,12 @@ async function main() {
       }
       const faults = [...tallies.keys()].filter((key) => !['all', 'Bad recall', 'Good kept'].includes(key));
       console.log(
-        `| ${set.name} | ${set.plotType} | ${seed} | ${input.height}×${input.width} | ${epochs} (${bestEpoch + 1}) | ${seconds.toFixed(0)} | ${formatted(tallies.get('all') as Tally)} | ${formatted(tallies.get('Bad recall') as Tally)} | ${faults.map((fault) => `${fault} ${tallies.get(fault)?.correct}/${tallies.get(fault)?.n}`).join(', ')} |`,
+        `| ${set.name} | ${set.plotType} | ${seed} | ${input.height}×${input.width} | ${epochs} (${bestEpoch + 1}) | ${seconds.toFixed(0)} | ${formatted(tallies.get('all') as Tally)} | ${formatted(tallies.get('Bad recall') as Tally)} | ${faults.map((fault) => `${fault} ${tallies.get(fault)?.correct}/${tallies.get(fault)?.n}`).join(', ')} | ${losses.join(', ')} |`,
       );
     }
     const faults = [...pooled.keys()].filter((key) => !['all', 'Bad recall', 'Good kept'].includes(key));
     console.log(
-      `| ${set.name} | ${set.plotType} | all ${seeds.length} | | | | ${formatted(pooled.get('all') as Tally)} | ${formatted(pooled.get('Bad recall') as Tally)} | ${faults.map((fault) => `${fault} ${formatted(pooled.get(fault) as Tally)}`).join('; ')} |`,
+      `| ${set.name} | ${set.plotType} | all ${seeds.length} | | | | ${formatted(pooled.get('all') as Tally)} | ${formatted(pooled.get('Bad recall') as Tally)} | ${faults.map((fault) => `${fault} ${formatted(pooled.get(fault) as Tally)}`).join('; ')} | |`,
     );
   }
 }
