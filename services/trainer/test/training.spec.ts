@@ -71,7 +71,7 @@ describe('training on a thread of its own', () => {
       options: { startFrom: string };
       base: { sha256: string } | null;
       threads: number;
-      dataset: { train: Record<string, number> };
+      dataset: { train: { Good: number } };
     };
     expect(metrics.production).toMatchObject({
       modelId: productionId,
