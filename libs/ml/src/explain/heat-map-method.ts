@@ -5,7 +5,6 @@ import {
   type HeatExemplars,
   heatExemplars,
   type HeatReference,
-  heatReference,
   nearestReference,
   referenceFor,
 } from './heat-reference';
@@ -124,27 +123,20 @@ export function heatMapOptions(
 
 /**
  * What the explainer's heat maps (DEFAULT_HEAT_MAP_METHOD) of a trained model are measured from,
- * stored with it (`labels` names the classes of `train`): where the method takes the `nearest`
- * plots, an even spread of the reference class's training plots and nothing else, since each map
- * is measured from the spread (a bounded read, whatever the number of labeled images); otherwise
- * the mean activations on the layers it fuses over every training plot of the class. Null where
- * there is no such class or plot.
+ * stored with it: an even spread of the reference class's training plots (`labels` names the
+ * classes of `train`), from which each map takes the `nearest`; a bounded read, whatever the number
+ * of labeled images. Null where there is no such class or plot.
  */
-export async function defaultHeatMapData(
+export async function defaultHeatExemplars(
   model: tf.LayersModel,
-  gradCamLayer: string,
   labels: readonly string[],
   train: TrainingData,
-): Promise<{ heatReference: HeatReference | null; heatExemplars: HeatExemplars | null }> {
-  const { reference: label, nearest } = DEFAULT_HEAT_MAP_METHOD;
+): Promise<HeatExemplars | null> {
+  const label = DEFAULT_HEAT_MAP_METHOD.reference;
   const classIndex = label === undefined ? -1 : labels.indexOf(label);
-  if (label === undefined || classIndex < 0) return { heatReference: null, heatExemplars: null };
-  if (nearest) {
-    const inputLength = (model.inputs[0]?.shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
-    return { heatReference: null, heatExemplars: await heatExemplars(train, classIndex, label, inputLength) };
-  }
-  const { layers } = heatMapOptions(model, gradCamLayer, DEFAULT_HEAT_MAP_METHOD);
-  return { heatReference: await heatReference(model, layers, train, classIndex, label), heatExemplars: null };
+  if (label === undefined || classIndex < 0) return null;
+  const inputLength = (model.inputs[0]?.shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
+  return heatExemplars(train, classIndex, label, inputLength);
 }
 
 /**

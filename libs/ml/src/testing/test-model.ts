@@ -7,7 +7,7 @@ import { LocalObjectStore, type ObjectStore } from '@hydra/storage';
 import * as tf from '@tensorflow/tfjs';
 import { type ModelManifest, saveModelArtifacts } from '../artifacts/model-artifacts';
 import { initialiseBackend } from '../backend/tensorflow-backend';
-import { defaultHeatMapData } from '../explain/heat-map-method';
+import { defaultHeatExemplars } from '../explain/heat-map-method';
 import { exportForServing } from '../inference/serving-exports';
 import { HYDRA_CNN_GRADCAM_LAYER, hydraCnn } from '../models/hydra-cnn';
 import { imageToInput, type InputShape } from '../preprocessing/image-input';
@@ -172,7 +172,7 @@ async function trainAndCache(cacheRoot: string): Promise<TestModel> {
       labels,
       input: TEST_MODEL.input,
       gradCamLayer: HYDRA_CNN_GRADCAM_LAYER(),
-      ...(await defaultHeatMapData(model, HYDRA_CNN_GRADCAM_LAYER(), labels, train)),
+      heatExemplars: await defaultHeatExemplars(model, labels, train),
     },
     { ...onnxModels, serving: 'float32' },
   );

@@ -4,7 +4,7 @@ import {
   createClassifier,
   type ExampleSource,
   exportForServing,
-  defaultHeatMapData,
+  defaultHeatExemplars,
   initialiseBackend,
   loadModelArtifacts,
   type ManifestInput,
@@ -66,7 +66,7 @@ export async function trainCandidate(
       model,
       {
         ...description,
-        ...(await defaultHeatMapData(model, description.gradCamLayer, description.labels, train)),
+        heatExemplars: await defaultHeatExemplars(model, description.labels, train),
       },
       onnxModels,
     );
