@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_DATABASE_SERVER_URL } from '@hydra/db/testing';
 import { deleteStream, isolatedStream, waitFor } from '@hydra/messaging/testing';
-import { freePort } from '../src/service-ports';
 
 const namespace = isolatedStream();
 let folder: string;
@@ -23,7 +22,6 @@ afterAll(async () => {
 
 describe('a service process', () => {
   it('says when it begins to stop, why and what it closes, and that it has stopped, then exits 0', async () => {
-    const port = await freePort();
     child = spawn(
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', join(__dirname, 'fixtures/service-main.ts')],
@@ -35,7 +33,9 @@ describe('a service process', () => {
           NATS_STREAM: namespace.stream,
           NATS_SUBJECT_PREFIX: namespace.subjectPrefix,
           STORAGE_DIR: folder,
-          FIXTURE_PORT: String(port),
+          // Port 0: the kernel picks one when the service listens, so no other process can take it
+          // between a lookup and the listen; the service's own log line says which.
+          FIXTURE_PORT: '0',
           LOG_FORMAT: 'json',
           LOG_LEVEL: 'info',
         },
@@ -45,11 +45,17 @@ describe('a service process', () => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const live = () =>
-      fetch(`http://127.0.0.1:${port}/health`).then(
-        (response) => response.ok,
-        () => false,
+    const address = () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+    const live = async () => {
+      const url = address();
+      return (
+        url !== undefined &&
+        fetch(`${url}/health`).then(
+          (response) => response.ok,
+          () => false,
+        )
       );
+    };
     await waitFor(async () => child?.exitCode !== null || (await live()), 'the service to be ready', 45_000);
     expect({ exitCode: child.exitCode, output: child.exitCode === null ? '' : output }).toEqual({
       exitCode: null,
