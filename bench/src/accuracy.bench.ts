@@ -10,16 +10,20 @@
  *   --override '{"learningRateDecay":null,"augmentation":null}'
  *
  * It calls the trainer's recipe directly (resolveTrainingOptions with the first image's size and
- * no request, the service's split, trainModelOptions, libs/ml trainModel), not the product's API:
- * the same numbers without the minutes of processes, database and store per run. `--override`
- * adds trainModel options to measure a lever before it becomes a default.
+ * no request, the service's split, trainModelOptions, libs/ml trainModel, one model per candidate
+ * input with the lowest validation loss kept), not the product's API: the same numbers without the
+ * minutes of processes, database and store per run. `--override` adds trainModel options to measure
+ * a lever before it becomes a default; `--request '{"medianResidual":0}'` (or 5) trains the one
+ * candidate the trainer would otherwise choose between.
  */
 import {
+  bestValidationLoss,
   BUNDLED_BASE,
   buildModel,
   type Examples,
   imageToInput,
   initialiseBackend,
+  type InputShape,
   startFromBase,
   stratifiedSplit,
   TfjsClassifier,
@@ -54,10 +58,6 @@ const options = new Command('accuracy-bench')
   )
   .option('--override <json>', 'trainModel options over the recipe, e.g. {"learningRateDecay":null}', '{}')
   .option(
-    '--select <windows>',
-    'median-residual windows (0: none) to train one model each with, keeping the lowest validation loss, e.g. 0,5',
-  )
-  .option(
     '--request <json>',
     'training options as a user would request them, e.g. {"input":{"height":144,"width":192}}',
     '{}',
@@ -75,7 +75,6 @@ const options = new Command('accuracy-bench')
     override: string;
     request: string;
     verdicts?: string;
-    select?: string;
   }>();
 
 const LABELS = ['Good', 'Bad'];
@@ -145,16 +144,18 @@ interface Tally {
 }
 
 /**
- * Trains as the trainer does (split 70/15/15, its options) and tallies the test images per fault
- * kind; with `--select`, one model per median-residual window, the lowest validation loss kept.
+ * Trains as the trainer does (split 70/15/15, its options; one model per candidate input, the lowest
+ * validation loss kept) and tallies the test images per fault kind.
  */
 async function trainAndTest(set: PlotSet, seed: number) {
-  const request = { ...JSON.parse(options.request), seed };
-  const windows: number[] = options.select
-    ? options.select.split(',').map(Number)
-    : [request.medianResidual ?? 0];
+  const { width, height } = await sharp(set.train[0]?.png as Buffer).metadata();
+  const resolved = resolveTrainingOptions(
+    {},
+    { ...JSON.parse(options.request), seed },
+    { width: width as number, height: height as number },
+  );
   const tried = [];
-  for (const window of windows) tried.push(await trainOne(set, seed, { ...request, medianResidual: window }));
+  for (const input of resolved.inputs) tried.push(await trainOne(set, seed, resolved, input));
   const kept = tried.reduce((best, next) => (next.validationLoss < best.validationLoss ? next : best));
   for (const other of tried) if (other !== kept) other.model.dispose();
   const { model, input, result } = kept;
@@ -206,11 +207,13 @@ async function trainAndTest(set: PlotSet, seed: number) {
   };
 }
 
-/** One model trained as the trainer does for `request`; its best epoch's validation loss. */
-async function trainOne(set: PlotSet, seed: number, request: object) {
-  const { width, height } = await sharp(set.train[0]?.png as Buffer).metadata();
-  const resolved = resolveTrainingOptions({}, request, { width: width as number, height: height as number });
-  const input = resolved.input;
+/** One model trained as the trainer does on `input`; its best epoch's validation loss. */
+async function trainOne(
+  set: PlotSet,
+  seed: number,
+  resolved: ReturnType<typeof resolveTrainingOptions>,
+  input: InputShape,
+) {
   const labelIndices = set.train.map((image) => LABELS.indexOf(image.label));
   const splits = stratifiedSplit(labelIndices, { validation: 0.15, test: 0.15 }, seed);
   const inputs = await Promise.all(set.train.map((image) => imageToInput(image.png, input)));
@@ -233,7 +236,7 @@ async function trainOne(set: PlotSet, seed: number, request: object) {
   };
   const started = Date.now();
   const result = await trainModel(model, part('train'), part('validation'), training);
-  const validationLoss = result.history[result.bestEpoch]?.valLoss ?? Infinity;
+  const validationLoss = bestValidationLoss(result);
   return { model, input, result, validationLoss, seconds: (Date.now() - started) / 1000 };
 }
 
@@ -263,7 +266,7 @@ async function main() {
         if (wanted(plotType)) plotSets.push(() => simulatorSet(name, plotType));
   }
   console.log(
-    '| set | plot type | seed | input | epochs (best) | s | accuracy | Bad recall | per fault kind (caught) | validation loss per window |',
+    '| set | plot type | seed | input | epochs (best) | s | accuracy | Bad recall | per fault kind (caught) | validation loss per median-residual window |',
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   if (options.verdicts)

@@ -214,9 +214,11 @@ async function split(plots: SimulatedPlot[], input: InputShape, ignore: IgnoreSe
  * (from Hydra's base unless the product's options say otherwise), or the fixed recipe from scratch.
  */
 async function recipe(first: SimulatedPlot) {
-  const resolved = resolveTrainingOptions({}, { seed: options.seed }, first);
+  // Without the median residual, whose candidate the trainer may also train: the figures are of heat
+  // maps over the plot's own colours.
+  const resolved = resolveTrainingOptions({}, { seed: options.seed, medianResidual: 0 }, first);
   const product = options.recipe === 'product';
-  const input = product ? resolved.input : FIXED_INPUT;
+  const input = product ? (resolved.inputs[0] as InputShape) : FIXED_INPUT;
   const training: TrainingOptions = product
     ? trainModelOptions(resolved, BAD)
     : {

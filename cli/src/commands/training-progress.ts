@@ -13,6 +13,10 @@ interface JobView {
     loss?: number;
     valAccuracy?: number;
     etaS?: number;
+    fold?: number | null;
+    totalFolds?: number | null;
+    candidate?: number | null;
+    totalCandidates?: number | null;
   } | null;
 }
 
@@ -34,7 +38,7 @@ export async function followTraining(api: HydraApi, jobId: string, context: CliC
     const payload = {
       loss: progress.loss?.toFixed(3) ?? '–',
       accuracy: progress.valAccuracy?.toFixed(3) ?? '–',
-      phase: progress.phase ?? job.status,
+      phase: phaseText(progress.phase ?? job.status, progress),
     };
     if (progress.totalEpochs && !started) {
       bar.start(progress.totalEpochs, progress.epoch ?? 0, payload);
@@ -49,4 +53,13 @@ export async function followTraining(api: HydraApi, jobId: string, context: CliC
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
+}
+
+/** "training, candidate 2/2", "cross-validating, fold 3/5": which model the epochs are of. */
+export function phaseText(phase: string, progress: NonNullable<JobView['progress']>): string {
+  if (phase === 'training' && progress.candidate && progress.totalCandidates)
+    return `${phase}, candidate ${progress.candidate}/${progress.totalCandidates}`;
+  if (phase === 'cross-validating' && progress.fold && progress.totalFolds)
+    return `${phase}, fold ${progress.fold}/${progress.totalFolds}`;
+  return phase;
 }

@@ -13,7 +13,13 @@ export interface TrainingEstimate {
   images: number;
   /** Seconds to train on one image once (forward and backward pass). */
   secondsPerImage: number;
+  /** Seconds per epoch of the candidates together. */
   secondsPerEpoch: number;
+  /**
+   * The candidate models trained on those images (medianResidualWindows): 2 where the trainer trains
+   * one without and one with the median residual and keeps the lower validation loss, else 1.
+   */
+  candidates: number;
   /**
    * Where the labeled images are few (crossValidationFolds), the k fold trainings the run adds,
    * each on the other folds: their seconds per epoch together. Null when the run will not cross-validate.

@@ -44,6 +44,20 @@ describe('the cost of training, said before it starts', () => {
     });
     expect(full.body.secondsPerImage).toBeGreaterThan(3 * small.body.secondsPerImage);
     expect(full.body.secondsPerEpoch).toBeCloseTo(full.body.secondsPerImage * 5 * 0.75, 1);
+    expect(full.body.candidates).toBe(1);
+  });
+
+  it('counts both candidates where the trainer chooses the median residual, and one where it is set', async () => {
+    const input = { height: 72, width: 96 };
+    const chosen = (await estimate(expert, { input })).body;
+    expect(chosen.candidates).toBe(2);
+    expect(chosen.secondsPerEpoch).toBeCloseTo(chosen.secondsPerImage * 5 * 0.75 * 2, 2);
+    for (const medianResidual of [0, 5]) {
+      const set = (await estimate(expert, { input, medianResidual })).body;
+      expect(set).toMatchObject({ candidates: 1, secondsPerImage: chosen.secondsPerImage });
+      expect(set.secondsPerEpoch).toBeCloseTo(chosen.secondsPerEpoch / 2, 2);
+    }
+    expect((await estimate(expert, { parentModelId: randomUUID() })).body.candidates).toBe(1);
   });
 
   it("assumes hydra-cnn's default input as the trainer chooses it from the plot type's images", async () => {

@@ -59,10 +59,21 @@ describe('training on a thread of its own', () => {
     expect(delay.percentile(99) / 1e6).toBeLessThan(200);
 
     const model = await modelOf(jobId);
+    // Neither the request nor the plot type set the median residual: one candidate was trained
+    // without it and one with a 5 × 5 window, and the lower validation loss was kept.
+    const { candidates } = model.metrics as {
+      candidates: { medianResidual: number; validationLoss: number; bestEpoch: number }[];
+    };
+    expect(candidates.map(({ medianResidual }) => medianResidual)).toEqual([0, 5]);
+    const [without, withResidual] = candidates.map(({ validationLoss }) => validationLoss) as [
+      number,
+      number,
+    ];
+    const keptWindow = withResidual < without ? 5 : 0;
     expect(model).toMatchObject({
       status: 'candidate',
       labels: ['Good', 'Bad', 'NoData'],
-      inputShape: [96, 128, 3],
+      inputShape: [96, 128, keptWindow ? 6 : 3],
     });
     // Production judged the same test images, on the training thread.
     const metrics = model.metrics as {
@@ -91,6 +102,7 @@ describe('training on a thread of its own', () => {
       labels: model.labels,
       ignoreRegions: titleBand,
     });
+    expect(loaded.manifest.input.medianResidual?.window ?? 0).toBe(keptWindow);
     // Its heat maps are measured from those of its Good training plots nearest the plot explained:
     // all of them are kept (as inputs), and no mean over them is computed besides.
     const goodTrainingPlots = metrics.dataset.train.Good;
@@ -110,12 +122,17 @@ describe('training on a thread of its own', () => {
       'saving',
       'done',
     ]);
+    // Each candidate's epochs, said as that candidate's.
     const epochs = trainer.events
       .of('training.progress')
       .filter((event) => event.jobId === jobId && event.epoch !== null);
-    expect(epochs.map((event) => [event.epoch, event.totalEpochs])).toEqual([
-      [1, 2],
-      [2, 2],
+    expect(
+      epochs.map((event) => [event.candidate, event.totalCandidates, event.medianResidual, event.epoch]),
+    ).toEqual([
+      [1, 2, 0, 1],
+      [1, 2, 0, 2],
+      [2, 2, 5, 1],
+      [2, 2, 5, 2],
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyProgress,
+  candidatesText,
   confusionCells,
   formatDifference,
   histogramPeak,
@@ -74,6 +75,34 @@ describe('training progress', () => {
     expect(progressText(state)).toBe('cross-validating · fold 2/3 · epoch 3/6 · ETA 4 s');
     state = applyProgress(state, event('saving', null));
     expect(state.percent).toBe(97);
+  });
+
+  it('gives each candidate its share, names it and its median residual, and never moves back from the first candidate to the second', () => {
+    const two = { totalCandidates: 2, totalFolds: 3 };
+    // The trainer says "training" before it knows of the candidates: one model's share until it does.
+    let state = applyProgress(queuedState({ id: JOB, plotType: 'FCAL' }), event('training', null));
+    const percents = [state.percent];
+    const follow = (next: Parameters<typeof applyProgress>[1]) => {
+      state = applyProgress(state, next);
+      percents.push(state.percent);
+    };
+    follow(event('training', null, { ...two, candidate: 1, medianResidual: 0 }));
+    follow(event('training', 6, { ...two, candidate: 1, medianResidual: 0, etaS: 2 }));
+    // Two candidates and three rounds: the first candidate's last epoch is a fifth of the training band.
+    expect(state.percent).toBe(5 + Math.round(85 / 5));
+    expect(progressText(state)).toBe('training · candidate 1/2 (no median residual) · epoch 6/6 · ETA 2 s');
+    follow(event('training', null, { ...two, candidate: 2, medianResidual: 5 }));
+    expect(state).toMatchObject({ candidate: 2, epoch: null, medianResidual: 5 });
+    follow(event('training', 3, { ...two, candidate: 2, medianResidual: 5 }));
+    expect(state.percent).toBe(5 + Math.round((85 * 1.5) / 5));
+    expect(progressText(state)).toBe('training · candidate 2/2 (median residual 5 × 5) · epoch 3/6');
+    follow(event('validating', null));
+    expect(state.percent).toBe(5 + Math.round((85 * 2) / 5));
+    follow(event('cross-validating', 6, { ...two, candidate: 2, fold: 1 }));
+    expect(state.percent).toBe(5 + Math.round((85 * 3) / 5));
+    follow(event('cross-validating', 6, { ...two, candidate: 2, fold: 3 }));
+    expect(state.percent).toBe(90);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
   });
 
   it('spreads the training epochs over most of the bar', () => {
@@ -193,5 +222,24 @@ describe('charts and lists', () => {
       'rejected',
       'retired',
     ]);
+  });
+});
+
+describe('the candidates the trainer chose between', () => {
+  it('names each with its validation loss and marks the lowest, the first on a tie, as kept', () => {
+    const tried = (losses: number[]) =>
+      losses.map((validationLoss, index) => ({ medianResidual: index * 5, validationLoss, bestEpoch: 3 }));
+    expect(candidatesText(tried([0.3121, 0.2049]))).toBe(
+      'median residual chosen by validation loss: none 0.312, 5 × 5 0.205 (kept)',
+    );
+    expect(candidatesText(tried([0.2, 0.2]))).toBe(
+      'median residual chosen by validation loss: none 0.200 (kept), 5 × 5 0.200',
+    );
+    expect(
+      candidatesText([
+        { medianResidual: 0, validationLoss: null, bestEpoch: -1 },
+        ...tried([0.2]).map((row) => ({ ...row, medianResidual: 5 })),
+      ]),
+    ).toBe('median residual chosen by validation loss: none —, 5 × 5 0.200 (kept)');
   });
 });

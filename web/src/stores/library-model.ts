@@ -105,6 +105,15 @@ export interface Disagreement {
   currentLabel?: string | null;
 }
 
+/** A candidate model the trainer trained and compared by its best epoch's validation loss. */
+export interface TriedCandidate {
+  /** 0: none. */
+  medianResidual: number;
+  /** Null where no epoch had a finite one. */
+  validationLoss: number | null;
+  bestEpoch: number;
+}
+
 /** Where the labeled images were few: the pooled test folds of k-fold cross-validation, every image once. */
 export type CrossValidationReport = ValidationReport & { folds: number };
 
@@ -131,6 +140,8 @@ export interface ModelMetrics {
   };
   disagreements?: Disagreement[];
   options?: TrainingOptions & Record<string, unknown>;
+  /** Where the trainer chose the median residual: each candidate it trained, in order. */
+  candidates?: TriedCandidate[];
   /** The base the model's blocks started from (null: it did not; absent: trained before bases). */
   base?: BaseProvenance | null;
   trainingSeconds?: number;
@@ -210,6 +221,13 @@ export interface TrainingProgressState {
   /** In a run that cross-validates: the round training (1-based; null before the rounds) of how many. */
   fold: number | null;
   totalFolds: number | null;
+  /**
+   * In a run that trains a candidate without and one with the median residual, keeping the lower
+   * validation loss: the candidate training (1-based) of how many, and its window (0: none).
+   */
+  candidate: number | null;
+  totalCandidates: number | null;
+  medianResidual: number | null;
   loss: number | null;
   valAccuracy: number | null;
   etaS: number | null;
@@ -223,18 +241,28 @@ export interface TrainingProgressState {
 
 const FINISHED: TrainingPhase[] = ['done', 'failed', 'cancelled'];
 
+/** Which of a run's models trains: its candidates first, then its cross-validation rounds. */
+export type TrainingModels = Pick<
+  TrainingProgressState,
+  'fold' | 'totalFolds' | 'candidate' | 'totalCandidates'
+>;
+
+const ONE_MODEL: TrainingModels = { fold: null, totalFolds: null, candidate: null, totalCandidates: null };
+
 /**
- * The bar's share per phase: training takes most of it, epoch by epoch. A run that cross-validates
- * trains 1 + k models one after the other (the candidate, then each round): each gets an equal part.
+ * The bar's share per phase: training takes most of it, epoch by epoch. A run trains its candidates
+ * (one, or one without and one with the median residual), then k cross-validation rounds where the
+ * images are few, one model after the other: each gets an equal part.
  */
 export function progressPercent(
   phase: TrainingPhase,
   epoch: number | null,
   totalEpochs: number | null,
-  rounds: { fold: number | null; totalFolds: number | null } = { fold: null, totalFolds: null },
+  models: TrainingModels = ONE_MODEL,
 ): number {
-  const trainings = 1 + (rounds.totalFolds ?? 0);
-  const trained = (models: number) => 5 + Math.round((85 * models) / trainings);
+  const candidates = models.totalCandidates ?? 1;
+  const trainings = candidates + (models.totalFolds ?? 0);
+  const trained = (count: number) => 5 + Math.round((85 * count) / trainings);
   const epochShare = epoch && totalEpochs ? Math.min(epoch, totalEpochs) / totalEpochs : 0;
   switch (phase) {
     case 'queued':
@@ -242,11 +270,11 @@ export function progressPercent(
     case 'preparing':
       return 3;
     case 'training':
-      return trained(epochShare);
+      return trained((models.candidate ?? 1) - 1 + epochShare);
     case 'validating':
-      return trainings > 1 ? trained(1) : 92;
+      return trainings > 1 ? trained(candidates) : 92;
     case 'cross-validating':
-      return trained((rounds.fold ?? 1) + epochShare);
+      return trained(candidates - 1 + (models.fold ?? 1) + epochShare);
     case 'saving':
       return 97;
     default:
@@ -264,6 +292,9 @@ export function queuedState(job: Pick<TrainingJob, 'id' | 'plotType'>): Training
     totalEpochs: null,
     fold: null,
     totalFolds: null,
+    candidate: null,
+    totalCandidates: null,
+    medianResidual: null,
     loss: null,
     valAccuracy: null,
     etaS: null,
@@ -279,28 +310,37 @@ export function applyProgress(
   event: Pick<
     TrainingProgressEvent,
     'phase' | 'epoch' | 'totalEpochs' | 'loss' | 'valAccuracy' | 'etaS' | 'fold' | 'totalFolds'
-  >,
+  > &
+    Partial<Pick<TrainingProgressEvent, 'candidate' | 'totalCandidates' | 'medianResidual'>>,
 ): TrainingProgressState {
   // A late event from an earlier phase (redelivery) never moves the bar back.
   if (previous.finished) return previous;
-  const fold = event.fold ?? previous.fold;
-  const totalFolds = event.totalFolds ?? previous.totalFolds;
-  // A new round starts its epochs afresh.
-  const epoch = event.epoch ?? (fold === previous.fold ? previous.epoch : null);
+  const models: TrainingModels = {
+    fold: event.fold ?? previous.fold,
+    totalFolds: event.totalFolds ?? previous.totalFolds,
+    candidate: event.candidate ?? previous.candidate,
+    totalCandidates: event.totalCandidates ?? previous.totalCandidates,
+  };
+  // A new round or candidate starts its epochs afresh.
+  const sameModel = models.fold === previous.fold && models.candidate === previous.candidate;
+  const epoch = event.epoch ?? (sameModel ? previous.epoch : null);
   const totalEpochs = event.totalEpochs ?? previous.totalEpochs;
-  const percent = progressPercent(event.phase, epoch, totalEpochs, { fold, totalFolds });
+  const percent = progressPercent(event.phase, epoch, totalEpochs, models);
   if (percent < previous.percent) return previous;
   return {
     ...previous,
+    ...models,
+    medianResidual: event.medianResidual ?? previous.medianResidual,
     phase: event.phase,
     epoch,
     totalEpochs,
-    fold,
-    totalFolds,
     loss: event.loss ?? previous.loss,
     valAccuracy: event.valAccuracy ?? previous.valAccuracy,
+    // Each model's own: the next one's starts unknown.
     etaS:
-      event.phase === 'training' || event.phase === 'cross-validating' ? (event.etaS ?? previous.etaS) : null,
+      event.phase === 'training' || event.phase === 'cross-validating'
+        ? (event.etaS ?? (sameModel ? previous.etaS : null))
+        : null,
     percent,
     finished: FINISHED.includes(event.phase),
   };
@@ -317,6 +357,9 @@ export function stateFromJob(job: TrainingJob): TrainingProgressState {
         totalEpochs: progress.totalEpochs ?? null,
         fold: progress.fold ?? null,
         totalFolds: progress.totalFolds ?? null,
+        candidate: progress.candidate ?? null,
+        totalCandidates: progress.totalCandidates ?? null,
+        medianResidual: progress.medianResidual ?? null,
         loss: progress.loss ?? null,
         valAccuracy: progress.valAccuracy ?? null,
         etaS: progress.etaS ?? null,
@@ -344,6 +387,10 @@ export function formatEta(seconds: number | null): string {
 /** One line under the bar: phase, epoch, loss, validation accuracy, ETA. */
 export function progressText(state: TrainingProgressState): string {
   const parts: string[] = [state.phase];
+  if (state.phase === 'training' && state.candidate !== null && state.totalCandidates !== null)
+    parts.push(
+      `candidate ${state.candidate}/${state.totalCandidates} (${residualText(state.medianResidual)})`,
+    );
   if (state.phase === 'cross-validating' && state.fold !== null && state.totalFolds !== null)
     parts.push(`fold ${state.fold}/${state.totalFolds}`);
   if (state.epoch !== null && state.totalEpochs !== null)
@@ -353,6 +400,25 @@ export function progressText(state: TrainingProgressState): string {
   if (!state.finished && state.etaS !== null) parts.push(`ETA ${formatEta(state.etaS)}`);
   if (state.error) parts.push(state.error);
   return parts.join(' · ');
+}
+
+/** "median residual 5 × 5", "no median residual". */
+export function residualText(window: number | null | undefined): string {
+  return window ? `median residual ${window} × ${window}` : 'no median residual';
+}
+
+/**
+ * "median residual chosen by validation loss: none 0.312, 5 × 5 0.205 (kept)": the trainer keeps the
+ * lowest, the first on a tie.
+ */
+export function candidatesText(candidates: TriedCandidate[]): string {
+  const losses = candidates.map(({ validationLoss }) => validationLoss ?? Infinity);
+  const kept = losses.indexOf(Math.min(...losses));
+  const each = candidates.map(
+    ({ medianResidual, validationLoss }, index) =>
+      `${medianResidual ? `${medianResidual} × ${medianResidual}` : 'none'} ${validationLoss?.toFixed(3) ?? '—'}${index === kept ? ' (kept)' : ''}`,
+  );
+  return `median residual chosen by validation loss: ${each.join(', ')}`;
 }
 
 // ---------------------------------------------------------------- numbers and charts

@@ -7,7 +7,16 @@ const inception = {
   images: 290,
   secondsPerImage: 1.3,
   secondsPerEpoch: 283,
+  candidates: 1,
   crossValidation: null,
+} as const;
+
+const small = {
+  ...inception,
+  architecture: 'hydra-cnn',
+  input: { height: 72, width: 96 },
+  secondsPerImage: 0.0115,
+  secondsPerEpoch: 2.5,
 } as const;
 
 describe('the training estimate', () => {
@@ -18,14 +27,13 @@ describe('the training estimate', () => {
   });
 
   it('gives a small model its milliseconds', () => {
-    const small = {
-      ...inception,
-      architecture: 'hydra-cnn',
-      input: { height: 72, width: 96 },
-      secondsPerImage: 0.0115,
-      secondsPerEpoch: 2.5,
-    } as const;
-    expect(estimateText(small)).toMatch(/^About 3 s per epoch: 290 labeled images at 12 ms each/);
+    expect(estimateText(small)).toMatch(/^About 3 s per epoch: 290 labeled images at 12 ms each \(/);
+  });
+
+  it('counts the candidates where the trainer trains one without and one with the median residual', () => {
+    expect(estimateText({ ...small, secondsPerEpoch: 5, candidates: 2 })).toBe(
+      'About 5 s per epoch: 290 labeled images at 12 ms each, for each of 2 candidates, without and with the median residual, the lower validation loss kept (hydra-cnn at 72×96).',
+    );
   });
 
   it('says what cross-validation adds where the images are few', () => {

@@ -100,5 +100,12 @@ export const trainingProgressEvent = envelope.extend({
   /** In a run that cross-validates: the round being trained (1-based; null while the candidate itself trains) of how many. */
   fold: z.number().int().positive().nullable().optional(),
   totalFolds: z.number().int().positive().nullable().optional(),
+  /**
+   * In a run that trains candidates with and without the median residual (medianResidualWindows):
+   * the candidate being trained (1-based) of how many, and its window (0: none).
+   */
+  candidate: z.number().int().positive().nullable().optional(),
+  totalCandidates: z.number().int().positive().nullable().optional(),
+  medianResidual: z.number().int().nonnegative().nullable().optional(),
 });
 export type TrainingProgressEvent = z.infer<typeof trainingProgressEvent>;

@@ -7,6 +7,7 @@ import { initialiseBackend } from '../backend/tensorflow-backend';
 import { hydraCnn } from '../models/hydra-cnn';
 import { imageToInput, type InputShape } from '../preprocessing/image-input';
 import {
+  bestValidationLoss,
   type EpochProgress,
   evaluate,
   type Examples,
@@ -117,4 +118,24 @@ describe('training hydra-cnn on simulated plots', () => {
     await expect(run).rejects.toThrow(TrainingCancelledError);
     model.dispose();
   }, 60_000);
+});
+
+describe('bestValidationLoss', () => {
+  const epoch = (valLoss: number) => ({ valLoss }) as EpochProgress;
+  const result = (losses: number[], bestEpoch: number) => ({
+    history: losses.map(epoch),
+    bestEpoch,
+    stoppedEarly: false,
+    microBatch: 16,
+    threads: 1 as const,
+  });
+
+  it('is the loss of the epoch whose weights were kept, not the last or the lowest', () => {
+    expect(bestValidationLoss(result([0.9, 0.4, 0.39, 0.5], 1))).toBe(0.4);
+  });
+
+  it('is Infinity when no epoch was kept or its loss is not a number', () => {
+    expect(bestValidationLoss(result([Number.NaN], -1))).toBe(Infinity);
+    expect(bestValidationLoss(result([Number.NaN], 0))).toBe(Infinity);
+  });
 });

@@ -83,6 +83,12 @@ export interface TrainingResult {
   threads: 1 | 2;
 }
 
+/** The validation loss of the epoch whose weights the model kept; Infinity when it has none (not finite). */
+export function bestValidationLoss({ history, bestEpoch }: TrainingResult): number {
+  const loss = history[bestEpoch]?.valLoss;
+  return loss !== undefined && Number.isFinite(loss) ? loss : Infinity;
+}
+
 export class TrainingCancelledError extends Error {
   override readonly name = 'TrainingCancelledError';
 }

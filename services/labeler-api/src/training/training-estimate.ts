@@ -2,6 +2,7 @@ import {
   crossValidationFolds,
   DEFAULT_CROSS_VALIDATION_FOLDS,
   hydraCnnPlotInput,
+  medianResidualWindows,
   type ModelArchitecture,
   type TrainingEstimate,
   type TrainingOptions,
@@ -48,20 +49,27 @@ export function estimateTraining(
   const secondsPerImage =
     (reference.secondsPerImage * alpha * alpha * input.height * input.width) /
     (reference.height * reference.width);
+  const fineTune = requested.parentModelId !== undefined;
   const folds = crossValidationFolds(
     {
       folds:
         requested.crossValidationFolds ?? defaults.crossValidationFolds ?? DEFAULT_CROSS_VALIDATION_FOLDS,
-      fineTune: requested.parentModelId !== undefined,
+      fineTune,
     },
     imagesPerClass,
   );
+  const candidates = medianResidualWindows(
+    architecture,
+    requested.medianResidual ?? defaults.medianResidual,
+    fineTune,
+  ).length;
   return {
     architecture,
     input,
     images,
     secondsPerImage: round(secondsPerImage),
-    secondsPerEpoch: round(secondsPerImage * images * EPOCH_SHARE),
+    secondsPerEpoch: round(secondsPerImage * images * EPOCH_SHARE * candidates),
+    candidates,
     crossValidation:
       folds > 0 ? { folds, secondsPerEpoch: round(secondsPerImage * images * foldEpochShare(folds)) } : null,
   };

@@ -9,6 +9,21 @@ export interface FoldProgress {
   folds: number;
 }
 
+/** In a run with several candidate models: the one being trained (1-based) of how many, and its median-residual window. */
+export interface CandidateProgress {
+  candidate: number;
+  candidates: number;
+  medianResidual: number;
+}
+
+/** Where a job stands, beyond its phase. */
+export interface ProgressDetail {
+  epoch?: EpochProgress;
+  totalEpochs?: number;
+  fold?: FoldProgress;
+  candidate?: CandidateProgress;
+}
+
 /** A job's `training.progress` events, published in the order they happen; the latest is kept for its heartbeat. */
 export class JobProgress {
   /** The last event published, recorded in the job row by the heartbeat. */
@@ -22,29 +37,22 @@ export class JobProgress {
   ) {}
 
   /** Publishes after every event before it; rejects when this one could not be published. */
-  publish(
-    phase: TrainingPhase,
-    epoch?: EpochProgress,
-    totalEpochs?: number,
-    fold?: FoldProgress,
-  ): Promise<void> {
-    const sent = this.queue.then(() => this.send(phase, epoch, totalEpochs, fold));
+  publish(phase: TrainingPhase, detail: ProgressDetail = {}): Promise<void> {
+    const sent = this.queue.then(() => this.send(phase, detail));
     this.queue = sent.catch(() => undefined);
     return sent;
   }
 
   /** For events nobody waits on (each epoch): a failure to publish is logged, never left unhandled. */
-  report(phase: TrainingPhase, epoch?: EpochProgress, totalEpochs?: number, fold?: FoldProgress): void {
-    this.publish(phase, epoch, totalEpochs, fold).catch((error: Error) =>
+  report(phase: TrainingPhase, detail: ProgressDetail = {}): void {
+    this.publish(phase, detail).catch((error: Error) =>
       this.logger.warn(`progress of job ${this.jobId} (${phase}) not published: ${error.message}`),
     );
   }
 
   private async send(
     phase: TrainingPhase,
-    epoch?: EpochProgress,
-    totalEpochs?: number,
-    fold?: FoldProgress,
+    { epoch, totalEpochs, fold, candidate }: ProgressDetail,
   ): Promise<void> {
     this.latest = await this.events.publish(Subjects.trainingProgress, {
       jobId: this.jobId,
@@ -58,6 +66,9 @@ export class JobProgress {
       etaS: epoch ? epoch.etaS : null,
       fold: fold?.fold ?? null,
       totalFolds: fold?.folds ?? null,
+      candidate: candidate?.candidate ?? null,
+      totalCandidates: candidate?.candidates ?? null,
+      medianResidual: candidate?.medianResidual ?? null,
     });
   }
 }

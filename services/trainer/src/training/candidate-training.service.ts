@@ -7,7 +7,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { foldExamples } from '../dataset/cross-validation-folds';
 import { TRAINER_CONFIG, type TrainerConfig } from '../trainer.config';
 import { type Dataset, DatasetBuilder, type SplitImage } from '../dataset/dataset-builder';
-import type { FoldProgress, JobProgress } from '../jobs/job-progress';
+import type { CandidateProgress, FoldProgress, JobProgress } from '../jobs/job-progress';
 import { evaluateCandidate } from './candidate-evaluation';
 import { trainingGates } from './gates';
 import { ModelRepository } from './model.repository';
@@ -47,7 +47,9 @@ export class CandidateTrainingService {
     const parent = options.parentModelId ? await this.models.model(options.parentModelId) : null;
     if (options.parentModelId && !parent) throw new Error(`no parent model ${options.parentModelId}`);
     // Fine-tuning keeps the parent's input (its median residual too) and output order.
-    const input = parent ? (await loadModelManifest(this.store, parent.artifactPrefix)).input : options.input;
+    const inputs = parent
+      ? [(await loadModelManifest(this.store, parent.artifactPrefix)).input]
+      : options.inputs;
     const dataset = await this.datasets.build(plotType.name, request.jobId, options.seed, parent?.labels);
     const productionRow = plotType.activeModelId ? await this.models.model(plotType.activeModelId) : null;
     const perClass = dataset.labels.map(
@@ -74,7 +76,6 @@ export class CandidateTrainingService {
             kind: 'new',
             spec: {
               architecture: options.architecture,
-              input,
               classes: dataset.labels.length,
               widthMultiplier: options.widthMultiplier,
               seed: options.seed,
@@ -82,7 +83,7 @@ export class CandidateTrainingService {
             fromBase: options.startFrom === 'base',
           },
       labels: dataset.labels,
-      input,
+      inputs,
       // The plot type's current regions, for a fine-tune too: the images are prepared with them.
       ignoreRegions: plotType.ignoreRegions,
       train: dataset.train,
@@ -98,19 +99,34 @@ export class CandidateTrainingService {
       artifactPrefix,
       crossValidation,
     };
-    // Every event of a run that cross-validates says how many rounds follow the candidate's training.
+    // Every event of a run that cross-validates says how many rounds follow the candidate's training,
+    // and every event of a run with several candidates which one trains.
     let fold: FoldProgress | undefined = folds > 0 ? { fold: null, folds } : undefined;
+    let candidate: CandidateProgress | undefined;
     const outcome = await trainInWorker(
       work,
       this.store,
       {
         phase: (phase) =>
-          progress.report(phase, undefined, phase === 'training' ? options.epochs : undefined, fold),
+          progress.report(phase, {
+            totalEpochs: phase === 'training' ? options.epochs : undefined,
+            fold,
+            candidate,
+          }),
         epoch: (epoch) =>
-          progress.report(fold?.fold ? 'cross-validating' : 'training', epoch, options.epochs, fold),
+          progress.report(fold?.fold ? 'cross-validating' : 'training', {
+            epoch,
+            totalEpochs: options.epochs,
+            fold,
+            candidate,
+          }),
         fold: (current, total) => {
           fold = { fold: current, folds: total };
-          progress.report('cross-validating', undefined, options.epochs, fold);
+          progress.report('cross-validating', { totalEpochs: options.epochs, fold, candidate });
+        },
+        candidate: (current, total, medianResidual) => {
+          candidate = { candidate: current, candidates: total, medianResidual };
+          progress.report('training', { totalEpochs: options.epochs, fold, candidate });
         },
         warning: (message) => this.logger.warn(`job ${request.jobId}: ${message}`),
       },
@@ -135,7 +151,7 @@ export class CandidateTrainingService {
       gates,
     );
     const { report, production, thresholds, summary, status, reason } = evaluation;
-    const { serving } = outcome;
+    const { serving, input } = outcome;
     // Serving applies the temperature the thresholds were chosen at.
     const manifest = await saveModelTemperature(
       this.store,
@@ -182,6 +198,8 @@ export class CandidateTrainingService {
             ...disagreements(dataset.testImages, evaluation.calibrated.test, labels),
           ],
           options,
+          // Where the trainer chose the median residual: each candidate's best validation loss.
+          ...(outcome.tried.length > 0 && { candidates: outcome.tried }),
           base: outcome.base,
           backend: outcome.backend,
           trainingSeconds: (Date.now() - started) / 1000,

@@ -12,7 +12,10 @@ describe('resolveTrainingOptions', () => {
       balancing: 'resample',
       parentModelId: null,
       startFrom: 'base',
-      input: { height: 72, width: 96, channels: 3 },
+      inputs: [
+        { height: 72, width: 96, channels: 3 },
+        { height: 72, width: 96, channels: 3, medianResidual: { window: 5, gain: 10 } },
+      ],
       widthMultiplier: 1,
       patience: 8,
       seed: 1,
@@ -42,14 +45,17 @@ describe('resolveTrainingOptions', () => {
     expect(resolveTrainingOptions({}, { parentModelId }).startFrom).toBe('scratch');
   });
 
-  it('feeds a model the median residual where the request or the plot type asks for it', () => {
-    const residual = (defaults: TrainingOptions, requested: TrainingOptions) =>
-      resolveTrainingOptions(defaults, requested).input.medianResidual;
-    expect(residual({}, {})).toBeUndefined();
-    expect(residual({ medianResidual: 5 }, {})).toEqual({ window: 5, gain: 10 });
-    expect(residual({ medianResidual: 5 }, { medianResidual: 0 })).toBeUndefined();
-    expect(residual({}, { architecture: 'mobilenet-v2', medianResidual: 3 })).toEqual({
-      window: 3,
+  it('feeds a model the median residual where the request or the plot type asks for it, and lets a new hydra-cnn try both otherwise', () => {
+    const residuals = (defaults: TrainingOptions, requested: TrainingOptions) =>
+      resolveTrainingOptions(defaults, requested).inputs.map((input) => input.medianResidual?.window ?? 0);
+    expect(residuals({}, {})).toEqual([0, 5]);
+    expect(residuals({ medianResidual: 5 }, {})).toEqual([5]);
+    expect(residuals({ medianResidual: 5 }, { medianResidual: 0 })).toEqual([0]);
+    expect(residuals({}, { architecture: 'mobilenet-v2', medianResidual: 3 })).toEqual([3]);
+    expect(residuals({}, { architecture: 'mobilenet-v2' })).toEqual([0]);
+    expect(residuals({}, { parentModelId: '00000000-0000-4000-8000-000000000001' })).toEqual([0]);
+    expect(resolveTrainingOptions({}, { medianResidual: 7 }).inputs[0]?.medianResidual).toEqual({
+      window: 7,
       gain: 10,
     });
     expect(trainingOptions.safeParse({ medianResidual: 4 }).error?.message).toContain(
@@ -69,7 +75,7 @@ describe('resolveTrainingOptions', () => {
       optimizer: 'sgd',
       learningRate: 0.01,
       balancing: 'weighted-loss',
-      input: { height: 120, width: 160, channels: 3 },
+      inputs: [{ height: 120, width: 160, channels: 3 }],
       learningRateDecay: null,
       augmentation: null,
     });
@@ -113,13 +119,13 @@ describe('plotInput', () => {
   });
 
   it('is the default input when the plot type’s size is known and nobody asked for one', () => {
-    expect(resolveTrainingOptions({}, {}, { width: 800, height: 400 }).input).toMatchObject({
+    expect(resolveTrainingOptions({}, {}, { width: 800, height: 400 }).inputs[1]).toMatchObject({
       height: 56,
       width: 112,
       channels: 3,
     });
     expect(
-      resolveTrainingOptions({}, { input: { height: 32, width: 32 } }, { width: 800, height: 400 }).input,
+      resolveTrainingOptions({}, { input: { height: 32, width: 32 } }, { width: 800, height: 400 }).inputs[0],
     ).toMatchObject({ height: 32, width: 32, channels: 3 });
   });
 });

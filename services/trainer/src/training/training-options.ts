@@ -1,6 +1,7 @@
 import {
   DEFAULT_CROSS_VALIDATION_FOLDS,
   hydraCnnPlotInput,
+  medianResidualWindows,
   type TrainingOptions,
   trainingOptions,
 } from '@hydra/contracts';
@@ -23,7 +24,11 @@ export interface ResolvedTrainingOptions {
   parentModelId: string | null;
   /** hydra-cnn's first weights (see startFrom in trainingOptions); `scratch` for the other architectures and fine-tunes. */
   startFrom: 'base' | 'scratch';
-  input: InputShape;
+  /**
+   * One input per candidate model (medianResidualWindows): the same size, without and with the
+   * median residual where the trainer chooses it by validation loss; the run keeps one candidate.
+   */
+  inputs: InputShape[];
   widthMultiplier: number;
   patience: number;
   seed: number;
@@ -87,7 +92,8 @@ export function resolveTrainingOptions(
   // The plot type's default may ask for the base; a request for another architecture or a fine-tune is what counts.
   const startFrom =
     architecture === 'hydra-cnn' && !options.parentModelId ? (options.startFrom ?? 'base') : 'scratch';
-  const medianResidual = options.medianResidual ?? 0;
+  const size = { ...(options.input ?? plotInput(architecture, nativeSize)), channels: 3 as const };
+  const windows = medianResidualWindows(architecture, options.medianResidual, Boolean(options.parentModelId));
   return {
     architecture,
     epochs: options.epochs ?? base.epochs,
@@ -97,11 +103,10 @@ export function resolveTrainingOptions(
     balancing: options.balancing ?? 'resample',
     parentModelId: options.parentModelId ?? null,
     startFrom,
-    input: {
-      ...(options.input ?? plotInput(architecture, nativeSize)),
-      channels: 3,
-      ...(medianResidual && { medianResidual: { ...DEFAULT_MEDIAN_RESIDUAL, window: medianResidual } }),
-    },
+    inputs: windows.map((window) => ({
+      ...size,
+      ...(window && { medianResidual: { ...DEFAULT_MEDIAN_RESIDUAL, window } }),
+    })),
     widthMultiplier: options.widthMultiplier ?? 1,
     patience: options.patience ?? base.patience,
     seed: options.seed ?? 1,

@@ -1,11 +1,13 @@
 import {
   batchesOf,
+  bestValidationLoss,
   buildModel,
   createClassifier,
   type ExampleSource,
   exportForServing,
   defaultHeatExemplars,
   initialiseBackend,
+  type InputShape,
   loadModelArtifacts,
   type ManifestInput,
   prefetchBatches,
@@ -16,7 +18,13 @@ import {
 } from '@hydra/ml';
 import type { ObjectStore } from '@hydra/storage';
 import { spreadSample, type StoredExamples, storedExampleSource } from '../../dataset/stored-examples';
-import type { FoldOutcome, TrainingWork, TrainingWorkResult, WorkerMessage } from './training-work';
+import type {
+  FoldOutcome,
+  TrainingWork,
+  TrainingWorkResult,
+  TriedCandidate,
+  WorkerMessage,
+} from './training-work';
 
 /** Predictions are made this many images at a time. */
 const PREDICT_BATCH = 32;
@@ -28,10 +36,11 @@ const CHECK_SAMPLE = 250;
 type Post = (message: WorkerMessage) => void;
 
 /**
- * The CPU-heavy part of a job, in the training thread: build or load the model, train it, predict
- * the validation and test images (and production's on the same test images), train and test each
- * cross-validation round the work names, export ONNX and store
- * the artifacts through `store`. Images are read from `store` a few batches at a time throughout.
+ * The CPU-heavy part of a job, in the training thread: build or load the model and train it (one
+ * candidate per input of the work, the lowest validation loss kept), predict the validation and test
+ * images (and production's on the same test images), train and test each cross-validation round the
+ * work names, export ONNX and store the artifacts through `store`. Images are read from `store` a
+ * few batches at a time throughout.
  */
 export async function trainCandidate(
   work: TrainingWork,
@@ -40,22 +49,21 @@ export async function trainCandidate(
 ): Promise<TrainingWorkResult> {
   // Backends are per thread: this one's is chosen here, not inherited.
   const backend = await initialiseBackend();
-  const { model, description, base } = await startingModel(work, store);
+  post({ type: 'phase', phase: 'training' });
+  const { model, description, base, input, training, tried } = await keptCandidate(work, store, post);
   const source = (examples: StoredExamples) =>
-    storedExampleSource(store, examples, work.input, work.ignoreRegions);
+    storedExampleSource(store, examples, input, work.ignoreRegions);
   const [train, validation, test] = [source(work.train), source(work.validation), source(work.test)];
   try {
-    post({ type: 'phase', phase: 'training' });
-    const training = await trainOn(model, train, validation, work, post);
     post({ type: 'phase', phase: 'validating' });
-    const candidate = new TfjsClassifier(model, work.input);
+    const candidate = new TfjsClassifier(model, input);
     const predict = (inputs: Float32Array[]) => candidate.predict(inputs);
     const testProbabilities = await predictAll(predict, test);
     const validationProbabilities = await predictAll(predict, validation);
     const production = work.production ? await productionOutputs(work, work.production, store, post) : null;
-    const crossValidation = await crossValidate(work, store, source, post);
+    const crossValidation = await crossValidate(work, input, store, source, post);
     // The int8 model is checked on the images the float one was validated on (a bounded sample of them).
-    const onnxModels = await exportForServing(model, work.input, {
+    const onnxModels = await exportForServing(model, input, {
       calibration: await sampleOf(train, CALIBRATION_SAMPLE),
       check: [...(await sampleOf(validation, CHECK_SAMPLE)), ...(await sampleOf(test, CHECK_SAMPLE))],
     });
@@ -73,6 +81,8 @@ export async function trainCandidate(
     return {
       backend,
       base,
+      input,
+      tried,
       training,
       testProbabilities,
       validationProbabilities,
@@ -86,19 +96,64 @@ export async function trainCandidate(
   }
 }
 
-/** The job's recipe on `model`: trains on `train`, stops early on `validation`, reports each epoch. */
-function trainOn(
-  model: Parameters<typeof trainModel>[0],
-  train: ExampleSource,
-  validation: ExampleSource,
+/**
+ * One model per input of the work, trained in turn with the job's recipe; the one whose best epoch
+ * has the lowest validation loss is kept (the first on a tie), the others are disposed.
+ */
+async function keptCandidate(work: TrainingWork, store: ObjectStore, post: Post) {
+  let kept: Awaited<ReturnType<typeof trainedModel>> | undefined;
+  const tried: TriedCandidate[] = [];
+  try {
+    for (const [index, input] of work.inputs.entries()) {
+      const medianResidual = input.medianResidual?.window ?? 0;
+      if (work.inputs.length > 1)
+        post({ type: 'candidate', candidate: index + 1, candidates: work.inputs.length, medianResidual });
+      const candidate = await trainedModel(work, input, work, store, post);
+      const validationLoss = bestValidationLoss(candidate.training);
+      tried.push({
+        medianResidual,
+        validationLoss: Number.isFinite(validationLoss) ? validationLoss : null,
+        bestEpoch: candidate.training.bestEpoch,
+      });
+      if (kept && bestValidationLoss(kept.training) <= validationLoss) {
+        candidate.model.dispose();
+      } else {
+        kept?.model.dispose();
+        kept = candidate;
+      }
+    }
+  } catch (error) {
+    kept?.model.dispose();
+    throw error;
+  }
+  if (!kept) throw new Error('the training work names no input');
+  return { ...kept, tried: work.inputs.length > 1 ? tried : [] };
+}
+
+/**
+ * A model started for `input` (startingModel) and trained with the job's recipe on `examples`,
+ * stopping early on their validation images and reporting each epoch; disposed when training fails.
+ */
+async function trainedModel(
   work: TrainingWork,
+  input: InputShape,
+  examples: { train: StoredExamples; validation: StoredExamples },
+  store: ObjectStore,
   post: Post,
 ) {
-  return trainModel(model, train, validation, {
-    ...work.training,
-    input: work.input,
-    onEpoch: (epoch) => post({ type: 'epoch', epoch }),
-  });
+  const started = await startingModel(work, input, store);
+  const source = (part: StoredExamples) => storedExampleSource(store, part, input, work.ignoreRegions);
+  try {
+    const training = await trainModel(started.model, source(examples.train), source(examples.validation), {
+      ...work.training,
+      input,
+      onEpoch: (epoch) => post({ type: 'epoch', epoch }),
+    });
+    return { ...started, input, training };
+  } catch (error) {
+    started.model.dispose();
+    throw error;
+  }
 }
 
 /**
@@ -107,6 +162,7 @@ function trainOn(
  */
 async function crossValidate(
   work: TrainingWork,
+  input: InputShape,
   store: ObjectStore,
   source: (examples: StoredExamples) => ExampleSource,
   post: Post,
@@ -114,10 +170,9 @@ async function crossValidate(
   const outcomes: FoldOutcome[] = [];
   for (const [index, fold] of work.crossValidation.entries()) {
     post({ type: 'fold', fold: index + 1, folds: work.crossValidation.length });
-    const { model } = await startingModel(work, store);
+    const { model, training } = await trainedModel(work, input, fold, store, post);
     try {
-      const training = await trainOn(model, source(fold.train), source(fold.validation), work, post);
-      const classifier = new TfjsClassifier(model, work.input);
+      const classifier = new TfjsClassifier(model, input);
       outcomes.push({
         testProbabilities: await predictAll((inputs) => classifier.predict(inputs), source(fold.test)),
         bestEpoch: training.bestEpoch,
@@ -130,14 +185,14 @@ async function crossValidate(
   return outcomes;
 }
 
-/** A fresh model of the zoo (its blocks and Good/Bad outputs from the bundled base where asked), or the parent's weights, input and labels for fine-tuning. */
-async function startingModel(work: TrainingWork, store: ObjectStore) {
+/** A fresh model of the zoo for `input` (its blocks and Good/Bad outputs from the bundled base where asked), or the parent's weights, input and labels for fine-tuning. */
+async function startingModel(work: TrainingWork, input: InputShape, store: ObjectStore) {
   if (work.start.kind === 'new') {
-    const { model, gradCamLayer } = buildModel(work.start.spec);
+    const { model, gradCamLayer } = buildModel({ ...work.start.spec, input });
     const description: ManifestInput = {
       architecture: work.start.spec.architecture,
       labels: work.labels,
-      input: work.input,
+      input,
       gradCamLayer,
       ignoreRegions: work.ignoreRegions,
     };
@@ -146,10 +201,10 @@ async function startingModel(work: TrainingWork, store: ObjectStore) {
   const parent = await loadModelArtifacts(store, work.start.artifactPrefix, { heatMaps: false });
   const { manifest } = parent;
   // The images were prepared from the parent's database record; its manifest must agree.
-  if (!sameList(manifest.labels, work.labels) || !sameList(shapeOf(manifest.input), shapeOf(work.input))) {
+  if (!sameList(manifest.labels, work.labels) || !sameList(shapeOf(manifest.input), shapeOf(input))) {
     parent.model.dispose();
     throw new Error(
-      `parent model ${work.start.modelId}: its manifest (labels ${manifest.labels.join(', ')}, input ${shapeOf(manifest.input).join('×')}) differs from its record (labels ${work.labels.join(', ')}, input ${shapeOf(work.input).join('×')})`,
+      `parent model ${work.start.modelId}: its manifest (labels ${manifest.labels.join(', ')}, input ${shapeOf(manifest.input).join('×')}) differs from its record (labels ${work.labels.join(', ')}, input ${shapeOf(input).join('×')})`,
     );
   }
   const description: ManifestInput = {

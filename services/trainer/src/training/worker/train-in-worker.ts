@@ -14,6 +14,7 @@ export interface TrainingThreadEvents {
   phase(phase: 'training' | 'validating' | 'saving'): void;
   epoch(epoch: EpochProgress): void;
   fold(fold: number, folds: number): void;
+  candidate(candidate: number, candidates: number, medianResidual: number): void;
   warning(message: string): void;
 }
 
@@ -57,6 +58,8 @@ export function trainInWorker(
           return events.epoch(message.epoch);
         case 'fold':
           return events.fold(message.fold, message.folds);
+        case 'candidate':
+          return events.candidate(message.candidate, message.candidates, message.medianResidual);
         case 'warning':
           return events.warning(message.message);
         case 'store':

@@ -21,11 +21,15 @@ import type { StoredExamples } from '../../dataset/stored-examples';
 export interface TrainingWork {
   /** A fresh model of the zoo, or the weights of a model to fine-tune (fetched through the service thread). */
   start:
-    | { kind: 'new'; spec: ModelSpec; fromBase: boolean }
+    | { kind: 'new'; spec: Omit<ModelSpec, 'input'>; fromBase: boolean }
     | { kind: 'fine-tune'; modelId: string; artifactPrefix: string };
   /** Output order. */
   labels: string[];
-  input: InputShape;
+  /**
+   * One candidate model per input, trained in turn; the one whose best epoch has the lowest
+   * validation loss is kept, cross-validated, exported and stored. A fine-tune has its parent's.
+   */
+  inputs: InputShape[];
   /** Painted out of every image the model sees; recorded in its manifest for serving and Grad-CAM. */
   ignoreRegions: IgnoreRegion[];
   train: StoredExamples;
@@ -48,9 +52,22 @@ export interface FoldOutcome {
   stoppedEarly: boolean;
 }
 
+/** A candidate model trained on one of the work's inputs. */
+export interface TriedCandidate {
+  /** Its median-residual window; 0: none. */
+  medianResidual: number;
+  /** Its best epoch's (bestValidationLoss); null where no epoch had a finite one. */
+  validationLoss: number | null;
+  bestEpoch: number;
+}
+
 /** What comes back once the candidate's artifacts are stored. */
 export interface TrainingWorkResult {
   backend: string;
+  /** The input of the candidate kept. */
+  input: InputShape;
+  /** Every candidate trained, in order, where there were several; empty otherwise. */
+  tried: TriedCandidate[];
   /** The base the candidate started from (start.fromBase). */
   base: BaseStart | null;
   training: TrainingResult;
@@ -74,6 +91,8 @@ export type WorkerMessage =
   | { type: 'epoch'; epoch: EpochProgress }
   /** A cross-validation round starts (1-based); the epochs after it are its model's. */
   | { type: 'fold'; fold: number; folds: number }
+  /** A candidate model starts training (1-based), on an input with this median-residual window (0: none). */
+  | { type: 'candidate'; candidate: number; candidates: number; medianResidual: number }
   | { type: 'warning'; message: string }
   | StoreRequest
   | { type: 'done'; result: TrainingWorkResult }
