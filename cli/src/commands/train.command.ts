@@ -22,7 +22,7 @@ export function registerTrainCommand(program: Command, context: CliContext): voi
     .addOption(
       new Option(
         '--median-residual <window>',
-        "the side of the median-residual window, which shows the model an isolated hot or dead cell; 0: off (the default unless the plot type's is set)",
+        "the side of the median-residual window, which shows the model an isolated hot or dead cell; 0: off. Unset: the plot type's, else a new hydra-cnn trains one model without and one with 5 and keeps the lower validation loss",
       ).choices(['0', '3', '5', '7', '9']),
     )
     .option('--wait', 'follow the job to its end with a progress bar')

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { baseOffered, startedFrom, startFromOption, startFromPlaceholder } from './training-start';
+import {
+  baseOffered,
+  medianResidualPlaceholder,
+  startedFrom,
+  startFromOption,
+  startFromPlaceholder,
+} from './training-start';
 
 const PARENT = '3f2a9c1e-7b4d-4e8a-9f0b-1c2d3e4f5a6b';
 const fresh = { architecture: null, parentModelId: null, defaults: {} };
@@ -42,6 +48,16 @@ describe("the Train dialog's start from", () => {
     // A choice made before picking a parent or another architecture is dropped, not refused by the server.
     expect(startFromOption('base', { ...fresh, parentModelId: PARENT })).toBeUndefined();
     expect(startFromOption('scratch', { ...fresh, architecture: 'inception-v3' })).toBeUndefined();
+  });
+});
+
+describe("the Train dialog's median residual", () => {
+  it('says that a new hydra-cnn tries both unless the plot type sets one, and what the others get', () => {
+    expect(medianResidualPlaceholder(fresh)).toBe('default: off or 5 × 5, the lower validation loss');
+    expect(medianResidualPlaceholder({ ...fresh, defaults: { medianResidual: 3 } })).toBe('default 3 × 3');
+    expect(medianResidualPlaceholder({ ...fresh, defaults: { medianResidual: 0 } })).toBe('default off');
+    expect(medianResidualPlaceholder({ ...fresh, architecture: 'mobilenet-v2' })).toBe('default off');
+    expect(medianResidualPlaceholder({ ...fresh, parentModelId: PARENT })).toBe("the parent model's");
   });
 });
 

@@ -1,4 +1,9 @@
-import type { ModelArchitecture, TrainingDefaultsDto, TrainingOptions } from '@hydra/contracts';
+import {
+  type ModelArchitecture,
+  medianResidualWindows,
+  type TrainingDefaultsDto,
+  type TrainingOptions,
+} from '@hydra/contracts';
 import type { ModelDetail } from './library-model';
 
 // Where a training run's first weights come from: Hydra's base (hydra-cnn only), random weights,
@@ -31,6 +36,20 @@ export function startFromPlaceholder(context: StartContext): string {
   if (context.parentModelId) return "the parent model's weights";
   if (!baseOffered(context)) return 'random weights (only hydra-cnn has a base)';
   return `default ${SHORT_NAMES[context.defaults.startFrom ?? 'base']}`;
+}
+
+/** The median-residual select's placeholder: what the server trains with when the expert does not choose. */
+export function medianResidualPlaceholder({ architecture, parentModelId, defaults }: StartContext): string {
+  if (parentModelId) return "the parent model's";
+  const windows = medianResidualWindows(
+    architecture ?? defaults.architecture ?? 'hydra-cnn',
+    defaults.medianResidual,
+    false,
+  );
+  const name = (window: number) => (window ? `${window} × ${window}` : 'off');
+  return windows.length > 1
+    ? `default: ${windows.map(name).join(' or ')}, the lower validation loss`
+    : `default ${name(windows[0] ?? 0)}`;
 }
 
 /** `startFrom` for the request: the expert's choice where it applies (the server refuses the base elsewhere). */

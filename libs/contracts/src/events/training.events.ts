@@ -28,8 +28,9 @@ export const trainingOptions = z.object({
   /**
    * The side of the median-residual window (odd, 3–9; 5 measured best): each colour's residual
    * from its local median, as more input channels, shows an isolated hot or dead cell the model
-   * otherwise misses from few labels. It costs accuracy on other plots, so it is off (0) unless a
-   * request or the plot type's defaults ask for it (README, Models).
+   * otherwise misses from few labels, but costs accuracy on other plots. 0 turns it off. Where
+   * neither the request nor the plot type's defaults set it, a new hydra-cnn trains one candidate
+   * without it and one with 5 (medianResidualWindows) and keeps the lower validation loss (README, Models).
    */
   medianResidual: z
     .union([
