@@ -110,7 +110,17 @@ it('lets an expert train with options, watch the progress bar, open the candidat
     await expertPage.fill(`[data-test="train-${field}"] input`, String(value));
     await expertPage.press(`[data-test="train-${field}"] input`, 'Tab');
   }
+  // Unless told, the trainer trains a candidate without and one with the median residual: the
+  // estimate counts both. A window chosen in the dialog reaches the server (one candidate), and
+  // clearing it gives the choice back to the trainer.
+  const estimate = (text: string) =>
+    expertPage.locator(`[data-test="train-estimate"]:${text}`).waitFor({ timeout: 10_000 });
+  await estimate('has-text("for each of 2 candidates")');
   await choose(expertPage, 'train-median-residual', '3 × 3');
+  await estimate('not(:has-text("candidates"))');
+  await expertPage.hover('[data-test="train-median-residual"]');
+  await expertPage.click('[data-test="train-median-residual"] .n-base-clear');
+  await estimate('has-text("for each of 2 candidates")');
   // Every percentage the bar shows, recorded in the page as it changes.
   await expertPage.evaluate(() => {
     const seen: string[] = [];
@@ -157,9 +167,15 @@ it('lets an expert train with options, watch the progress bar, open the candidat
   );
   await expertPage.click(row(candidate));
   await expertPage.locator(`[data-test="model-detail"][data-model-id="${candidate}"]`).waitFor();
-  // Fed the image and its 3 × 3 median residual: twice the image's channels.
+  // Both candidates' losses are shown; the one kept decides the input: with the 5 × 5 median
+  // residual, twice the image's channels.
+  const candidates = await expertPage.locator('[data-test="detail-candidates"]').textContent();
+  expect(candidates).toMatch(
+    /^median residual chosen by validation loss: none \d+\.\d{3}( \(kept\))?, 5 × 5 \d+\.\d{3}( \(kept\))?$/,
+  );
+  const channels = candidates?.endsWith('(kept)') ? 6 : 3;
   await expect(expertPage.locator('[data-test="model-detail"]').textContent()).resolves.toContain(
-    `input ${OPTIONS.height}×${OPTIONS.width}×6`,
+    `input ${OPTIONS.height}×${OPTIONS.width}×${channels}`,
   );
   await expertPage.locator('[data-test="confusion-matrix"] canvas').waitFor();
   await expertPage.locator('[data-test="training-curves"] canvas').waitFor();
@@ -234,6 +250,9 @@ it('saves screenshots of the Library and the Training report', async () => {
       // Trained with the default options: a hydra-cnn from Hydra's base, which the report names.
       await expect(shot.locator('[data-test="training-started-from"]').textContent()).resolves.toMatch(
         /Hydra's base [0-9a-f]{12} \(it told Good from Bad on \d+\.\d % of its validation plots\)/,
+      );
+      expect((await shot.locator('[data-test="training-candidates"]').textContent())?.trim()).toMatch(
+        /^Input: median residual chosen by validation loss: none .*, 5 × 5 .*\.$/,
       );
       await shot
         .locator('[data-test="disagreement-card"] img')
