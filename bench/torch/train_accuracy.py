@@ -45,7 +45,8 @@ stopped at epoch 12), accuracy 86.5–93.5 % and Bad recall 80–97 %; a 3 × 3 
 97.0–99.5 % (missing bit 45–50/50) on seeds 1–3. From a base pretrained with it (pretrain.py --median-residual
 5: 25 epochs, 1,564 s, 95.9 % on its validation plots) the hot channel rises to 72/99 (seeds 1–3,
 against 59/99), but Good plots and half-efficiency sectors fall: accuracy 85.0–88.5 %. Hydra
-offers it as the training option medianResidual (libs/ml median-residual.ts), off by default.
+offers it as the training option medianResidual (libs/ml median-residual.ts); unset, the trainer
+trains a model without and one with it and keeps the lower validation loss (--select 0,5 here).
 With --median-residual 5, seeds 1–3 (accuracy; hot channel), against 92.5 / 90.0 / 91.5 % (71/99):
 - --shift 3 (Hydra's augmentation maxShift): 93.0 / 93.0 / 92.5 % (75/99); but without the residual
   it takes mpl_timing's shifted peak from 30–32/34 to 0–5/34 (accuracy 98–99 -> 83–85.5 %), the
@@ -56,15 +57,16 @@ With --median-residual 5, seeds 1–3 (accuracy; hot channel), against 92.5 / 90
   against its members' mean 91.4 / 88.3 %; the hot channel unchanged (21/33 each).
 - No help (variants of this script, not kept): the residual relative to the median, (x − m) / (m +
   0.05), in place of the difference (37/99) or beside it (61/99); the median of the ink alone, white
-  left out (45/99, Good kept 97 of 100 each seed); a max or an average-and-max head (52, 64/99);
-  144×192 with a 7 × 7 window (30/66 at seeds 1–2, 226 s a model).
+  left out (45/99, Good kept 97 of 100 each seed), and with the residual also zeroed on white
+  pixels so the background and text stay dark (42/99; 90.0 / 85.5 / 85.5 %); a max or an
+  average-and-max head (52, 64/99); 144×192 with a 7 × 7 window (30/66 at seeds 1–2, 226 s a model).
 What it still misses (seeds 2, 3): hot cells at radius 9.6–11.9, on the map's edge, where a window's
 median is the white background, of_max 0.58–1.0; and Good maps called Bad are the same 6–7 test
 maps at both seeds, steep (scale 5.0–5.4) or faint (rate 0.81–0.90), at P(Bad) 0.52–0.82.
 --select 0,5 trains one model without and one with the residual and keeps the lower validation
 loss: on render seed 1 it keeps the residual on mpl_occupancy and mpl_timing, none on mpl_trigger,
 each time the one better on the test images (occupancy 92.5 / 90.0 / 91.5 %, trigger 100 / 98.5 /
-99.0 %). Hydra's side: accuracy.bench.ts --select 0,5.
+99.0 %). Hydra's side: accuracy.bench.ts with the trainer's defaults.
 """
 import argparse
 import csv
