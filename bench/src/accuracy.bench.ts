@@ -24,6 +24,7 @@ import {
   imageToInput,
   initialiseBackend,
   type InputShape,
+  lowestValidationLoss,
   startFromBase,
   stratifiedSplit,
   TfjsClassifier,
@@ -156,7 +157,7 @@ async function trainAndTest(set: PlotSet, seed: number) {
   );
   const tried = [];
   for (const input of resolved.inputs) tried.push(await trainOne(set, seed, resolved, input));
-  const kept = tried.reduce((best, next) => (next.validationLoss < best.validationLoss ? next : best));
+  const kept = tried[lowestValidationLoss(tried.map(({ result }) => result))] as (typeof tried)[number];
   for (const other of tried) if (other !== kept) other.model.dispose();
   const { model, input, result } = kept;
   const seconds = tried.reduce((sum, { seconds }) => sum + seconds, 0);
@@ -202,12 +203,12 @@ async function trainAndTest(set: PlotSet, seed: number) {
     bestEpoch: result.bestEpoch,
     seconds,
     losses: tried.map(
-      ({ input, validationLoss }) => `${input.medianResidual?.window ?? 0}: ${validationLoss.toFixed(3)}`,
+      ({ input, result }) => `${input.medianResidual?.window ?? 0}: ${bestValidationLoss(result).toFixed(3)}`,
     ),
   };
 }
 
-/** One model trained as the trainer does on `input`; its best epoch's validation loss. */
+/** One model trained as the trainer does on `input`. */
 async function trainOne(
   set: PlotSet,
   seed: number,
@@ -236,8 +237,7 @@ async function trainOne(
   };
   const started = Date.now();
   const result = await trainModel(model, part('train'), part('validation'), training);
-  const validationLoss = bestValidationLoss(result);
-  return { model, input, result, validationLoss, seconds: (Date.now() - started) / 1000 };
+  return { model, input, result, seconds: (Date.now() - started) / 1000 };
 }
 
 const percent = (value: number) => `${(100 * value).toFixed(1)}`;

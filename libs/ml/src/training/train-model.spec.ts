@@ -11,6 +11,7 @@ import {
   type EpochProgress,
   evaluate,
   type Examples,
+  lowestValidationLoss,
   TrainingCancelledError,
   trainModel,
 } from './train-model';
@@ -120,7 +121,7 @@ describe('training hydra-cnn on simulated plots', () => {
   }, 60_000);
 });
 
-describe('bestValidationLoss', () => {
+describe('the validation loss a training is judged by', () => {
   const epoch = (valLoss: number) => ({ valLoss }) as EpochProgress;
   const result = (losses: number[], bestEpoch: number) => ({
     history: losses.map(epoch),
@@ -137,5 +138,11 @@ describe('bestValidationLoss', () => {
   it('is Infinity when no epoch was kept or its loss is not a number', () => {
     expect(bestValidationLoss(result([Number.NaN], -1))).toBe(Infinity);
     expect(bestValidationLoss(result([Number.NaN], 0))).toBe(Infinity);
+  });
+
+  it('keeps the training with the lowest, the first on a tie, and one without a loss only when all lack one', () => {
+    expect(lowestValidationLoss([result([0.3], 0), result([0.2], 0), result([0.2], 0)])).toBe(1);
+    expect(lowestValidationLoss([result([Number.NaN], 0), result([0.5], 0)])).toBe(1);
+    expect(lowestValidationLoss([result([Number.NaN], -1), result([Number.NaN], 0)])).toBe(0);
   });
 });

@@ -89,6 +89,12 @@ export function bestValidationLoss({ history, bestEpoch }: TrainingResult): numb
   return loss !== undefined && Number.isFinite(loss) ? loss : Infinity;
 }
 
+/** Which of several trainings to keep: the lowest bestValidationLoss, the first on a tie. */
+export function lowestValidationLoss(results: TrainingResult[]): number {
+  const losses = results.map(bestValidationLoss);
+  return losses.indexOf(Math.min(...losses));
+}
+
 export class TrainingCancelledError extends Error {
   override readonly name = 'TrainingCancelledError';
 }

@@ -9,6 +9,7 @@ import {
   initialiseBackend,
   type InputShape,
   loadModelArtifacts,
+  lowestValidationLoss,
   type ManifestInput,
   prefetchBatches,
   saveModelArtifacts,
@@ -101,33 +102,34 @@ export async function trainCandidate(
  * has the lowest validation loss is kept (the first on a tie), the others are disposed.
  */
 async function keptCandidate(work: TrainingWork, store: ObjectStore, post: Post) {
-  let kept: Awaited<ReturnType<typeof trainedModel>> | undefined;
-  const tried: TriedCandidate[] = [];
+  const trained: Awaited<ReturnType<typeof trainedModel>>[] = [];
   try {
     for (const [index, input] of work.inputs.entries()) {
-      const medianResidual = input.medianResidual?.window ?? 0;
       if (work.inputs.length > 1)
-        post({ type: 'candidate', candidate: index + 1, candidates: work.inputs.length, medianResidual });
-      const candidate = await trainedModel(work, input, work, store, post);
-      const validationLoss = bestValidationLoss(candidate.training);
-      tried.push({
-        medianResidual,
-        validationLoss: Number.isFinite(validationLoss) ? validationLoss : null,
-        bestEpoch: candidate.training.bestEpoch,
-      });
-      if (kept && bestValidationLoss(kept.training) <= validationLoss) {
-        candidate.model.dispose();
-      } else {
-        kept?.model.dispose();
-        kept = candidate;
-      }
+        post({
+          type: 'candidate',
+          candidate: index + 1,
+          candidates: work.inputs.length,
+          medianResidual: input.medianResidual?.window ?? 0,
+        });
+      trained.push(await trainedModel(work, input, work, store, post));
     }
   } catch (error) {
-    kept?.model.dispose();
+    for (const { model } of trained) model.dispose();
     throw error;
   }
+  const kept = trained[lowestValidationLoss(trained.map(({ training }) => training))];
   if (!kept) throw new Error('the training work names no input');
-  return { ...kept, tried: work.inputs.length > 1 ? tried : [] };
+  for (const { model } of trained) if (model !== kept.model) model.dispose();
+  const tried: TriedCandidate[] = trained.map(({ input, training }) => {
+    const validationLoss = bestValidationLoss(training);
+    return {
+      medianResidual: input.medianResidual?.window ?? 0,
+      validationLoss: Number.isFinite(validationLoss) ? validationLoss : null,
+      bestEpoch: training.bestEpoch,
+    };
+  });
+  return { ...kept, tried: trained.length > 1 ? tried : [] };
 }
 
 /**
