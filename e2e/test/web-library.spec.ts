@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { waitFor } from '@hydra/messaging/testing';
 import { simulateDataset } from '@hydra/simulator';
 import { type HydraProcesses, startHydraProcesses, storeImage } from '@hydra/testing';
-import type { Request } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import {
   choose,
   createUser,
@@ -44,6 +44,31 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 const row = (id: string) => `[data-test="model-row"][data-model-id="${id}"]`;
+
+/**
+ * Promote, then the popconfirm's Promote, until the promotion is sent: three tries, each waiting 10 s
+ * for the request. A confirmation clicked while the popover re-renders (a list reload that the
+ * finished training set off) can be lost, as a person's click would be, and a person clicks again;
+ * a promotion that is never sent still fails, and a retry is logged.
+ */
+async function confirmPromotion(page: Page, id: string) {
+  const confirm = page.locator('.n-popconfirm__action button:has-text("Promote")');
+  const isPromotion = (request: Request) =>
+    request.method() === 'POST' && request.url().endsWith(`/models/${id}/promote`);
+  for (let attempt = 1; ; attempt++) {
+    const sent = page.waitForRequest(isPromotion, { timeout: 10_000 });
+    sent.catch(() => undefined); // awaited below; a failed click must not leave it unhandled
+    if (!(await confirm.isVisible())) await page.click('[data-test="promote-button"]');
+    await confirm.waitFor({ timeout: 10_000 });
+    await confirm.click({ timeout: 10_000 });
+    try {
+      return await (await sent).response();
+    } catch (error) {
+      if (attempt === 3) throw error;
+      console.warn(`promote: no request after confirming (try ${attempt}), trying again`);
+    }
+  }
+}
 
 beforeAll(async () => {
   const webDir = requireBuiltWebApp();
@@ -186,17 +211,7 @@ it('lets an expert train with options, watch the progress bar, open the candidat
   );
 
   // Each step of the confirmation waits on its own, so a failure names the step that did not happen.
-  const answer = await step(expertPage, 'promote', async () => {
-    await expertPage.click('[data-test="promote-button"]');
-    const confirm = expertPage.locator('.n-popconfirm__action button:has-text("Promote")');
-    await confirm.waitFor({ timeout: 10_000 });
-    const isPromotion = (request: Request) =>
-      request.method() === 'POST' && request.url().endsWith(`/models/${candidate}/promote`);
-    const sent = expertPage.waitForRequest(isPromotion, { timeout: 30_000 });
-    sent.catch(() => undefined); // awaited below; a failed click must not leave it unhandled
-    await confirm.click({ timeout: 10_000 });
-    return (await sent).response();
-  });
+  const answer = await step(expertPage, 'promote', () => confirmPromotion(expertPage, candidate));
   // The server's answer first, so that a refusal fails here with its reason.
   expect(`${answer?.status()} ${await answer?.text()}`).toMatch(/^200 /);
   await expertPage
