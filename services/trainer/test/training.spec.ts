@@ -146,7 +146,9 @@ describe('training on a thread of its own', () => {
       labels: [...TEST_MODEL.labels],
       inputShape: [TEST_MODEL.input.height, TEST_MODEL.input.width, TEST_MODEL.input.channels],
     });
-    expect((model.metrics as { base: unknown }).base).toBeNull();
+    const metrics = model.metrics as { base: unknown; options: { inputs: unknown } };
+    expect(metrics.base).toBeNull();
+    expect(metrics.options.inputs).toEqual([TEST_MODEL.input]);
     const loaded = await loadModelArtifacts(trainer.bed.store, model.artifactPrefix);
     expect(loaded.manifest.input).toEqual(TEST_MODEL.input);
     loaded.model.dispose();

@@ -197,7 +197,8 @@ export class CandidateTrainingService {
             ...disagreements(dataset.validationImages, evaluation.calibrated.validation, labels),
             ...disagreements(dataset.testImages, evaluation.calibrated.test, labels),
           ],
-          options,
+          // The inputs trained: a fine-tune's are its parent's, whatever the options resolved.
+          options: { ...options, inputs },
           // Where the trainer chose the median residual: each candidate's best validation loss.
           ...(outcome.tried.length > 0 && { candidates: outcome.tried }),
           base: outcome.base,
