@@ -47,19 +47,19 @@ const row = (id: string) => `[data-test="model-row"][data-model-id="${id}"]`;
 
 /**
  * Promote, then the popconfirm's Promote, until the promotion is sent: three tries, each waiting 10 s
- * for the request. A confirmation clicked while the popover re-renders (a list reload that the
- * finished training set off) can be lost, as a person's click would be, and a person clicks again;
- * a promotion that is never sent still fails, and a retry is logged.
+ * from the confirmation for the request. A confirmation clicked while the popover re-renders (a
+ * list reload that the finished training set off) can be lost, as a person's click would be, and a
+ * person clicks again; a promotion that is never sent still fails, and a retry is logged.
  */
 async function confirmPromotion(page: Page, id: string) {
   const confirm = page.locator('.n-popconfirm__action button:has-text("Promote")');
   const isPromotion = (request: Request) =>
     request.method() === 'POST' && request.url().endsWith(`/models/${id}/promote`);
   for (let attempt = 1; ; attempt++) {
-    const sent = page.waitForRequest(isPromotion, { timeout: 10_000 });
-    sent.catch(() => undefined); // awaited below; a failed click must not leave it unhandled
     if (!(await confirm.isVisible())) await page.click('[data-test="promote-button"]');
     await confirm.waitFor({ timeout: 10_000 });
+    const sent = page.waitForRequest(isPromotion, { timeout: 10_000 });
+    sent.catch(() => undefined); // awaited below; a failed click must not leave it unhandled
     await confirm.click({ timeout: 10_000 });
     try {
       return await (await sent).response();
