@@ -21,7 +21,6 @@ import {
   heatReference,
   heatExemplars,
   nearestReference,
-  modelChannels,
   buildModel,
   HYDRA_CNN_GRADCAM_LAYER,
   type IgnoreRegion,
@@ -334,11 +333,10 @@ async function measure(
     const timer = performance.now();
     const camOptions = candidate.options(model);
     const good = LABELS.indexOf('Good');
-    const length = input.height * input.width * modelChannels(input);
     const [reference, exemplars] = candidate.reference
       ? await Promise.all([
           heatReference(model, camOptions.layers, train, good, candidate.reference),
-          heatExemplars(train, good, candidate.reference, length),
+          heatExemplars(train, good, candidate.reference, input),
         ])
       : [null, null];
     for (const index of localised) {

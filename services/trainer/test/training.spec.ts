@@ -104,13 +104,13 @@ describe('training on a thread of its own', () => {
     });
     expect(loaded.manifest.input.medianResidual?.window ?? 0).toBe(keptWindow);
     // Its heat maps are measured from those of its Good training plots nearest the plot explained:
-    // all of them are kept (as inputs), and no mean over them is computed besides.
+    // all of them are kept (as their 8-bit pixels), and no mean over them is computed besides.
     const goodTrainingPlots = metrics.dataset.train.Good;
     expect(goodTrainingPlots).toBeGreaterThan(0);
     expect(loaded.heatExemplars).toMatchObject({ label: 'Good', of: goodTrainingPlots });
-    expect(loaded.heatExemplars?.inputs).toHaveLength(goodTrainingPlots);
+    expect(loaded.heatExemplars?.pixels).toHaveLength(goodTrainingPlots);
     expect(loaded.heatReference).toBeNull();
-    expect(loaded.heatExemplars?.inputs[0]).toHaveLength(
+    expect(loaded.heatExemplars?.pixels[0]).toHaveLength(
       loaded.manifest.input.height * loaded.manifest.input.width * loaded.manifest.input.channels,
     );
     loaded.model.dispose();

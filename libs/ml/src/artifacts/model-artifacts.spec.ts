@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,14 +124,14 @@ describe('model artifacts', () => {
     };
     const layers = ['block1_relu', 'block2_relu'];
     const reference = await heatReference(model, layers, examples, 0, 'Good');
-    const exemplars = await heatExemplars(examples, 0, 'Good', INPUT.height * INPUT.width * 3);
+    const exemplars = await heatExemplars(examples, 0, 'Good', INPUT);
     const referenced = 'models/FCAL_occupancy/referenced/';
     const manifest = await saveModelArtifacts(store, referenced, model, {
       ...description,
       heatReference: reference,
       heatExemplars: exemplars,
     });
-    expect(manifest.heatExemplars).toEqual({ label: 'Good', of: 2, count: 2 });
+    expect(manifest.heatExemplars).toEqual({ label: 'Good', of: 2, count: 2, encoding: 'pixels' });
     expect(manifest.heatReference).toEqual({
       label: 'Good',
       count: 2,
@@ -143,10 +144,16 @@ describe('model artifacts', () => {
     expect(loaded.heatReference?.layers.map(({ name, values }) => [name, Array.from(values)])).toEqual(
       reference?.layers.map(({ name, values }) => [name, Array.from(values)]),
     );
-    expect(loaded.heatExemplars?.inputs.map((input) => Array.from(input))).toEqual([
-      Array.from(examples.inputs[0] as Float32Array),
-      Array.from(examples.inputs[2] as Float32Array),
-    ]);
+    // Kept as their 8-bit pixels: a byte a value, not float32's four.
+    const pixelsOf = (input: Float32Array) => Array.from(input, (value) => Math.round(value * 255));
+    const goodPixels = [
+      pixelsOf(examples.inputs[0] as Float32Array),
+      pixelsOf(examples.inputs[2] as Float32Array),
+    ];
+    expect(loaded.heatExemplars?.pixels.map((pixels) => Array.from(pixels))).toEqual(goodPixels);
+    expect((await store.get(`${referenced}heat-exemplars.bin`)).byteLength).toBe(
+      2 * INPUT.height * INPUT.width * 3,
+    );
     loaded.model.dispose();
     // A classifier makes no heat maps, so it reads neither.
     const classifying = await loadModelArtifacts(store, referenced, { heatMaps: false });
@@ -159,6 +166,30 @@ describe('model artifacts', () => {
       "heat exemplars under models/FCAL_occupancy/referenced/ do not match the manifest's sha256",
     );
     await store.put(`${referenced}heat-exemplars.bin`, kept);
+
+    // A model saved before pixels were kept stored float32 model inputs: read back as their pixels.
+    const older = 'models/FCAL_occupancy/older/';
+    const olderManifest = await saveModelArtifacts(store, older, model, description);
+    const floats = Buffer.concat(
+      [examples.inputs[0], examples.inputs[2]].map((input) => Buffer.from((input as Float32Array).buffer)),
+    );
+    await store.put(`${older}heat-exemplars.bin`, floats);
+    await store.put(
+      `${older}manifest.json`,
+      Buffer.from(
+        JSON.stringify({
+          ...olderManifest,
+          heatExemplars: { label: 'Good', of: 2, count: 2 },
+          sha256: {
+            ...olderManifest.sha256,
+            heatExemplars: createHash('sha256').update(floats).digest('hex'),
+          },
+        }),
+      ),
+    );
+    const fromOlder = await loadModelArtifacts(store, older);
+    expect(fromOlder.heatExemplars?.pixels.map((pixels) => Array.from(pixels))).toEqual(goodPixels);
+    fromOlder.model.dispose();
 
     const file = await store.get(`${referenced}heat-reference.bin`);
     file[7] = (file[7] as number) ^ 0xff;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { exportToOnnx } from '../inference/onnx-export';
 import type { OnnxExports, Precision } from '../inference/serving-exports';
 import type { HeatExemplars, HeatReference } from '../explain/heat-reference';
-import { type IgnoreRegion, type InputShape, modelChannels } from '../preprocessing/image-input';
+import { type IgnoreRegion, inputPixels, type InputShape, modelChannels } from '../preprocessing/image-input';
 
 /** Everything a classifier or explainer needs to use a model exactly as it was trained. */
 export interface ModelManifest {
@@ -34,10 +34,11 @@ export interface ModelManifest {
   };
   /**
    * The training plots of the reference class kept for heat maps measured from the plots nearest
-   * the one explained (HeatExemplars): `count` model inputs, float32 one after another, in
-   * heat-exemplars.bin. None in manifests from before, or where training had no plot of the class.
+   * the one explained (HeatExemplars): `count` plots one after another in heat-exemplars.bin, as
+   * their 8-bit pixels (`encoding: 'pixels'`), or in manifests from before it as float32 model
+   * inputs. None in manifests from before either, or where training had no plot of the class.
    */
-  heatExemplars?: { label: string; of: number; count: number };
+  heatExemplars?: { label: string; of: number; count: number; encoding?: 'pixels' };
   sha256: {
     weights: string;
     onnx: string;
@@ -90,7 +91,7 @@ export async function saveModelArtifacts(
   const onnxInt8 = onnxModels?.int8 ? Buffer.from(onnxModels.int8) : null;
   const { heatReference, heatExemplars, ...described } = description;
   const reference = heatReference ? float32Bytes(heatReference.layers.map((layer) => layer.values)) : null;
-  const exemplars = heatExemplars?.inputs.length ? float32Bytes(heatExemplars.inputs) : null;
+  const exemplars = heatExemplars?.pixels.length ? Buffer.concat(heatExemplars.pixels) : null;
   const topology = {
     modelTopology: saved.modelTopology,
     weightsManifest: [{ paths: [FILES.weights], weights: saved.weightSpecs }],
@@ -116,7 +117,8 @@ export async function saveModelArtifacts(
         heatExemplars: {
           label: heatExemplars.label,
           of: heatExemplars.of,
-          count: heatExemplars.inputs.length,
+          count: heatExemplars.pixels.length,
+          encoding: 'pixels',
         },
       }),
     sha256: {
@@ -271,19 +273,32 @@ function referenceFrom(bytes: Buffer, described: NonNullable<ModelManifest['heat
   return { label: described.label, count: described.count, layers };
 }
 
-/** The exemplars back from their bytes: as many inputs of the manifest's shape as it says, every byte accounted for. */
+/**
+ * The exemplars back from their bytes: as many plots of the manifest's input as it says, every byte
+ * accounted for; float32 model inputs of an older manifest are read back as their pixels.
+ */
 function exemplarsFrom(bytes: Buffer, manifest: ModelManifest): HeatExemplars {
   const described = manifest.heatExemplars as NonNullable<ModelManifest['heatExemplars']>;
-  const length = manifest.input.height * manifest.input.width * modelChannels(manifest.input);
-  if (length * described.count * Float32Array.BYTES_PER_ELEMENT !== bytes.byteLength)
+  const { input } = manifest;
+  const pixels = input.height * input.width * input.channels;
+  const length = described.encoding === 'pixels' ? pixels : pixels * (modelChannels(input) / input.channels);
+  const size = described.encoding === 'pixels' ? 1 : Float32Array.BYTES_PER_ELEMENT;
+  if (length * described.count * size !== bytes.byteLength)
     throw new Error(
-      `heat exemplars of ${bytes.byteLength} bytes are not ${described.count} inputs of ${length} values`,
+      `heat exemplars of ${bytes.byteLength} bytes are not ${described.count} plots of ${length} values`,
     );
-  const values = new Float32Array(new Uint8Array(bytes).buffer);
-  const inputs = Array.from({ length: described.count }, (_, index) =>
+  // Copied: each plot owns its bytes, and a Float32Array needs an aligned offset, which a store's Buffer need not have.
+  const values =
+    described.encoding === 'pixels' ? new Uint8Array(bytes) : new Float32Array(new Uint8Array(bytes).buffer);
+  const plots = Array.from({ length: described.count }, (_, index) =>
     values.subarray(index * length, (index + 1) * length),
   );
-  return { label: described.label, of: described.of, inputs };
+  return {
+    label: described.label,
+    of: described.of,
+    input,
+    pixels: plots.map((plot) => (plot instanceof Uint8Array ? plot : inputPixels(plot, input))),
+  };
 }
 
 function sha256(bytes: Buffer): string {

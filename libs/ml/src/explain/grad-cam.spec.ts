@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { initialiseBackend } from '../backend/tensorflow-backend';
+import { inputPixels, modelInput } from '../preprocessing/image-input';
 import { CAM_METHODS, classActivationMap, heatPeak } from './grad-cam';
 import { heatMapOptions } from './heat-map-method';
 import {
@@ -141,8 +142,8 @@ describe('class activation maps', () => {
       inputs: [usual, usual, usual, other, other, plot([[DARK, 0]])],
       labels: [0, 0, 0, 0, 0, 1],
     };
-    const exemplars = await heatExemplars(examples, 0, 'usual', SHAPE.height * SHAPE.width);
-    expect({ label: exemplars?.label, of: exemplars?.of, count: exemplars?.inputs.length }).toEqual({
+    const exemplars = await heatExemplars(examples, 0, 'usual', SHAPE);
+    expect({ label: exemplars?.label, of: exemplars?.of, count: exemplars?.pixels.length }).toEqual({
       label: 'usual',
       of: 5,
       count: 5,
@@ -154,10 +155,15 @@ describe('class activation maps', () => {
       faulty,
       2,
     );
+    // Kept as 8-bit pixels: the grey of 0.5 comes back as 128/255.
+    const kept = modelInput(inputPixels(other, SHAPE), SHAPE);
+    expect(Math.max(...kept.map((value, index) => Math.abs(value - (other[index] as number))))).toBeLessThan(
+      1 / 255,
+    );
     const ofItsLook = await heatReference(
       model,
       layers,
-      { inputs: [other, other], labels: [0, 0] },
+      { inputs: [kept, kept], labels: [0, 0] },
       0,
       'usual',
     );
@@ -181,28 +187,31 @@ describe('class activation maps', () => {
     });
   });
 
-  it('keeps an even spread of the class, bounded in count and bytes', async () => {
-    const inputs = Array.from({ length: 600 }, (_, index) => new Float32Array([index]));
+  it('keeps an even spread of the class as 8-bit pixels, bounded in count and bytes', async () => {
+    // Each plot's number in two pixels, high byte first.
+    const numbered = { height: 1, width: 2, channels: 1 } as const;
+    const inputs = Array.from({ length: 600 }, (_, index) =>
+      new Float32Array([index >> 8, index & 255]).map((value) => value / 255),
+    );
     const many = { inputs, labels: inputs.map((_, index) => index % 2) };
-    const small = await heatExemplars(many, 1, 'Good', 1);
+    const small = await heatExemplars(many, 1, 'Good', numbered);
+    const number = (pixels?: Uint8Array) => (pixels?.[0] ?? NaN) * 256 + (pixels?.[1] ?? NaN);
     expect({
       of: small?.of,
-      count: small?.inputs.length,
-      first: small?.inputs[0]?.[0],
-      last: small?.inputs.at(-1)?.[0],
+      count: small?.pixels.length,
+      first: number(small?.pixels[0]),
+      last: number(small?.pixels.at(-1)),
     }).toEqual({
       of: 300,
       count: MAX_HEAT_EXEMPLARS,
       first: 1,
       last: 597,
     });
-    // Inputs so large that only 3 fit the budget.
-    const large = Math.floor(HEAT_EXEMPLAR_BYTES / 4 / 3);
-    const few = {
-      inputs: many.inputs.slice(0, 10).map(() => new Float32Array(large)),
-      labels: Array(10).fill(0),
-    };
-    expect((await heatExemplars(few, 0, 'Good', large))?.inputs).toHaveLength(3);
+    // Plots so large that only 3 fit the budget: a pixel is a byte, whatever the float32 input's size.
+    const large = { height: 1, width: Math.floor(HEAT_EXEMPLAR_BYTES / 3), channels: 1 } as const;
+    const plot = new Float32Array(large.width);
+    const few = { inputs: Array(10).fill(plot), labels: Array(10).fill(0) };
+    expect((await heatExemplars(few, 0, 'Good', large))?.pixels).toHaveLength(3);
     expect(await heatExemplars(few, 1, 'Bad', large)).toBeNull();
   });
 

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { InputShape } from '../preprocessing/image-input';
 import type { TrainingData } from '../training/example-source';
 import type { CamMethod, ClassActivationOptions } from './grad-cam';
 import {
@@ -128,15 +129,14 @@ export function heatMapOptions(
  * of labeled images. Null where there is no such class or plot.
  */
 export async function defaultHeatExemplars(
-  model: tf.LayersModel,
   labels: readonly string[],
   train: TrainingData,
+  input: InputShape,
 ): Promise<HeatExemplars | null> {
   const label = DEFAULT_HEAT_MAP_METHOD.reference;
   const classIndex = label === undefined ? -1 : labels.indexOf(label);
   if (label === undefined || classIndex < 0) return null;
-  const inputLength = (model.inputs[0]?.shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
-  return heatExemplars(train, classIndex, label, inputLength);
+  return heatExemplars(train, classIndex, label, input);
 }
 
 /**

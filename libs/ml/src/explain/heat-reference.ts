@@ -6,6 +6,7 @@ import {
   prefetchBatches,
   type TrainingData,
 } from '../training/example-source';
+import { type InputShape, inputPixels, modelInput } from '../preprocessing/image-input';
 
 /**
  * What a heat map measures evidence from: per layer, the mean activation over one class's training
@@ -104,31 +105,36 @@ export function referenceFor(
 }
 
 /**
- * Training plots of the reference class kept with a model (their model inputs), so a heat map can
- * be measured from the plots most like the one explained (nearestReference) rather than from the
- * mean of all: where plots of a type come in several looks (palettes, log or linear axes), the mean
- * of all is a blur of them, and heat falls on the look instead of the fault.
+ * Training plots of the reference class kept with a model, so a heat map can be measured from the
+ * plots most like the one explained (nearestReference) rather than from the mean of all: where
+ * plots of a type come in several looks (palettes, log or linear axes), the mean of all is a blur
+ * of them, and heat falls on the look instead of the fault. Each is kept as its letterboxed 8-bit
+ * pixels, a quarter of its model input's float32 bytes (an eighth with the median residual), and
+ * made a model input again (modelInput) when compared.
  */
 export interface HeatExemplars {
   label: string;
-  /** How many plots of the class there were; `inputs` is an even spread of at most MAX_HEAT_EXEMPLARS. */
+  /** How many plots of the class there were; `pixels` is an even spread of at most MAX_HEAT_EXEMPLARS. */
   of: number;
-  inputs: Float32Array[];
+  /** The model input the pixels are made into. */
+  input: InputShape;
+  /** Each plot's pixels, height × width × channels. */
+  pixels: Uint8Array[];
 }
 
-/** At most this many plots are kept, and at most HEAT_EXEMPLAR_BYTES of them. */
+/** At most this many plots are kept, and at most HEAT_EXEMPLAR_BYTES of their pixels. */
 export const MAX_HEAT_EXEMPLARS = 256;
 export const HEAT_EXEMPLAR_BYTES = 16 * 2 ** 20;
 
 /**
- * An even spread of class `classIndex`'s examples (named `label`), at most MAX_HEAT_EXEMPLARS and
- * HEAT_EXEMPLAR_BYTES of inputs; null where there are none.
+ * An even spread of class `classIndex`'s examples (named `label`, model inputs of `input`), at most
+ * MAX_HEAT_EXEMPLARS and HEAT_EXEMPLAR_BYTES of pixels; null where there are none.
  */
 export async function heatExemplars(
   data: TrainingData,
   classIndex: number,
   label: string,
-  inputLength: number,
+  input: InputShape,
 ): Promise<HeatExemplars | null> {
   const source = exampleSource(data);
   const chosen = indicesOf(source, classIndex);
@@ -136,7 +142,7 @@ export async function heatExemplars(
     1,
     Math.min(
       MAX_HEAT_EXEMPLARS,
-      Math.floor(HEAT_EXEMPLAR_BYTES / (inputLength * Float32Array.BYTES_PER_ELEMENT)),
+      Math.floor(HEAT_EXEMPLAR_BYTES / (input.height * input.width * input.channels)),
     ),
   );
   if (!chosen.length) return null;
@@ -147,14 +153,16 @@ export async function heatExemplars(
           { length: limit },
           (_, index) => chosen[Math.floor((index * chosen.length) / limit)] as number,
         );
-  const inputs: Float32Array[] = [];
-  for await (const batch of prefetchBatches(source, batchesOf(spread, BATCH))) inputs.push(...batch.inputs);
-  return { label, of: chosen.length, inputs };
+  const pixels: Uint8Array[] = [];
+  for await (const batch of prefetchBatches(source, batchesOf(spread, BATCH)))
+    pixels.push(...batch.inputs.map((values) => inputPixels(values, input)));
+  return { label, of: chosen.length, input, pixels };
 }
 
 /**
  * The reference of `layers` for one plot: the mean activations of the `nearest` exemplars closest to
- * `input` (squared pixel distance), so heat falls where this plot differs from plots that look like it.
+ * `input` (squared distance between their pixels), so heat falls where this plot differs from plots
+ * that look like it.
  */
 export async function nearestReference(
   model: tf.LayersModel,
@@ -163,16 +171,17 @@ export async function nearestReference(
   input: Float32Array,
   nearest: number,
 ): Promise<HeatReference | null> {
-  const distances = exemplars.inputs.map((exemplar, index) => {
+  const explained = inputPixels(input, exemplars.input);
+  const distances = exemplars.pixels.map((pixels, index) => {
     let sum = 0;
-    for (let position = 0; position < exemplar.length; position++)
-      sum += ((exemplar[position] as number) - (input[position] as number)) ** 2;
+    for (let position = 0; position < pixels.length; position++)
+      sum += ((pixels[position] as number) - (explained[position] as number)) ** 2;
     return { sum, index };
   });
   const closest = distances
     .sort((a, b) => a.sum - b.sum)
     .slice(0, nearest)
-    .map(({ index }) => exemplars.inputs[index] as Float32Array);
+    .map(({ index }) => modelInput(exemplars.pixels[index] as Uint8Array, exemplars.input));
   const reference = await heatReference(
     model,
     layers,

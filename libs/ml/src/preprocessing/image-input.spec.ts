@@ -1,6 +1,6 @@
 import { simulatePlot } from '@hydra/simulator';
 import { letterboxGeometry } from '../explain/letterbox';
-import { imageToInput, regionPixels } from './image-input';
+import { imageToInput, inputPixels, modelInput, regionPixels } from './image-input';
 
 const SHAPE = { height: 60, width: 80, channels: 3 } as const;
 
@@ -44,5 +44,21 @@ describe('ignore regions in the model input', () => {
     ).flat();
     expect(masked).toHaveLength(grey.height * grey.width);
     expect(rightHalf.every((value) => value === 1)).toBe(true);
+  });
+});
+
+describe('a model input kept as its pixels', () => {
+  it('is made again exactly from its 8-bit pixels, with or without the median residual', async () => {
+    const plot = await simulatePlot('FCAL_occupancy', 'Bad', 9);
+    for (const shape of [
+      SHAPE,
+      { ...SHAPE, medianResidual: { window: 5, gain: 10 } },
+      { ...SHAPE, channels: 1 as const },
+    ]) {
+      const input = await imageToInput(plot.png, shape);
+      const pixels = inputPixels(input, shape);
+      expect(pixels).toHaveLength(shape.height * shape.width * shape.channels);
+      expect(Array.from(modelInput(pixels, shape))).toEqual(Array.from(input));
+    }
   });
 });

@@ -61,11 +61,34 @@ export async function imageToInput(
     throw new Error(
       `decoded ${data.length} values, expected ${expected} for ${shape.height}×${shape.width}×${shape.channels}`,
     );
+  return modelInput(data, shape);
+}
+
+/**
+ * The model input of a letterboxed 8-bit image (height × width × channels, interleaved): its
+ * values scaled to [0, 1], with the median residual where the shape has one.
+ */
+export function modelInput(pixels: Uint8Array, shape: InputShape): Float32Array {
   if (shape.medianResidual)
-    return withMedianResidual(data, shape.height, shape.width, shape.channels, shape.medianResidual);
-  const input = new Float32Array(expected);
-  for (let index = 0; index < expected; index++) input[index] = (data[index] as number) / 255;
+    return withMedianResidual(pixels, shape.height, shape.width, shape.channels, shape.medianResidual);
+  const input = new Float32Array(pixels.length);
+  for (let index = 0; index < pixels.length; index++) input[index] = (pixels[index] as number) / 255;
   return input;
+}
+
+/**
+ * The 8-bit image a model input was made from (modelInput's inverse): each pixel's image channels,
+ * its residual channels dropped, rounded to the nearest of 256 levels.
+ */
+export function inputPixels(input: Float32Array, shape: InputShape): Uint8Array {
+  const stride = modelChannels(shape);
+  const pixels = new Uint8Array(shape.height * shape.width * shape.channels);
+  for (let pixel = 0; pixel < shape.height * shape.width; pixel++)
+    for (let channel = 0; channel < shape.channels; channel++) {
+      const value = input[pixel * stride + channel] as number;
+      pixels[pixel * shape.channels + channel] = Math.round(255 * Math.min(1, Math.max(0, value)));
+    }
+  return pixels;
 }
 
 /** The whole pixels a region touches in an image of width × height: columns [left, right), rows [top, bottom). */

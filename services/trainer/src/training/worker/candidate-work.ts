@@ -75,7 +75,7 @@ export async function trainCandidate(
       model,
       {
         ...description,
-        heatExemplars: await defaultHeatExemplars(model, description.labels, train),
+        heatExemplars: await defaultHeatExemplars(description.labels, train, input),
       },
       onnxModels,
     );
