@@ -72,6 +72,10 @@ With --median-residual 5, seeds 1–3 (accuracy; hot channel), against 92.5 / 90
 - Random horizontal and vertical flips of each training image (a hot cell stays a hot cell): 93.0 /
   93.5 / 94.0 / 87.0 / 93.5 / 88.5 % at seeds 1–6 (91.6 %, hot 127/198); seeds 4 and 6 stopped at
   epochs 5 and 8 with 12 and 14 of 33 hot cells. A flip would also move a timing histogram's peak.
+- Patience 15 in place of 8: 93.5 / 91.0 / 86.5 / 91.5 / 90.5 / 94.5 % at seeds 1–6 (91.3 %, hot
+  140/198; seed 3's best epoch is still the 4th). No early stopping (40 epochs, the rate still halved
+  on a plateau, the last weights kept): 93.0 / 91.5 / 92.0 / 93.5 / 91.5 / 93.5 % (92.5 %, hot
+  132/198): seeds closer together, none nearer 97 %.
 What it still misses (seeds 2, 3): hot cells at radius 9.6–11.9, on the map's edge, where a window's
 median is the white background, of_max 0.58–1.0; and Good maps called Bad are the same 6–7 test
 maps at both seeds, steep (scale 5.0–5.4) or faint (rate 0.81–0.90), at P(Bad) 0.52–0.82.
