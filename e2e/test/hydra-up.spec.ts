@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ImageDetail, ImagePage } from '@hydra/contracts';
+import { waitFor } from '@hydra/messaging/testing';
 import { freePort } from '@hydra/testing';
 
 // `npm start -- --demo` on a fresh data folder, as a newcomer runs it: each test waits on real
@@ -40,11 +41,14 @@ class HydraUp {
     return this.lines.join('\n');
   }
 
-  /** The first line matching `pattern`, waiting up to `timeoutMs` for it. */
-  line(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  /** The first line matching `pattern` (from line `from` on), waiting up to `timeoutMs` for it. */
+  line(pattern: RegExp, timeoutMs: number, from = 0): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const match = this.lines.map((line) => pattern.exec(line)).find(Boolean);
+        const match = this.lines
+          .slice(from)
+          .map((line) => pattern.exec(line))
+          .find(Boolean);
         if (match) {
           cleanup();
           resolve(match);
@@ -116,6 +120,15 @@ async function treeRssMiB(root: number): Promise<number> {
     kib += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   }
   return Math.round(kib / 1024);
+}
+
+/** The process below `root` whose command line matches `pattern`. */
+async function processLike(root: number, pattern: RegExp): Promise<number> {
+  for (const pid of await descendants(root)) {
+    const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (pattern.test(command.replaceAll('\0', ' '))) return pid;
+  }
+  throw new Error(`no process like ${pattern} below ${root}`);
 }
 
 const alive = (pid: number) => {
@@ -248,6 +261,39 @@ describe.each([
     if (wholeLifecycle)
       await up.line(/demo: the first models are ready \(3 of/, 600_000 - (Date.now() - up.startedAt));
   });
+
+  if (withNats)
+    it('starts a killed service and the killed broker again, and the plots go on being judged', async () => {
+      const running = up as HydraUp;
+      const root = running.process.pid as number;
+      const classifier = await processLike(root, /services\/classifier\/dist\/main\.js/);
+      const nats = await processLike(root, /nats-server .*--server_name hydra-up/);
+      const from = running.lines.length;
+      const killedAt = Date.now();
+      process.kill(classifier, 'SIGKILL');
+      process.kill(nats, 'SIGKILL');
+      for (const part of ['classifier', 'nats'])
+        await running.line(
+          new RegExp(`^hydra \\| ${part} stopped unexpectedly \\(exit SIGKILL\\).*; starting it again`),
+          30_000,
+          from,
+        );
+      // A plot that came after the kill, judged by the classifier started again through the broker started again.
+      const client = await api(dataFolder, port);
+      await waitFor(
+        async () => {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          const page = await client.get<ImagePage>('/images?limit=20');
+          return page.items.some(
+            (image) => image.latestVerdict && Date.parse(image.latestVerdict.classifiedAt) > killedAt,
+          );
+        },
+        'a verdict after the restarts',
+        120_000,
+      );
+      expect(await processLike(root, /services\/classifier\/dist\/main\.js/)).not.toBe(classifier);
+      expect(running.lines.slice(from).join('\n')).not.toMatch(/not started again/);
+    });
 
   it('refuses a second hydra up on the same data folder while one runs', async () => {
     const second = hydraUp(dataFolder, await freePort(), withNats);

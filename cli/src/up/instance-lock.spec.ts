@@ -31,6 +31,18 @@ describe('one hydra up per data folder', () => {
     await expect(readFile(lockFile())).rejects.toThrow('ENOENT');
   });
 
+  it('records a server started again under its name once, with its new pid', async () => {
+    const lock = await InstanceLock.acquire(lockFile(), folder, () => undefined);
+    await lock.track('postgres', 101);
+    await lock.track('nats', 102);
+    await lock.track('nats', 103);
+    expect(JSON.parse(await readFile(lockFile(), 'utf8')).children).toEqual([
+      { name: 'postgres', pid: 101 },
+      { name: 'nats', pid: 103 },
+    ]);
+    await lock.release();
+  });
+
   it('stops a server a killed run left behind, when its command line names the folder', async () => {
     const leftover = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', folder]);
     const dead = spawn(process.execPath, ['-e', '']);

@@ -46,10 +46,13 @@ export class InstanceLock {
     }
   }
 
-  /** Records a server this run started (for the clean-up after a run that was killed). */
+  /** Records a server this run started (for the clean-up after a run that was killed), in place of one of the same name. */
   async track(name: string, pid: number | undefined): Promise<void> {
     if (pid === undefined) return;
-    this.contents.children.push({ name, pid });
+    this.contents.children = [
+      ...this.contents.children.filter((child) => child.name !== name),
+      { name, pid },
+    ];
     await writeFile(this.path, JSON.stringify(this.contents));
   }
 

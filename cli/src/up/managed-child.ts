@@ -12,6 +12,8 @@ export interface ChildSpec {
   logFile: string;
   /** A Node child with an IPC channel: it can be told to stop, and notices when `hydra up` dies. */
   ipc?: boolean;
+  /** Started again (`restart`) when it stops on its own. */
+  restartable?: boolean;
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
@@ -20,38 +22,57 @@ export interface ChildExit {
   signal: NodeJS.Signals | null;
 }
 
+/** One run of its command: the process, and its exit once it has one. */
+interface Life {
+  readonly process: ChildProcess;
+  readonly exited: Promise<ChildExit>;
+  readonly exit: ChildExit | null;
+}
+
 /**
  * A server `hydra up` started. It runs in its own process group, so Ctrl-C reaches `hydra up` alone,
- * which then stops the parts in order (services before the broker and database they need).
+ * which then stops the parts in order (services before the broker and database they need). One
+ * that stopped on its own can be started again with the same command (`restart`).
  */
 export class ManagedChild {
-  readonly exited: Promise<ChildExit>;
-  private exit: ChildExit | null = null;
+  readonly name: string;
+  private life: Life;
   private readonly log: WriteStream;
   /** Its last lines, for the message when it fails to start. */
   private readonly lastLines: string[] = [];
 
-  private constructor(
-    readonly name: string,
-    readonly process: ChildProcess,
-    log: WriteStream,
-  ) {
-    this.log = log;
-    this.exited = new Promise((resolve) => {
-      const settle = (code: number | null, signal: NodeJS.Signals | null) => {
-        this.exit ??= { code, signal };
-        resolve(this.exit);
-      };
-      process.once('exit', settle);
-      // A command that could not be spawned has no exit to wait for.
-      process.once('error', () => {
-        if (process.pid === undefined) settle(null, null);
-      });
-    });
+  private constructor(private readonly spec: ChildSpec) {
+    this.name = spec.name;
+    this.log = createWriteStream(spec.logFile, { flags: 'a' });
+    this.life = this.run();
   }
 
   static start(spec: ChildSpec): ManagedChild {
-    const log = createWriteStream(spec.logFile, { flags: 'a' });
+    return new ManagedChild(spec);
+  }
+
+  get restartable(): boolean {
+    return this.spec.restartable ?? false;
+  }
+
+  /** Its current run's exit. */
+  get exited(): Promise<ChildExit> {
+    return this.life.exited;
+  }
+
+  get process(): ChildProcess {
+    return this.life.process;
+  }
+
+  /** Runs its command again after it stopped on its own; whatever the last run left in its group is killed first. */
+  restart(): void {
+    if (this.running) throw new Error(`${this.name} is still running`);
+    this.signalGroup('SIGKILL');
+    this.life = this.run();
+  }
+
+  private run(): Life {
+    const { spec, log } = this;
     log.write(`\n--- ${new Date().toISOString()} ${spec.command} ${spec.args.join(' ')}\n`);
     const child = spawn(spec.command, spec.args, {
       env: spec.env,
@@ -60,18 +81,35 @@ export class ManagedChild {
     });
     // A failure to spawn comes as 'error' and then 'exit'; the exit is what callers wait on.
     child.on('error', (error) => log.write(`${spec.name} could not start: ${error.message}\n`));
-    const managed = new ManagedChild(spec.name, child, log);
+    let exit: ChildExit | null = null;
+    const exited = new Promise<ChildExit>((resolve) => {
+      const settle = (code: number | null, signal: NodeJS.Signals | null) => {
+        exit ??= { code, signal };
+        resolve(exit);
+      };
+      child.once('exit', settle);
+      // A command that could not be spawned has no exit to wait for.
+      child.once('error', () => {
+        if (child.pid === undefined) settle(null, null);
+      });
+    });
     for (const stream of ['stdout', 'stderr'] as const) {
       const source = child[stream];
       if (!source) continue;
       createInterface({ input: source, crlfDelay: Infinity }).on('line', (line) => {
         if (!log.writableEnded) log.write(`${line}\n`);
-        managed.lastLines.push(line);
-        if (managed.lastLines.length > 20) managed.lastLines.shift();
+        this.lastLines.push(line);
+        if (this.lastLines.length > 20) this.lastLines.shift();
         spec.onLine?.(line, stream);
       });
     }
-    return managed;
+    return {
+      process: child,
+      exited,
+      get exit() {
+        return exit;
+      },
+    };
   }
 
   get pid(): number | undefined {
@@ -84,7 +122,7 @@ export class ManagedChild {
   }
 
   get running(): boolean {
-    return this.exit === null;
+    return this.life.exit === null;
   }
 
   /**
@@ -96,7 +134,7 @@ export class ManagedChild {
     while (!(await ready())) {
       if (!this.running)
         throw new Error(
-          `${this.name} stopped while starting (exit ${this.exit?.code ?? this.exit?.signal}):\n${this.tail()}`,
+          `${this.name} stopped while starting (exit ${this.life.exit?.code ?? this.life.exit?.signal}):\n${this.tail()}`,
         );
       if (Date.now() > deadline)
         throw new Error(`${this.name} was not ready within ${timeoutMs / 1000} s:\n${this.tail()}`);
@@ -134,7 +172,7 @@ export class ManagedChild {
     // Anything it left in its group (a server's own children) goes with it.
     this.signalGroup('SIGKILL');
     await new Promise<void>((resolve) => this.log.end(resolve));
-    return this.exit as ChildExit;
+    return this.life.exit as ChildExit;
   }
 
   signal(signal: NodeJS.Signals): void {

@@ -53,6 +53,8 @@ export async function startNatsServer(
     env: process.env,
     logFile: data.path('logs', 'nats.log'),
     onLine,
+    // Its ports and JetStream folder stay the same, so the services reconnect and resume.
+    restartable: true,
   });
   const healthUrl = `http://127.0.0.1:${monitorPort}/healthz?js-enabled-only=true`;
   try {

@@ -39,6 +39,7 @@ export async function startServiceProcesses(
       env: name === 'labeler-api' ? { ...env, HOST: topology.publicHost } : env,
       logFile: data.path('logs', `${name}.log`),
       ipc: true,
+      restartable: true,
       onLine: onLine(name),
     });
     children.set(name, child);
@@ -85,6 +86,7 @@ export async function startAllInOne(
     env: { ...env, EXPLAINER_NICE: '0', HYDRA_PUBLIC_HOST: topology.publicHost },
     logFile: data.path('logs', 'services.log'),
     ipc: true,
+    restartable: true,
     onLine: onLine('services'),
   });
   const stop = async () => {

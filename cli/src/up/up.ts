@@ -74,7 +74,15 @@ export async function runUp(options: UpOptions, context: CliContext): Promise<vo
     const broker = await provideBroker(env, data, lock, onLine);
     servers.push(...broker.servers);
     const store = provideStore(env, data);
-    for (const server of servers) watchExit(server, () => stopping, say, data);
+    // A restarted server's new pid is what a later run cleans up after, should this one be killed.
+    for (const server of servers)
+      supervise(
+        server,
+        () => stopping,
+        say,
+        data,
+        (child) => lock.track(child.name, child.pid),
+      );
 
     const demoFolder = data.path('demo-plots');
     if (options.demo) await mkdir(demoFolder, { recursive: true });
@@ -106,7 +114,7 @@ export async function runUp(options: UpOptions, context: CliContext): Promise<vo
         data,
         onLine,
       );
-      for (const child of services.children) watchExit(child, () => stopping, say, data);
+      for (const child of services.children) supervise(child, () => stopping, say, data);
     }
     if (services && !stopping) {
       monitor = new HealthMonitor([...database.parts, ...broker.parts, ...services.parts], say);
@@ -138,6 +146,8 @@ export async function runUp(options: UpOptions, context: CliContext): Promise<vo
       });
     await stopRequested;
   } finally {
+    // However it ends (a signal, or a part that failed to start), what stops now is not restarted.
+    stopping = true;
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     monitor?.stop();
     await demo?.stop();
@@ -161,17 +171,44 @@ async function servicePorts(port: number): Promise<Record<ServiceName, number>> 
   return ports;
 }
 
-/** A part that stops on its own is said at once (the health summary follows). */
-function watchExit(
+/** A restartable part is started again at most this many times within RESTART_WINDOW_MS. */
+const MAX_RESTARTS = 5;
+const RESTART_WINDOW_MS = 10 * 60_000;
+
+/**
+ * A part that stops on its own is said at once (the health summary follows) and, where it is
+ * restartable (the broker, a service), started again after a pause that grows with each restart;
+ * one that keeps stopping is left stopped after MAX_RESTARTS in RESTART_WINDOW_MS. `restarted` runs
+ * after each restart.
+ */
+function supervise(
   child: ManagedChild,
   stopping: () => boolean,
   say: (line: string) => void,
   data: DataFolder,
+  restarted: (child: ManagedChild) => Promise<void> = async () => undefined,
 ) {
-  void child.exited.then((exit) => {
-    if (!stopping())
-      say(
-        `${child.name} stopped unexpectedly (exit ${exit.code ?? exit.signal}); its log: ${data.path('logs', `${child.name}.log`)}`,
+  const restarts: number[] = [];
+  const watch = async (): Promise<void> => {
+    const exit = await child.exited;
+    if (stopping()) return;
+    const stopped = `${child.name} stopped unexpectedly (exit ${exit.code ?? exit.signal}); its log: ${data.path('logs', `${child.name}.log`)}`;
+    const now = Date.now();
+    restarts.push(now);
+    while ((restarts[0] as number) < now - RESTART_WINDOW_MS) restarts.shift();
+    if (!child.restartable) return say(stopped);
+    if (restarts.length > MAX_RESTARTS)
+      return say(
+        `${stopped}; not started again: it stopped ${restarts.length} times in ${RESTART_WINDOW_MS / 60_000} minutes`,
       );
-  });
+    say(
+      `${stopped}; starting it again (${restarts.length} of ${MAX_RESTARTS} in ${RESTART_WINDOW_MS / 60_000} minutes)`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000 * restarts.length));
+    if (stopping()) return;
+    child.restart();
+    await restarted(child);
+    return watch();
+  };
+  void watch();
 }
