@@ -263,35 +263,47 @@ describe.each([
   });
 
   if (withNats)
-    it('starts a killed service and the killed broker again, and the plots go on being judged', async () => {
+    it('starts a killed service, broker and database again, and the plots go on being judged', async () => {
       const running = up as HydraUp;
       const root = running.process.pid as number;
       const classifier = await processLike(root, /services\/classifier\/dist\/main\.js/);
       const nats = await processLike(root, /nats-server .*--server_name hydra-up/);
+      const postgres = await processLike(root, /\/bin\/postgres -D /);
       const from = running.lines.length;
       const killedAt = Date.now();
-      process.kill(classifier, 'SIGKILL');
-      process.kill(nats, 'SIGKILL');
-      for (const part of ['classifier', 'nats'])
+      for (const pid of [classifier, nats, postgres]) process.kill(pid, 'SIGKILL');
+      // The database's host process notices its server gone and stops too (exit 1).
+      for (const [part, exit] of [
+        ['classifier', 'SIGKILL'],
+        ['nats', 'SIGKILL'],
+        ['postgres', '1'],
+      ])
         await running.line(
-          new RegExp(`^hydra \\| ${part} stopped unexpectedly \\(exit SIGKILL\\).*; starting it again`),
+          new RegExp(`^hydra \\| ${part} stopped unexpectedly \\(exit ${exit}\\).*; starting it again`),
           30_000,
           from,
         );
-      // A plot that came after the kill, judged by the classifier started again through the broker started again.
-      const client = await api(dataFolder, port);
+      // A plot that came after the kill, judged by the classifier started again, through the broker and
+      // the database started again; the API answers again once the database has recovered.
+      let client: Client | undefined;
       await waitFor(
         async () => {
           await new Promise((resolve) => setTimeout(resolve, 500));
-          const page = await client.get<ImagePage>('/images?limit=20');
-          return page.items.some(
-            (image) => image.latestVerdict && Date.parse(image.latestVerdict.classifiedAt) > killedAt,
-          );
+          try {
+            client ??= await api(dataFolder, port);
+            const page = await client.get<ImagePage>('/images?limit=20');
+            return page.items.some(
+              (image) => image.latestVerdict && Date.parse(image.latestVerdict.classifiedAt) > killedAt,
+            );
+          } catch {
+            return false;
+          }
         },
         'a verdict after the restarts',
-        120_000,
+        240_000,
       );
       expect(await processLike(root, /services\/classifier\/dist\/main\.js/)).not.toBe(classifier);
+      expect(await processLike(root, /\/bin\/postgres -D /)).not.toBe(postgres);
       expect(running.lines.slice(from).join('\n')).not.toMatch(/not started again/);
     });
 

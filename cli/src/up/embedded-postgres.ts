@@ -39,6 +39,8 @@ export async function startEmbeddedPostgres(
     logFile: data.path('logs', 'postgres.log'),
     ipc: true,
     onLine,
+    // Its port and cluster stay the same; a restart kills what is left of the last server first.
+    restartable: true,
   });
   try {
     // The first start runs initdb: slow on a busy machine.
@@ -52,12 +54,15 @@ export async function startEmbeddedPostgres(
     port,
     dataDir,
     databaseUrl: `postgres://${POSTGRES_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${POSTGRES_DATABASE}`,
-    serverPid: async () => {
-      const pidFile = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
-      const pid = Number(pidFile.split('\n')[0]);
-      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-    },
+    serverPid: () => postmasterPid(dataDir),
   };
+}
+
+/** The running server's pid, from the first line of its postmaster.pid; undefined without one. */
+export async function postmasterPid(dataDir: string): Promise<number | undefined> {
+  const pidFile = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
+  const pid = Number(pidFile.split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 /** Where root's PostgreSQL keeps a cluster whose data folder the `postgres` user cannot enter. */

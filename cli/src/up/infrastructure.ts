@@ -13,10 +13,15 @@ export interface Infrastructure {
   storageDir: string | null;
   /** Servers started here, in start order. */
   servers: ManagedChild[];
+  /** What follows a restart of one of them: it is ready again, and the lock names its new pids. */
+  restarted(): Promise<void>;
   parts: MonitoredPart[];
   /** One line each, for the summary. */
   descriptions: { database: string; broker: string; store: string };
 }
+
+/** How long a restarted PostgreSQL may take to recover its cluster and be ready. */
+const POSTGRES_RESTART_MS = 180_000;
 
 type OnLine = (part: string) => (line: string, stream: 'stdout' | 'stderr') => void;
 
@@ -26,20 +31,30 @@ export async function provideDatabase(
   data: DataFolder,
   lock: InstanceLock,
   onLine: OnLine,
-): Promise<Pick<Infrastructure, 'databaseUrl' | 'servers' | 'parts'> & { description: string }> {
+): Promise<
+  Pick<Infrastructure, 'databaseUrl' | 'servers' | 'restarted' | 'parts'> & { description: string }
+> {
   if (env.DATABASE_URL)
     return {
       databaseUrl: env.DATABASE_URL,
       servers: [],
+      restarted: async () => undefined,
       parts: [],
       description: `DATABASE_URL (${new URL(env.DATABASE_URL).host})`,
     };
   const postgres = await startEmbeddedPostgres(data, onLine('postgres'));
-  await lock.track('postgres-host', postgres.child.pid);
-  await lock.track('postgres', await postgres.serverPid());
+  const track = async () => {
+    await lock.track('postgres-host', postgres.child.pid);
+    await lock.track('postgres', await postgres.serverPid());
+  };
+  await track();
   return {
     databaseUrl: postgres.databaseUrl,
     servers: [postgres.child],
+    restarted: async () => {
+      await postgres.child.until(postgres.child.saidReady(), POSTGRES_RESTART_MS);
+      await track();
+    },
     parts: [
       {
         name: 'postgres',
@@ -61,14 +76,22 @@ export async function provideBroker(
   data: DataFolder,
   lock: InstanceLock,
   onLine: OnLine,
-): Promise<Pick<Infrastructure, 'natsUrl' | 'servers' | 'parts'> & { description: string }> {
+): Promise<Pick<Infrastructure, 'natsUrl' | 'servers' | 'restarted' | 'parts'> & { description: string }> {
+  const restarted = async () => undefined;
   if (env.NATS_URL)
-    return { natsUrl: env.NATS_URL, servers: [], parts: [], description: `NATS_URL (${env.NATS_URL})` };
+    return {
+      natsUrl: env.NATS_URL,
+      servers: [],
+      restarted,
+      parts: [],
+      description: `NATS_URL (${env.NATS_URL})`,
+    };
   const executable = await findOnPath('nats-server', env);
   if (!executable)
     return {
       natsUrl: null,
       servers: [],
+      restarted,
       parts: [],
       description:
         'in-process bus, every service in one process (no nats-server on PATH; nothing survives a restart)',
@@ -78,6 +101,7 @@ export async function provideBroker(
   return {
     natsUrl: nats.url,
     servers: [nats.child],
+    restarted: () => lock.track('nats', nats.child.pid),
     parts: [httpHealth('nats', nats.healthUrl)],
     description: `${executable} on ${nats.url}, JetStream in ${data.path('nats')}`,
   };

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
-import { POSTGRES_DATABASE, POSTGRES_USER } from './embedded-postgres';
+import { POSTGRES_DATABASE, POSTGRES_USER, postmasterPid } from './embedded-postgres';
 import { reachablePostgresBinaries } from './postgres-binaries';
 
 async function main(): Promise<void> {
@@ -49,10 +49,27 @@ async function main(): Promise<void> {
   if (!rowCount) await client.query(`CREATE DATABASE ${POSTGRES_DATABASE}`);
   await client.end();
   process.send?.({ type: 'ready' });
+  // A server that stops on its own takes this process with it, so `hydra up` sees it stop and starts both again.
+  const server = await postmasterPid(dataDir);
+  const watch = setInterval(() => {
+    if (server === undefined || alive(server)) return;
+    process.stderr.write(`PostgreSQL (pid ${server}) stopped on its own\n`);
+    process.exit(1);
+  }, 1_000);
   // `hydra up` died without stopping us: stop the server rather than leave it running.
   process.on('disconnect', () => {
+    clearInterval(watch);
     void postgres.stop().finally(() => process.exit(0));
   });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 main().catch((error: unknown) => {

@@ -74,15 +74,8 @@ export async function runUp(options: UpOptions, context: CliContext): Promise<vo
     const broker = await provideBroker(env, data, lock, onLine);
     servers.push(...broker.servers);
     const store = provideStore(env, data);
-    // A restarted server's new pid is what a later run cleans up after, should this one be killed.
-    for (const server of servers)
-      supervise(
-        server,
-        () => stopping,
-        say,
-        data,
-        (child) => lock.track(child.name, child.pid),
-      );
+    for (const { servers: started, restarted } of [database, broker])
+      for (const server of started) supervise(server, () => stopping, say, data, restarted);
 
     const demoFolder = data.path('demo-plots');
     if (options.demo) await mkdir(demoFolder, { recursive: true });
@@ -177,16 +170,16 @@ const RESTART_WINDOW_MS = 10 * 60_000;
 
 /**
  * A part that stops on its own is said at once (the health summary follows) and, where it is
- * restartable (the broker, a service), started again after a pause that grows with each restart;
+ * restartable (the database, the broker, a service), started again after a pause that grows with each restart;
  * one that keeps stopping is left stopped after MAX_RESTARTS in RESTART_WINDOW_MS. `restarted` runs
- * after each restart.
+ * after each restart (it waits for the part to be ready, and records its new pids).
  */
 function supervise(
   child: ManagedChild,
   stopping: () => boolean,
   say: (line: string) => void,
   data: DataFolder,
-  restarted: (child: ManagedChild) => Promise<void> = async () => undefined,
+  restarted: () => Promise<void> = async () => undefined,
 ) {
   const restarts: number[] = [];
   const watch = async (): Promise<void> => {
@@ -207,7 +200,12 @@ function supervise(
     await new Promise((resolve) => setTimeout(resolve, 1_000 * restarts.length));
     if (stopping()) return;
     child.restart();
-    await restarted(child);
+    // One that stops again before it is ready is seen below, like any other stop.
+    await restarted().catch((error: unknown) =>
+      say(
+        `${child.name} started again, but: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      ),
+    );
     return watch();
   };
   void watch();
