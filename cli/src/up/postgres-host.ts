@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { POSTGRES_DATABASE, POSTGRES_USER, postmasterPid } from './embedded-postgres';
+import { isAlive } from './instance-lock';
 import { reachablePostgresBinaries } from './postgres-binaries';
 
 async function main(): Promise<void> {
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   // A server that stops on its own takes this process with it, so `hydra up` sees it stop and starts both again.
   const server = await postmasterPid(dataDir);
   const watch = setInterval(() => {
-    if (server === undefined || alive(server)) return;
+    if (server === undefined || isAlive(server)) return;
     process.stderr.write(`PostgreSQL (pid ${server}) stopped on its own\n`);
     process.exit(1);
   }, 1_000);
@@ -61,15 +62,6 @@ async function main(): Promise<void> {
     clearInterval(watch);
     void postgres.stop().finally(() => process.exit(0));
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 main().catch((error: unknown) => {

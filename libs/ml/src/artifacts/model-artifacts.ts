@@ -280,24 +280,24 @@ function referenceFrom(bytes: Buffer, described: NonNullable<ModelManifest['heat
 function exemplarsFrom(bytes: Buffer, manifest: ModelManifest): HeatExemplars {
   const described = manifest.heatExemplars as NonNullable<ModelManifest['heatExemplars']>;
   const { input } = manifest;
-  const pixels = input.height * input.width * input.channels;
-  const length = described.encoding === 'pixels' ? pixels : pixels * (modelChannels(input) / input.channels);
-  const size = described.encoding === 'pixels' ? 1 : Float32Array.BYTES_PER_ELEMENT;
+  const pixels = described.encoding === 'pixels';
+  const length = input.height * input.width * (pixels ? input.channels : modelChannels(input));
+  const size = pixels ? 1 : Float32Array.BYTES_PER_ELEMENT;
   if (length * described.count * size !== bytes.byteLength)
     throw new Error(
       `heat exemplars of ${bytes.byteLength} bytes are not ${described.count} plots of ${length} values`,
     );
   // Copied: each plot owns its bytes, and a Float32Array needs an aligned offset, which a store's Buffer need not have.
-  const values =
-    described.encoding === 'pixels' ? new Uint8Array(bytes) : new Float32Array(new Uint8Array(bytes).buffer);
-  const plots = Array.from({ length: described.count }, (_, index) =>
-    values.subarray(index * length, (index + 1) * length),
-  );
+  const copy = new Uint8Array(bytes);
+  const plot = (index: number) =>
+    pixels
+      ? copy.subarray(index * length, (index + 1) * length)
+      : inputPixels(new Float32Array(copy.buffer, index * length * size, length), input);
   return {
     label: described.label,
     of: described.of,
     input,
-    pixels: plots.map((plot) => (plot instanceof Uint8Array ? plot : inputPixels(plot, input))),
+    pixels: Array.from({ length: described.count }, (_, index) => plot(index)),
   };
 }
 
