@@ -13,26 +13,32 @@
  * no request, the service's split, trainModelOptions, libs/ml trainModel, one model per candidate
  * input with the lowest validation loss kept), not the product's API: the same numbers without the
  * minutes of processes, database and store per run. `--override` adds trainModel options to measure
- * a lever before it becomes a default; `--request '{"medianResidual":0}'` (or 5) trains the one
- * candidate the trainer would otherwise choose between.
+ * a lever before it becomes a default; `--request '{"goodReference":false}'` (or true, or
+ * `{"medianResidual":5}`) trains the one candidate named instead of those the trainer chooses between.
  */
 import {
+  baseFits,
   bestValidationLoss,
   BUNDLED_BASE,
   buildModel,
+  defaultHeatExemplars,
   type Examples,
   imageToInput,
   initialiseBackend,
+  inputPixels,
   type InputShape,
   lowestValidationLoss,
+  modelInput,
   startFromBase,
   stratifiedSplit,
   TfjsClassifier,
   type TrainingOptions,
   trainModel,
   wilsonInterval,
+  withoutGoodReference,
 } from '@hydra/ml';
 import { simulatePlot, type SimulatedPlotType } from '@hydra/simulator';
+import { inputCandidateName } from '@hydra/contracts';
 import { resolveTrainingOptions, trainModelOptions } from '@hydra/trainer/dist/training/training-options';
 import { Command } from 'commander';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -159,7 +165,7 @@ async function trainAndTest(set: PlotSet, seed: number) {
   for (const input of resolved.inputs) tried.push(await trainOne(set, seed, resolved, input));
   const kept = tried[lowestValidationLoss(tried.map(({ result }) => result))] as (typeof tried)[number];
   for (const other of tried) if (other !== kept) other.model.dispose();
-  const { model, input, result } = kept;
+  const { model, input, result, references } = kept;
   const seconds = tried.reduce((sum, { seconds }) => sum + seconds, 0);
   const classifier = new TfjsClassifier(model, input);
   const tallies = new Map<string, Tally>();
@@ -171,7 +177,7 @@ async function trainAndTest(set: PlotSet, seed: number) {
   for (let start = 0; start < set.test.length; start += 32) {
     const batch = set.test.slice(start, start + 32);
     const probabilities = await classifier.predict(
-      await Promise.all(batch.map((image) => imageToInput(image.png, input))),
+      await Promise.all(batch.map((image) => imageToInput(image.png, input, [], references))),
     );
     batch.forEach((image, index) => {
       const row = probabilities[index] as number[];
@@ -203,12 +209,13 @@ async function trainAndTest(set: PlotSet, seed: number) {
     bestEpoch: result.bestEpoch,
     seconds,
     losses: tried.map(
-      ({ input, result }) => `${input.medianResidual?.window ?? 0}: ${bestValidationLoss(result).toFixed(3)}`,
+      ({ input, result }) =>
+        `${inputCandidateName({ medianResidual: input.medianResidual?.window ?? 0, goodReference: Boolean(input.goodReference) })}: ${bestValidationLoss(result).toFixed(3)}`,
     ),
   };
 }
 
-/** One model trained as the trainer does on `input`. */
+/** One model trained as the trainer does on `input` (compared with its training split's Good plots where it has a Good reference). */
 async function trainOne(
   set: PlotSet,
   seed: number,
@@ -217,9 +224,21 @@ async function trainOne(
 ) {
   const labelIndices = set.train.map((image) => LABELS.indexOf(image.label));
   const splits = stratifiedSplit(labelIndices, { validation: 0.15, test: 0.15 }, seed);
-  const inputs = await Promise.all(set.train.map((image) => imageToInput(image.png, input)));
+  const plain = withoutGoodReference(input);
+  const pixels = await Promise.all(
+    set.train.map(async (image) => inputPixels(await imageToInput(image.png, plain), plain)),
+  );
+  const plainPart = (name: string): Examples => ({
+    inputs: pixels.filter((_, index) => splits[index] === name).map((values) => modelInput(values, plain)),
+    labels: labelIndices.filter((_, index) => splits[index] === name),
+  });
+  const references = input.goodReference
+    ? (await defaultHeatExemplars(LABELS, plainPart('train'), plain))?.pixels
+    : undefined;
   const part = (name: string): Examples => ({
-    inputs: inputs.filter((_, index) => splits[index] === name),
+    inputs: pixels
+      .filter((_, index) => splits[index] === name)
+      .map((values) => modelInput(values, input, references)),
     labels: labelIndices.filter((_, index) => splits[index] === name),
   });
   const { model } = buildModel({
@@ -229,7 +248,7 @@ async function trainOne(
     widthMultiplier: resolved.widthMultiplier,
     seed,
   });
-  if (resolved.startFrom === 'base') await startFromBase(model, LABELS, options.base);
+  if (resolved.startFrom === 'base' && baseFits(input)) await startFromBase(model, LABELS, options.base);
   const training: TrainingOptions = {
     ...trainModelOptions(resolved, LABELS.indexOf('Bad')),
     input,
@@ -237,7 +256,7 @@ async function trainOne(
   };
   const started = Date.now();
   const result = await trainModel(model, part('train'), part('validation'), training);
-  return { model, input, result, seconds: (Date.now() - started) / 1000 };
+  return { model, input, result, references, seconds: (Date.now() - started) / 1000 };
 }
 
 const percent = (value: number) => `${(100 * value).toFixed(1)}`;
@@ -266,7 +285,7 @@ async function main() {
         if (wanted(plotType)) plotSets.push(() => simulatorSet(name, plotType));
   }
   console.log(
-    '| set | plot type | seed | input | epochs (best) | s | accuracy | Bad recall | per fault kind (caught) | validation loss per median-residual window |',
+    '| set | plot type | seed | input | epochs (best) | s | accuracy | Bad recall | per fault kind (caught) | validation loss per candidate input |',
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   if (options.verdicts)

@@ -24,11 +24,13 @@ import {
   buildModel,
   HYDRA_CNN_GRADCAM_LAYER,
   type IgnoreRegion,
+  baseFits,
   imageToInput,
   initialiseBackend,
   type InputShape,
   letterboxGeometry,
   startFromBase,
+  withoutGoodReference,
   trainModel,
   type TrainingOptions,
   evaluate,
@@ -71,6 +73,10 @@ const options = new Command('pointing-game-bench')
     'ignore regions: none, or frame (everything around the data frame: title, axes, colour bar; and the stats box and legend inside it), as a plot type would set them',
     'none,frame',
   )
+  .option(
+    '--good-reference',
+    "the trainer's candidate with a Good reference (from random weights) instead of the image alone",
+  )
   .option('--methods <pattern>', 'only the heat-map methods whose name matches this regular expression')
   .option('--misses <folder>', "write each miss's heat map over its plot here, with the fault's box drawn")
   .parse()
@@ -84,6 +90,7 @@ const options = new Command('pointing-game-bench')
     epochs: number;
     seed: number;
     ignore: string;
+    goodReference?: boolean;
     methods?: string;
     misses?: string;
   }>();
@@ -200,9 +207,16 @@ async function simulated(
   return plots;
 }
 
-async function split(plots: SimulatedPlot[], input: InputShape, ignore: IgnoreSetting): Promise<Split> {
+async function split(
+  plots: SimulatedPlot[],
+  input: InputShape,
+  ignore: IgnoreSetting,
+  references?: readonly Uint8Array[],
+): Promise<Split> {
   return {
-    inputs: await Promise.all(plots.map((plot) => imageToInput(plot.png, input, regionsOf(plot, ignore)))),
+    inputs: await Promise.all(
+      plots.map((plot) => imageToInput(plot.png, input, regionsOf(plot, ignore), references)),
+    ),
     labels: plots.map((plot) => LABELS.indexOf(plot.label)),
     plots,
   };
@@ -213,9 +227,12 @@ async function split(plots: SimulatedPlot[], input: InputShape, ignore: IgnoreSe
  * (from Hydra's base unless the product's options say otherwise), or the fixed recipe from scratch.
  */
 async function recipe(first: SimulatedPlot) {
-  // Without the median residual, whose candidate the trainer may also train: the figures are of heat
-  // maps over the plot's own colours.
-  const resolved = resolveTrainingOptions({}, { seed: options.seed, medianResidual: 0 }, first);
+  // One candidate of those the trainer may train: the image alone, or with its Good reference.
+  const resolved = resolveTrainingOptions(
+    {},
+    { seed: options.seed, medianResidual: 0, goodReference: options.goodReference ?? false },
+    first,
+  );
   const product = options.recipe === 'product';
   const input = product ? (resolved.inputs[0] as InputShape) : FIXED_INPUT;
   const training: TrainingOptions = product
@@ -236,7 +253,7 @@ async function recipe(first: SimulatedPlot) {
     classes: LABELS.length,
     seed: options.seed,
   });
-  if (product && resolved.startFrom === 'base') await startFromBase(model, LABELS);
+  if (product && resolved.startFrom === 'base' && baseFits(input)) await startFromBase(model, LABELS);
   return { input, training, model };
 }
 
@@ -314,10 +331,16 @@ async function measure(
     simulated(plotType, style, options.test, seed + 3, TEST_MIX),
   ]);
   const { input, training: trainingOptions, model } = await recipe(trainPlots[0] as SimulatedPlot);
+  // A model with a Good reference compares every plot with the Good training plots, as the trainer's does.
+  const plain = withoutGoodReference(input);
+  const references = input.goodReference
+    ? (await heatExemplars(await split(trainPlots, plain, ignore), LABELS.indexOf('Good'), 'Good', plain))
+        ?.pixels
+    : undefined;
   const [train, validation, test] = await Promise.all([
-    split(trainPlots, input, ignore),
-    split(validationPlots, input, ignore),
-    split(testPlots, input, ignore),
+    split(trainPlots, input, ignore, references),
+    split(validationPlots, input, ignore, references),
+    split(testPlots, input, ignore, references),
   ]);
   const started = performance.now();
   const training = await trainModel(model, train, validation, trainingOptions);

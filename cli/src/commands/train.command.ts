@@ -22,8 +22,14 @@ export function registerTrainCommand(program: Command, context: CliContext): voi
     .addOption(
       new Option(
         '--median-residual <window>',
-        "the side of the median-residual window, which shows the model an isolated hot or dead cell; 0: off. Unset: the plot type's, else a new hydra-cnn trains one model without and one with 5 and keeps the lower validation loss",
+        "the side of the median-residual window, which shows the model an isolated hot or dead cell; 0: off. Unset (with --good-reference unset too): the plot type's, else a new hydra-cnn trains one model on the image alone and one with its Good reference and keeps the lower validation loss",
       ).choices(['0', '3', '5', '7', '9']),
+    )
+    .addOption(
+      new Option(
+        '--good-reference <on|off>',
+        'compare each plot with the Good training plots most like it, as more input channels (random first weights). Unset: as --median-residual says',
+      ).choices(['on', 'off']),
     )
     .option('--wait', 'follow the job to its end with a progress bar')
     .action(
@@ -35,6 +41,7 @@ export function registerTrainCommand(program: Command, context: CliContext): voi
           parent?: string;
           startFrom?: string;
           medianResidual?: string;
+          goodReference?: string;
           wait?: boolean;
         },
         command: Command,
@@ -47,6 +54,7 @@ export function registerTrainCommand(program: Command, context: CliContext): voi
             ...(options.parent && { parentModelId: options.parent }),
             ...(options.startFrom && { startFrom: options.startFrom }),
             ...(options.medianResidual && { medianResidual: Number(options.medianResidual) }),
+            ...(options.goodReference && { goodReference: options.goodReference === 'on' }),
           },
         });
         context.print(`training job ${job.id} queued for ${plotType}`);

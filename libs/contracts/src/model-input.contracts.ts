@@ -21,24 +21,47 @@ export function hydraCnnPlotInput(nativeSize: { width: number; height: number })
   return { height: side(nativeSize.height), width: side(nativeSize.width) };
 }
 
-/** The median-residual windows a new hydra-cnn is trained with when neither the request nor the plot type sets one: none, and 5 × 5. */
-export const CHOSEN_MEDIAN_RESIDUALS = [0, 5] as const;
+/** A candidate model's input beyond its size: its median-residual window (0: none) and whether it has a Good reference. */
+export interface InputCandidate {
+  medianResidual: number;
+  goodReference: boolean;
+}
 
 /**
- * The median-residual windows (0: none) a run trains one candidate each with, keeping the one whose
- * best epoch has the lower validation loss: the request's or the plot type's window where either sets
- * one; otherwise none and 5 × 5 for a new hydra-cnn (the residual shows an isolated hot cell, but
- * costs plots without one up to 19 points: the validation loss tells the two apart,
- * bench/src/accuracy.bench.ts), none for the other architectures. A fine-tune trains one candidate,
- * at its parent's input.
+ * The inputs a new hydra-cnn is trained with when neither the request nor the plot type sets
+ * either option: the image alone, and with its Good reference (which lifted matplotlib occupancy's
+ * rim hot cells from about 60 % to 90 % caught, bench/src/accuracy.bench.ts).
+ */
+export const CHOSEN_INPUTS: readonly InputCandidate[] = [
+  { medianResidual: 0, goodReference: false },
+  { medianResidual: 0, goodReference: true },
+];
+
+/**
+ * The candidate inputs a run trains one model each with, keeping the one whose best epoch has the
+ * lower validation loss: the request's or the plot type's options where either sets one (the other
+ * off); otherwise CHOSEN_INPUTS for a new hydra-cnn (a residual shows what a few labels do not
+ * teach, but can cost plots without such faults: the validation loss tells them apart), the image
+ * alone for the other architectures. A fine-tune trains one candidate, at its parent's input.
  * The trainer trains these and the cost estimate counts them.
  */
-export function medianResidualWindows(
+export function inputCandidates(
   architecture: ModelArchitecture,
-  medianResidual: number | undefined,
+  options: { medianResidual?: number | undefined; goodReference?: boolean | undefined },
   fineTune: boolean,
-): number[] {
-  if (fineTune) return [0];
-  if (medianResidual !== undefined) return [medianResidual];
-  return architecture === 'hydra-cnn' ? [...CHOSEN_MEDIAN_RESIDUALS] : [0];
+): InputCandidate[] {
+  const plain = { medianResidual: 0, goodReference: false };
+  if (fineTune) return [plain];
+  if (options.medianResidual !== undefined || options.goodReference !== undefined)
+    return [{ medianResidual: options.medianResidual ?? 0, goodReference: options.goodReference ?? false }];
+  return architecture === 'hydra-cnn' ? CHOSEN_INPUTS.map((input) => ({ ...input })) : [plain];
+}
+
+/** "median residual 5 × 5 and Good reference", "image alone": a candidate's input, in words. */
+export function inputCandidateName({ medianResidual, goodReference }: InputCandidate): string {
+  const parts = [
+    ...(medianResidual ? [`median residual ${medianResidual} × ${medianResidual}`] : []),
+    ...(goodReference ? ['Good reference'] : []),
+  ];
+  return parts.length ? parts.join(' and ') : 'image alone';
 }

@@ -10,7 +10,7 @@ describe('trainingRequestDto', () => {
     expect(trainingRequestDto.parse({}).options).toEqual({});
   });
 
-  it('refuses the base for a fine-tune or another architecture, saying why', () => {
+  it('refuses the base for a fine-tune, another architecture or a Good reference, saying why', () => {
     expect(issues({ startFrom: 'base', parentModelId: '00000000-0000-4000-8000-000000000001' })).toEqual([
       {
         path: ['options', 'startFrom'],
@@ -23,6 +23,14 @@ describe('trainingRequestDto', () => {
         message: 'only hydra-cnn has a base; mobilenet-v2 starts from scratch',
       },
     ]);
+    expect(issues({ startFrom: 'base', goodReference: true })).toEqual([
+      {
+        path: ['options', 'startFrom'],
+        message: 'a model with a Good reference starts from random weights: the base never saw that input',
+      },
+    ]);
+    expect(issues({ startFrom: 'scratch', goodReference: true })).toBeUndefined();
+    expect(issues({ goodReference: 'yes' })?.[0]?.path).toEqual(['options', 'goodReference']);
     expect(issues({ startFrom: 'pretrained' })?.[0]?.path).toEqual(['options', 'startFrom']);
   });
 });

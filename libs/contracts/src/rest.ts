@@ -38,6 +38,12 @@ export const trainingRequestDto = z.object({
         path: ['startFrom'],
         message: `only hydra-cnn has a base; ${options.architecture} starts from scratch`,
       });
+    if (options.goodReference)
+      context.addIssue({
+        code: 'custom',
+        path: ['startFrom'],
+        message: 'a model with a Good reference starts from random weights: the base never saw that input',
+      });
   }),
 });
 export type TrainingRequestDto = z.infer<typeof trainingRequestDto>;

@@ -16,8 +16,8 @@ export interface TrainingEstimate {
   /** Seconds per epoch of the candidates together. */
   secondsPerEpoch: number;
   /**
-   * The candidate models trained on those images (medianResidualWindows): 2 where the trainer trains
-   * one without and one with the median residual and keeps the lower validation loss, else 1.
+   * The candidate models trained on those images (inputCandidates), of which the trainer keeps the
+   * lower validation loss: 2 where it chooses the input, else 1.
    */
   candidates: number;
   /**

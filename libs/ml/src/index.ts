@@ -4,6 +4,7 @@ export * from './models/mobilenet-v2';
 export * from './models/inception-v3';
 export * from './models/zoo';
 export * from './preprocessing/image-input';
+export * from './preprocessing/good-reference';
 export * from './preprocessing/median-residual';
 export * from './training/balanced-sampling';
 export * from './training/example-source';

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Subjects } from '@hydra/contracts';
-import { Classification, Image, imageNewPayload } from '@hydra/db';
+import { Classification, Image, imageNewPayload, Model } from '@hydra/db';
+import {
+  DEFAULT_GOOD_REFERENCE,
+  HYDRA_CNN_GRADCAM_LAYER,
+  hydraCnn,
+  imageToInput,
+  inputPixels,
+  saveModelArtifacts,
+} from '@hydra/ml';
+import { TEST_MODEL } from '@hydra/ml/testing';
 import { defaultJetStreamOptions, EventPublisher, JetStreamConnection } from '@hydra/messaging';
 import { INTERNAL_TOKEN_HEADER } from '@hydra/service';
 import { NATS_URL, waitFor } from '@hydra/messaging/testing';
@@ -261,6 +270,47 @@ describe('verdicts', () => {
       const bad = await verdictOf(await feed(confident.Bad[4] as SimulatedPlot));
       expect(good).toMatchObject({ modelId: blind.modelId });
       expect(bad.outputs).toEqual(good.outputs);
+    } finally {
+      await activate(db, PLOT, modelId);
+    }
+  });
+
+  it('judges with a model that compares each plot with its Good plots, read with the model', async () => {
+    const referencedId = randomUUID();
+    const input = { ...TEST_MODEL.input, goodReference: DEFAULT_GOOD_REFERENCE };
+    const goods = await Promise.all(
+      (confident.Good.slice(0, 3) as SimulatedPlot[]).map(async (plot) =>
+        inputPixels(await imageToInput(plot.png, TEST_MODEL.input), TEST_MODEL.input),
+      ),
+    );
+    const model = hydraCnn({ input, classes: TEST_MODEL.labels.length, seed: 4 });
+    await saveModelArtifacts(store, `models/${PLOT}/${referencedId}/`, model, {
+      architecture: 'hydra-cnn',
+      labels: [...TEST_MODEL.labels],
+      input,
+      gradCamLayer: HYDRA_CNN_GRADCAM_LAYER(),
+      heatExemplars: { label: 'Good', of: goods.length, input, pixels: goods },
+    });
+    model.dispose();
+    await db.getRepository(Model).insert({
+      id: referencedId,
+      plotType: PLOT,
+      architecture: 'hydra-cnn',
+      status: 'candidate',
+      labels: [...TEST_MODEL.labels],
+      inputShape: [input.height, input.width, 6],
+      artifactPrefix: `models/${PLOT}/${referencedId}/`,
+      metrics: {},
+      trainedBy: 'test',
+    });
+    await activate(db, PLOT, referencedId);
+    try {
+      // Without its Good plots the model could not make its input, and the image would be dead-lettered.
+      const verdict = await verdictOf(await feed(confident.Bad[5] as SimulatedPlot));
+      expect(verdict).toMatchObject({ modelId: referencedId });
+      const outputs = Object.values(verdict.outputs as Record<string, number>);
+      expect(outputs).toHaveLength(TEST_MODEL.labels.length);
+      expect(outputs.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 5);
     } finally {
       await activate(db, PLOT, modelId);
     }

@@ -115,7 +115,12 @@ export class ExplanationService {
     const { model, manifest } = loaded;
     const bytes = await this.store.get(image.storageKey);
     // The model's own regions, not the plot type's current ones: it is explained as it was trained.
-    const input = await imageToInput(bytes, manifest.input, manifest.ignoreRegions);
+    const input = await imageToInput(
+      bytes,
+      manifest.input,
+      manifest.ignoreRegions,
+      loaded.heatExemplars?.pixels,
+    );
     const classIndex = manifest.labels.indexOf(label);
     const options = heatMapOptions(model, manifest.gradCamLayer, DEFAULT_HEAT_MAP_METHOD, {
       ...(classIndex >= 0 && { classIndex }),

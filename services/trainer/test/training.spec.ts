@@ -2,12 +2,16 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Model } from '@hydra/db';
 import {
   BUNDLED_BASE,
+  createClassifier,
+  DEFAULT_GOOD_REFERENCE,
   disposeBaseWeights,
+  imageToInput,
   initialiseBackend,
   loadBaseWeights,
   loadModelArtifacts,
 } from '@hydra/ml';
 import { TEST_MODEL } from '@hydra/ml/testing';
+import { simulatePlot } from '@hydra/simulator';
 import { activate, registerTestModel } from '@hydra/testing';
 import { PLOT, phasesUntil, startTrainerBed, type TrainerBed } from './support/trainer-bed';
 
@@ -59,21 +63,21 @@ describe('training on a thread of its own', () => {
     expect(delay.percentile(99) / 1e6).toBeLessThan(200);
 
     const model = await modelOf(jobId);
-    // Neither the request nor the plot type set the median residual: one candidate was trained
-    // without it and one with a 5 × 5 window, and the lower validation loss was kept.
+    // Neither the request nor the plot type chose the input: one candidate was trained on the
+    // image alone and one with its Good reference, and the lower validation loss was kept.
     const { candidates } = model.metrics as {
-      candidates: { medianResidual: number; validationLoss: number; bestEpoch: number }[];
+      candidates: { medianResidual: number; goodReference: boolean; validationLoss: number }[];
     };
-    expect(candidates.map(({ medianResidual }) => medianResidual)).toEqual([0, 5]);
-    const [without, withResidual] = candidates.map(({ validationLoss }) => validationLoss) as [
-      number,
-      number,
-    ];
-    const keptWindow = withResidual < without ? 5 : 0;
+    expect(candidates.map(({ medianResidual, goodReference }) => [medianResidual, goodReference])).toEqual([
+      [0, false],
+      [0, true],
+    ]);
+    const [alone, compared] = candidates.map(({ validationLoss }) => validationLoss) as [number, number];
+    const keptReference = compared < alone;
     expect(model).toMatchObject({
       status: 'candidate',
       labels: ['Good', 'Bad', 'NoData'],
-      inputShape: [96, 128, keptWindow ? 6 : 3],
+      inputShape: [96, 128, keptReference ? 6 : 3],
     });
     // Production judged the same test images, on the training thread.
     const metrics = model.metrics as {
@@ -102,7 +106,7 @@ describe('training on a thread of its own', () => {
       labels: model.labels,
       ignoreRegions: titleBand,
     });
-    expect(loaded.manifest.input.medianResidual?.window ?? 0).toBe(keptWindow);
+    expect(Boolean(loaded.manifest.input.goodReference)).toBe(keptReference);
     // Its heat maps are measured from those of its Good training plots nearest the plot explained:
     // all of them are kept (as their 8-bit pixels), and no mean over them is computed besides.
     const goodTrainingPlots = metrics.dataset.train.Good;
@@ -127,13 +131,45 @@ describe('training on a thread of its own', () => {
       .of('training.progress')
       .filter((event) => event.jobId === jobId && event.epoch !== null);
     expect(
-      epochs.map((event) => [event.candidate, event.totalCandidates, event.medianResidual, event.epoch]),
+      epochs.map((event) => [event.candidate, event.totalCandidates, event.goodReference, event.epoch]),
     ).toEqual([
-      [1, 2, 0, 1],
-      [1, 2, 0, 2],
-      [2, 2, 5, 1],
-      [2, 2, 5, 2],
+      [1, 2, false, 1],
+      [1, 2, false, 2],
+      [2, 2, true, 1],
+      [2, 2, true, 2],
     ]);
+  });
+
+  it('trains a model that compares each plot with its Good training plots, and keeps them', async () => {
+    const jobId = await trainer.requestTraining({ epochs: 1, goodReference: true });
+    await trainer.waitForStatus(jobId, 'succeeded', 110_000);
+    const model = await modelOf(jobId);
+    // The image's 3 channels and as many of its residual from the nearest Good plots.
+    expect(model.inputShape[2]).toBe(6);
+    const metrics = model.metrics as {
+      dataset: { train: { Good: number } };
+      report: { count: number };
+      base: unknown;
+    };
+    expect(metrics.report.count).toBeGreaterThan(0);
+    // The base never saw that residual: the model started from random weights.
+    expect(metrics.base).toBeNull();
+    // A classifier reads the Good plots with the model: they are the inputs' reference.
+    const loaded = await loadModelArtifacts(trainer.bed.store, model.artifactPrefix, { heatMaps: false });
+    expect(loaded.manifest.input.goodReference).toEqual(DEFAULT_GOOD_REFERENCE);
+    expect(loaded.heatExemplars?.pixels).toHaveLength(metrics.dataset.train.Good);
+    const plot = await simulatePlot(PLOT, 'Bad', 5);
+    const classifier = await createClassifier(loaded);
+    const [outputs] = await classifier.predict([
+      await imageToInput(
+        plot.png,
+        loaded.manifest.input,
+        loaded.manifest.ignoreRegions,
+        loaded.heatExemplars?.pixels,
+      ),
+    ]);
+    expect(outputs?.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 5);
+    await classifier.dispose();
   });
 
   it('fine-tunes the production model with its input and labels', async () => {

@@ -77,7 +77,7 @@ describe('training progress', () => {
     expect(state.percent).toBe(97);
   });
 
-  it('gives each candidate its share, names it and its median residual, and never moves back from the first candidate to the second', () => {
+  it('gives each candidate its share, names its input, and never moves back from the first candidate to the second', () => {
     const two = { totalCandidates: 2, totalFolds: 3 };
     // The trainer says "training" before it knows of the candidates: one model's share until it does.
     let state = applyProgress(queuedState({ id: JOB, plotType: 'FCAL' }), event('training', null));
@@ -86,16 +86,22 @@ describe('training progress', () => {
       state = applyProgress(state, next);
       percents.push(state.percent);
     };
-    follow(event('training', null, { ...two, candidate: 1, medianResidual: 0 }));
-    follow(event('training', 6, { ...two, candidate: 1, medianResidual: 0, etaS: 2 }));
+    const alone = { medianResidual: 0, goodReference: false };
+    const compared = { medianResidual: 0, goodReference: true };
+    follow(event('training', null, { ...two, candidate: 1, ...alone }));
+    follow(event('training', 6, { ...two, candidate: 1, ...alone, etaS: 2 }));
     // Two candidates and three rounds: the first candidate's last epoch is a fifth of the training band.
     expect(state.percent).toBe(5 + Math.round(85 / 5));
-    expect(progressText(state)).toBe('training · candidate 1/2 (no median residual) · epoch 6/6 · ETA 2 s');
-    follow(event('training', null, { ...two, candidate: 2, medianResidual: 5 }));
-    expect(state).toMatchObject({ candidate: 2, epoch: null, medianResidual: 5 });
-    follow(event('training', 3, { ...two, candidate: 2, medianResidual: 5 }));
+    expect(progressText(state)).toBe('training · candidate 1/2 (image alone) · epoch 6/6 · ETA 2 s');
+    follow(event('training', null, { ...two, candidate: 2, ...compared }));
+    expect(state).toMatchObject({ candidate: 2, epoch: null, goodReference: true });
+    follow(event('training', 3, { ...two, candidate: 2, ...compared }));
     expect(state.percent).toBe(5 + Math.round((85 * 1.5) / 5));
-    expect(progressText(state)).toBe('training · candidate 2/2 (median residual 5 × 5) · epoch 3/6');
+    expect(progressText(state)).toBe('training · candidate 2/2 (Good reference) · epoch 3/6');
+    follow(event('training', 4, { ...two, candidate: 2, medianResidual: 5, goodReference: true }));
+    expect(progressText(state)).toBe(
+      'training · candidate 2/2 (median residual 5 × 5 and Good reference) · epoch 4/6',
+    );
     follow(event('validating', null));
     expect(state.percent).toBe(5 + Math.round((85 * 2) / 5));
     follow(event('cross-validating', 6, { ...two, candidate: 2, fold: 1 }));
@@ -228,18 +234,24 @@ describe('charts and lists', () => {
 describe('the candidates the trainer chose between', () => {
   it('names each with its validation loss and marks the lowest, the first on a tie, as kept', () => {
     const tried = (losses: number[]) =>
-      losses.map((validationLoss, index) => ({ medianResidual: index * 5, validationLoss, bestEpoch: 3 }));
+      losses.map((validationLoss, index) => ({
+        medianResidual: 0,
+        goodReference: index > 0,
+        validationLoss,
+        bestEpoch: 3,
+      }));
     expect(candidatesText(tried([0.3121, 0.2049]))).toBe(
-      'median residual chosen by validation loss: none 0.312, 5 × 5 0.205 (kept)',
+      'input chosen by validation loss: image alone 0.312, Good reference 0.205 (kept)',
     );
     expect(candidatesText(tried([0.2, 0.2]))).toBe(
-      'median residual chosen by validation loss: none 0.200 (kept), 5 × 5 0.200',
+      'input chosen by validation loss: image alone 0.200 (kept), Good reference 0.200',
     );
+    // A model trained before the Good reference recorded the median-residual windows alone.
     expect(
       candidatesText([
         { medianResidual: 0, validationLoss: null, bestEpoch: -1 },
-        ...tried([0.2]).map((row) => ({ ...row, medianResidual: 5 })),
+        { medianResidual: 5, validationLoss: 0.2, bestEpoch: 3 },
       ]),
-    ).toBe('median residual chosen by validation loss: none —, 5 × 5 0.200 (kept)');
+    ).toBe('input chosen by validation loss: image alone —, median residual 5 × 5 0.200 (kept)');
   });
 });

@@ -1,8 +1,9 @@
-import type {
-  ModelMetricsSummary,
-  TrainingOptions,
-  TrainingPhase,
-  TrainingProgressEvent,
+import {
+  inputCandidateName,
+  type ModelMetricsSummary,
+  type TrainingOptions,
+  type TrainingPhase,
+  type TrainingProgressEvent,
 } from '@hydra/contracts';
 
 // The model library's response shapes (labeler-api's ModelLibraryService and the trainer's
@@ -109,6 +110,8 @@ export interface Disagreement {
 export interface TriedCandidate {
   /** 0: none. */
   medianResidual: number;
+  /** Absent in records from before it existed: none. */
+  goodReference?: boolean;
   /** Null where no epoch had a finite one. */
   validationLoss: number | null;
   bestEpoch: number;
@@ -140,7 +143,7 @@ export interface ModelMetrics {
   };
   disagreements?: Disagreement[];
   options?: TrainingOptions & Record<string, unknown>;
-  /** Where the trainer chose the median residual: each candidate it trained, in order. */
+  /** Where the trainer chose the input: each candidate it trained, in order. */
   candidates?: TriedCandidate[];
   /** The base the model's blocks started from (null: it did not; absent: trained before bases). */
   base?: BaseProvenance | null;
@@ -222,12 +225,13 @@ export interface TrainingProgressState {
   fold: number | null;
   totalFolds: number | null;
   /**
-   * In a run that trains a candidate without and one with the median residual, keeping the lower
-   * validation loss: the candidate training (1-based) of how many, and its window (0: none).
+   * In a run that trains candidates of several inputs, keeping the lower validation loss: the
+   * candidate training (1-based) of how many, its median-residual window (0: none) and Good reference.
    */
   candidate: number | null;
   totalCandidates: number | null;
   medianResidual: number | null;
+  goodReference: boolean | null;
   loss: number | null;
   valAccuracy: number | null;
   etaS: number | null;
@@ -295,6 +299,7 @@ export function queuedState(job: Pick<TrainingJob, 'id' | 'plotType'>): Training
     candidate: null,
     totalCandidates: null,
     medianResidual: null,
+    goodReference: null,
     loss: null,
     valAccuracy: null,
     etaS: null,
@@ -311,7 +316,9 @@ export function applyProgress(
     TrainingProgressEvent,
     'phase' | 'epoch' | 'totalEpochs' | 'loss' | 'valAccuracy' | 'etaS' | 'fold' | 'totalFolds'
   > &
-    Partial<Pick<TrainingProgressEvent, 'candidate' | 'totalCandidates' | 'medianResidual'>>,
+    Partial<
+      Pick<TrainingProgressEvent, 'candidate' | 'totalCandidates' | 'medianResidual' | 'goodReference'>
+    >,
 ): TrainingProgressState {
   // A late event from an earlier phase (redelivery) never moves the bar back.
   if (previous.finished) return previous;
@@ -331,6 +338,7 @@ export function applyProgress(
     ...previous,
     ...models,
     medianResidual: event.medianResidual ?? previous.medianResidual,
+    goodReference: event.goodReference ?? previous.goodReference,
     phase: event.phase,
     epoch,
     totalEpochs,
@@ -360,6 +368,7 @@ export function stateFromJob(job: TrainingJob): TrainingProgressState {
         candidate: progress.candidate ?? null,
         totalCandidates: progress.totalCandidates ?? null,
         medianResidual: progress.medianResidual ?? null,
+        goodReference: progress.goodReference ?? null,
         loss: progress.loss ?? null,
         valAccuracy: progress.valAccuracy ?? null,
         etaS: progress.etaS ?? null,
@@ -389,7 +398,10 @@ export function progressText(state: TrainingProgressState): string {
   const parts: string[] = [state.phase];
   if (state.phase === 'training' && state.candidate !== null && state.totalCandidates !== null)
     parts.push(
-      `candidate ${state.candidate}/${state.totalCandidates} (${residualText(state.medianResidual)})`,
+      `candidate ${state.candidate}/${state.totalCandidates} (${inputCandidateName({
+        medianResidual: state.medianResidual ?? 0,
+        goodReference: state.goodReference ?? false,
+      })})`,
     );
   if (state.phase === 'cross-validating' && state.fold !== null && state.totalFolds !== null)
     parts.push(`fold ${state.fold}/${state.totalFolds}`);
@@ -402,23 +414,18 @@ export function progressText(state: TrainingProgressState): string {
   return parts.join(' · ');
 }
 
-/** "median residual 5 × 5", "no median residual". */
-export function residualText(window: number | null | undefined): string {
-  return window ? `median residual ${window} × ${window}` : 'no median residual';
-}
-
 /**
- * "median residual chosen by validation loss: none 0.312, 5 × 5 0.205 (kept)": the trainer keeps the
- * lowest, the first on a tie.
+ * "input chosen by validation loss: image alone 0.312, Good reference 0.205 (kept)": the trainer
+ * keeps the lowest, the first on a tie.
  */
 export function candidatesText(candidates: TriedCandidate[]): string {
   const losses = candidates.map(({ validationLoss }) => validationLoss ?? Infinity);
   const kept = losses.indexOf(Math.min(...losses));
   const each = candidates.map(
-    ({ medianResidual, validationLoss }, index) =>
-      `${medianResidual ? `${medianResidual} × ${medianResidual}` : 'none'} ${validationLoss?.toFixed(3) ?? '—'}${index === kept ? ' (kept)' : ''}`,
+    ({ medianResidual, goodReference, validationLoss }, index) =>
+      `${inputCandidateName({ medianResidual, goodReference: goodReference ?? false })} ${validationLoss?.toFixed(3) ?? '—'}${index === kept ? ' (kept)' : ''}`,
   );
-  return `median residual chosen by validation loss: ${each.join(', ')}`;
+  return `input chosen by validation loss: ${each.join(', ')}`;
 }
 
 // ---------------------------------------------------------------- numbers and charts

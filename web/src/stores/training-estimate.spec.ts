@@ -32,7 +32,7 @@ describe('the training estimate', () => {
 
   it('counts the candidates where the trainer trains one without and one with the median residual', () => {
     expect(estimateText({ ...small, secondsPerEpoch: 5, candidates: 2 })).toBe(
-      'About 5 s per epoch: 290 labeled images at 12 ms each, for each of 2 candidates, without and with the median residual, the lower validation loss kept (hydra-cnn at 72×96).',
+      'About 5 s per epoch: 290 labeled images at 12 ms each, for each of 2 candidate inputs, the lower validation loss kept (hydra-cnn at 72×96).',
     );
   });
 

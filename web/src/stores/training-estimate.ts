@@ -24,8 +24,6 @@ export function estimateText(estimate: TrainingEstimate): string {
     ? ` Few images per class: ${crossValidation.folds}-fold cross-validation adds about ${formatEta(crossValidation.secondsPerEpoch)} per epoch.`
     : '';
   const twice =
-    candidates > 1
-      ? `, for each of ${candidates} candidates, without and with the median residual, the lower validation loss kept`
-      : '';
+    candidates > 1 ? `, for each of ${candidates} candidate inputs, the lower validation loss kept` : '';
   return `About ${formatEta(secondsPerEpoch)} per epoch: ${images} labeled images at ${each} each${twice} (${model}).${rounds}`;
 }

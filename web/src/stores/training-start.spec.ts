@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   baseOffered,
-  medianResidualPlaceholder,
+  inputPlaceholder,
   startedFrom,
   startFromOption,
   startFromPlaceholder,
@@ -28,7 +28,11 @@ describe("the Train dialog's start from", () => {
   });
 
   it("shows the plot type's default, else the base, as the placeholder", () => {
-    expect(startFromPlaceholder(fresh)).toBe("default Hydra's base");
+    expect(startFromPlaceholder(fresh)).toBe("default Hydra's base (random weights with a Good reference)");
+    expect(startFromPlaceholder({ ...fresh, goodReference: true })).toBe(
+      'random weights (the base never saw a Good reference)',
+    );
+    expect(startFromOption('base', { ...fresh, goodReference: true })).toBeUndefined();
     expect(startFromPlaceholder({ ...fresh, defaults: { startFrom: 'scratch' } })).toBe(
       'default random weights',
     );
@@ -51,13 +55,18 @@ describe("the Train dialog's start from", () => {
   });
 });
 
-describe("the Train dialog's median residual", () => {
-  it('says that a new hydra-cnn tries both unless the plot type sets one, and what the others get', () => {
-    expect(medianResidualPlaceholder(fresh)).toBe('default: off or 5 × 5, the lower validation loss');
-    expect(medianResidualPlaceholder({ ...fresh, defaults: { medianResidual: 3 } })).toBe('default 3 × 3');
-    expect(medianResidualPlaceholder({ ...fresh, defaults: { medianResidual: 0 } })).toBe('default off');
-    expect(medianResidualPlaceholder({ ...fresh, architecture: 'mobilenet-v2' })).toBe('default off');
-    expect(medianResidualPlaceholder({ ...fresh, parentModelId: PARENT })).toBe("the parent model's");
+describe("the Train dialog's input residuals", () => {
+  it('says that a new hydra-cnn tries both inputs unless the plot type sets one, and what the others get', () => {
+    expect(inputPlaceholder(fresh)).toBe('default: image alone or Good reference, the lower validation loss');
+    expect(inputPlaceholder({ ...fresh, defaults: { medianResidual: 3 } })).toBe(
+      'default median residual 3 × 3',
+    );
+    expect(inputPlaceholder({ ...fresh, defaults: { goodReference: true, medianResidual: 5 } })).toBe(
+      'default median residual 5 × 5 and Good reference',
+    );
+    expect(inputPlaceholder({ ...fresh, defaults: { medianResidual: 0 } })).toBe('default image alone');
+    expect(inputPlaceholder({ ...fresh, architecture: 'mobilenet-v2' })).toBe('default image alone');
+    expect(inputPlaceholder({ ...fresh, parentModelId: PARENT })).toBe("the parent model's");
   });
 });
 

@@ -1,6 +1,7 @@
 import {
+  inputCandidateName,
+  inputCandidates,
   type ModelArchitecture,
-  medianResidualWindows,
   type TrainingDefaultsDto,
   type TrainingOptions,
 } from '@hydra/contracts';
@@ -24,32 +25,51 @@ export interface StartContext {
   architecture: ModelArchitecture | null;
   parentModelId: string | null;
   defaults: TrainingDefaultsDto;
+  /** The dialog's Good reference choice; absent or null: not chosen. */
+  goodReference?: boolean | null;
 }
 
-/** Only a new hydra-cnn has a base to start from: a fine-tune starts from its parent. */
-export function baseOffered({ architecture, parentModelId, defaults }: StartContext): boolean {
-  return !parentModelId && (architecture ?? defaults.architecture ?? 'hydra-cnn') === 'hydra-cnn';
+/**
+ * Only a new hydra-cnn has a base to start from: a fine-tune starts from its parent, and a model
+ * asked to have a Good reference from random weights.
+ */
+export function baseOffered({ architecture, parentModelId, defaults, goodReference }: StartContext): boolean {
+  return (
+    !parentModelId &&
+    (goodReference ?? defaults.goodReference) !== true &&
+    (architecture ?? defaults.architecture ?? 'hydra-cnn') === 'hydra-cnn'
+  );
 }
 
 /** The select's placeholder: where the run starts when the expert does not choose. */
 export function startFromPlaceholder(context: StartContext): string {
   if (context.parentModelId) return "the parent model's weights";
+  if (
+    (context.goodReference ?? context.defaults.goodReference) === true &&
+    baseOffered({ ...context, goodReference: false })
+  )
+    return 'random weights (the base never saw a Good reference)';
   if (!baseOffered(context)) return 'random weights (only hydra-cnn has a base)';
-  return `default ${SHORT_NAMES[context.defaults.startFrom ?? 'base']}`;
+  const start = context.defaults.startFrom ?? 'base';
+  return start === 'base'
+    ? `default ${SHORT_NAMES.base} (random weights with a Good reference)`
+    : `default ${SHORT_NAMES[start]}`;
 }
 
-/** The median-residual select's placeholder: what the server trains with when the expert does not choose. */
-export function medianResidualPlaceholder({ architecture, parentModelId, defaults }: StartContext): string {
+/**
+ * The placeholder of the input selects (median residual, Good reference): what the server trains
+ * with when the expert chooses neither.
+ */
+export function inputPlaceholder({ architecture, parentModelId, defaults }: StartContext): string {
   if (parentModelId) return "the parent model's";
-  const windows = medianResidualWindows(
+  const candidates = inputCandidates(
     architecture ?? defaults.architecture ?? 'hydra-cnn',
-    defaults.medianResidual,
+    { medianResidual: defaults.medianResidual, goodReference: defaults.goodReference },
     false,
   );
-  const name = (window: number) => (window ? `${window} × ${window}` : 'off');
-  return windows.length > 1
-    ? `default: ${windows.map(name).join(' or ')}, the lower validation loss`
-    : `default ${name(windows[0] ?? 0)}`;
+  return candidates.length > 1
+    ? `default: ${candidates.map(inputCandidateName).join(' or ')}, the lower validation loss`
+    : `default ${candidates.map(inputCandidateName).join('')}`;
 }
 
 /** `startFrom` for the request: the expert's choice where it applies (the server refuses the base elsewhere). */

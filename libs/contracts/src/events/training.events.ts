@@ -18,7 +18,7 @@ export const trainingOptions = z.object({
   /**
    * hydra-cnn's first weights: `base`, Hydra's base pretrained on the simulator's plots of every
    * type, style and fault (the default), or `scratch`, random ones. Only hydra-cnn has a base; a
-   * fine-tune starts from its parent.
+   * fine-tune starts from its parent, and a candidate with a Good reference from random weights.
    */
   startFrom: z.enum(['base', 'scratch']).optional(),
   /** The model's input; the architecture's own size when absent. */
@@ -29,8 +29,8 @@ export const trainingOptions = z.object({
    * The side of the median-residual window (odd, 3–9; 5 measured best): each colour's residual
    * from its local median, as more input channels, shows an isolated hot or dead cell the model
    * otherwise misses from few labels, but costs accuracy on other plots. 0 turns it off. Where
-   * neither the request nor the plot type's defaults set it, a new hydra-cnn trains one candidate
-   * without it and one with 5 (medianResidualWindows) and keeps the lower validation loss (README, Models).
+   * neither this nor goodReference is set by the request or the plot type's defaults, a new
+   * hydra-cnn trains the candidates of inputCandidates and keeps the lower validation loss (README, Models).
    */
   medianResidual: z
     .union([
@@ -43,6 +43,13 @@ export const trainingOptions = z.object({
         .refine((side) => side % 2 === 1, { error: 'the median-residual window must be odd' }),
     ])
     .optional(),
+  /**
+   * Compare each plot with the Good training plots most like it (the pixelwise median of the 3
+   * nearest) and give the model the difference as more input channels: what departs from healthy
+   * plots of the type (a hot cell on a dim rim, a shifted peak) stands out whatever the frame.
+   * The model keeps those plots and needs Good ones in its training split. Unset: see medianResidual.
+   */
+  goodReference: z.boolean().optional(),
   /** MobileNetV2's width multiplier α. */
   widthMultiplier: z.number().min(0.1).max(2).optional(),
   /** Stop when validation loss has not improved by 0.005 for this many epochs (Hydra: 5). */
@@ -102,11 +109,12 @@ export const trainingProgressEvent = envelope.extend({
   fold: z.number().int().positive().nullable().optional(),
   totalFolds: z.number().int().positive().nullable().optional(),
   /**
-   * In a run that trains candidates with and without the median residual (medianResidualWindows):
-   * the candidate being trained (1-based) of how many, and its window (0: none).
+   * In a run that trains candidates of several inputs (inputCandidates): the candidate being
+   * trained (1-based) of how many, its median-residual window (0: none) and whether it has a Good reference.
    */
   candidate: z.number().int().positive().nullable().optional(),
   totalCandidates: z.number().int().positive().nullable().optional(),
   medianResidual: z.number().int().nonnegative().nullable().optional(),
+  goodReference: z.boolean().nullable().optional(),
 });
 export type TrainingProgressEvent = z.infer<typeof trainingProgressEvent>;

@@ -10,6 +10,7 @@ import { createClassifier } from '../inference/classifier';
 import { trainModel } from '../training/train-model';
 import { OnnxClassifier } from '../inference/onnx-classifier';
 import { HYDRA_CNN_GRADCAM_LAYER, hydraCnn } from '../models/hydra-cnn';
+import { modelInput } from '../preprocessing/image-input';
 import { loadModelArtifacts, saveModelArtifacts, saveModelTemperature } from './model-artifacts';
 
 const INPUT = { height: 36, width: 48, channels: 3 } as const;
@@ -204,6 +205,36 @@ describe('model artifacts', () => {
     expect(unreferenced.heatReference).toBeNull();
     expect(unreferenced.heatExemplars).toBeNull();
     unreferenced.model.dispose();
+    model.dispose();
+  });
+
+  it('reads the Good plots of a model with a Good reference even for classifying, and refuses one without them', async () => {
+    const input = { ...INPUT, goodReference: { nearest: 3, gain: 10 } };
+    const model = hydraCnn({ input, classes: 3, seed: 11 });
+    const size = INPUT.height * INPUT.width * 3;
+    const goods = [40, 80, 120].map((level) => new Uint8Array(size).fill(level));
+    const withGoods = 'models/FCAL_occupancy/good-reference/';
+    const manifest = await saveModelArtifacts(store, withGoods, model, {
+      ...description,
+      input,
+      heatExemplars: { label: 'Good', of: 3, input, pixels: goods },
+    });
+    expect(manifest.input).toEqual(input);
+    const classifying = await loadModelArtifacts(store, withGoods, { heatMaps: false });
+    expect(classifying.heatExemplars?.pixels.map((pixels) => pixels[0])).toEqual([40, 80, 120]);
+    const classifier = await createClassifier(classifying);
+    const plot = new Uint8Array(size).fill(90);
+    const [probabilities] = await classifier.predict([
+      modelInput(plot, input, classifying.heatExemplars?.pixels),
+    ]);
+    expect(probabilities?.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 5);
+    await classifier.dispose();
+
+    const without = 'models/FCAL_occupancy/good-reference-lost/';
+    await saveModelArtifacts(store, without, model, { ...description, input });
+    await expect(loadModelArtifacts(store, without, { heatMaps: false })).rejects.toThrow(
+      'the model under models/FCAL_occupancy/good-reference-lost/ compares plots with its Good plots, but stores none',
+    );
     model.dispose();
   });
 

@@ -194,7 +194,8 @@ export async function loadModelManifest(store: ObjectStore, prefix: string): Pro
 /**
  * Reads a model back, refusing weights or an ONNX file whose sha256 differs from the manifest's.
  * `heatMaps: false` leaves the heat maps' reference and exemplars unread (null), for a reader that
- * makes none.
+ * makes none; the exemplars are read all the same where the input has a Good reference, which they
+ * are (ReferencePlots).
  */
 export async function loadModelArtifacts(
   store: ObjectStore,
@@ -209,7 +210,9 @@ export async function loadModelArtifacts(
     store.get(`${directory}${FILES.onnx}`),
     manifest.sha256.onnxInt8 ? store.get(`${directory}${FILES.onnxInt8}`) : null,
     heatMaps && manifest.heatReference ? store.get(`${directory}${FILES.heatReference}`) : null,
-    heatMaps && manifest.heatExemplars ? store.get(`${directory}${FILES.heatExemplars}`) : null,
+    (heatMaps || manifest.input.goodReference) && manifest.heatExemplars
+      ? store.get(`${directory}${FILES.heatExemplars}`)
+      : null,
   ]);
   if (sha256(weights) !== manifest.sha256.weights)
     throw new Error(`weights under ${directory} do not match the manifest's sha256`);
@@ -221,6 +224,8 @@ export async function loadModelArtifacts(
     throw new Error(`heat reference under ${directory} does not match the manifest's sha256`);
   if (exemplars && sha256(exemplars) !== manifest.sha256.heatExemplars)
     throw new Error(`heat exemplars under ${directory} do not match the manifest's sha256`);
+  if (manifest.input.goodReference && !exemplars)
+    throw new Error(`the model under ${directory} compares plots with its Good plots, but stores none`);
   const topology = JSON.parse(topologyFile.toString('utf8')) as {
     modelTopology: object;
     weightsManifest: tf.io.WeightsManifestConfig;

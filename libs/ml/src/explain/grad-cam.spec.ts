@@ -187,6 +187,27 @@ describe('class activation maps', () => {
     });
   });
 
+  it("makes a Good-reference model's nearest plots into inputs compared with the other kept plots", async () => {
+    // Image and Good-reference channels; the model's first block reads the residual only.
+    const shape = { ...SHAPE, goodReference: { nearest: 1, gain: 1 } };
+    const inputs = tf.input({ shape: [SHAPE.height, SHAPE.width, 2] });
+    const block = tf.layers.conv2d({ filters: 1, kernelSize: 1, name: 'block1_conv', useBias: false });
+    const features = tf.layers.reLU({ name: 'block1_relu' }).apply(block.apply(inputs)) as tf.SymbolicTensor;
+    const pooled = tf.layers.globalAveragePooling2d({}).apply(features) as tf.SymbolicTensor;
+    const model = tf.model({
+      inputs,
+      outputs: tf.layers.dense({ units: 2, activation: 'softmax' }).apply(pooled) as tf.SymbolicTensor,
+    });
+    block.setWeights([tf.tensor4d([0, 1], [1, 1, 2, 1])]);
+    const level = (value: number) => new Uint8Array(SHAPE.height * SHAPE.width).fill(value);
+    const exemplars = { label: 'Good', of: 3, input: shape, pixels: [level(100), level(140), level(200)] };
+    const explained = modelInput(level(130), shape, exemplars.pixels);
+    const nearest = await nearestReference(model, ['block1_relu'], exemplars, explained, 1);
+    // The nearest kept plot (140) is compared with its own nearest other (100): its residual is 40 / 255.
+    expect(nearest?.layers[0]?.values[0]).toBeCloseTo(40 / 255, 5);
+    model.dispose();
+  });
+
   it('keeps an even spread of the class as 8-bit pixels, bounded in count and bytes', async () => {
     // Each plot's number in two pixels, high byte first.
     const numbered = { height: 1, width: 2, channels: 1 } as const;

@@ -110,7 +110,8 @@ export function referenceFor(
  * plots of a type come in several looks (palettes, log or linear axes), the mean of all is a blur
  * of them, and heat falls on the look instead of the fault. Each is kept as its letterboxed 8-bit
  * pixels, a quarter of its model input's float32 bytes (an eighth with the median residual), and
- * made a model input again (modelInput) when compared.
+ * made a model input again (modelInput) when compared. A model whose input has a Good reference
+ * compares every plot with them too (ReferencePlots).
  */
 export interface HeatExemplars {
   label: string;
@@ -181,7 +182,7 @@ export async function nearestReference(
   const closest = distances
     .sort((a, b) => a.sum - b.sum)
     .slice(0, nearest)
-    .map(({ index }) => modelInput(exemplars.pixels[index] as Uint8Array, exemplars.input));
+    .map(({ index }) => modelInput(exemplars.pixels[index] as Uint8Array, exemplars.input, exemplars.pixels));
   const reference = await heatReference(
     model,
     layers,

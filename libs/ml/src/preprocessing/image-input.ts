@@ -1,9 +1,11 @@
 import sharp from 'sharp';
+import { type GoodReference, referenceResidual } from './good-reference';
 import { type MedianResidual, withMedianResidual } from './median-residual';
 
 /**
  * What a model eats: `[height, width, channels]`, RGB scaled to [0, 1], followed per pixel by
- * as many median-residual channels where `medianResidual` is set (modelChannels).
+ * as many median-residual channels where `medianResidual` is set, then as many Good-reference
+ * residual channels where `goodReference` is set (modelChannels).
  */
 export interface InputShape {
   height: number;
@@ -12,11 +14,26 @@ export interface InputShape {
   channels: 1 | 3;
   /** Absent in manifests from before it existed: none. */
   medianResidual?: MedianResidual;
+  /** Absent in manifests from before it existed: none. Needs the model's Good plots (ReferencePlots). */
+  goodReference?: GoodReference;
 }
 
-/** The channels of the model's input tensor: the image's, doubled by the median residual. */
+/**
+ * The Good training plots' 8-bit pixels that a model with a Good reference compares each plot with,
+ * kept with the model as its heat exemplars.
+ */
+export type ReferencePlots = readonly Uint8Array[];
+
+/** `shape` without its Good reference: how the reference plots themselves are read before there are any. */
+export function withoutGoodReference(shape: InputShape): InputShape {
+  const plain = { ...shape };
+  delete plain.goodReference;
+  return plain;
+}
+
+/** The channels of the model's input tensor: the image's, and as many again for each residual. */
 export function modelChannels(shape: InputShape): number {
-  return shape.medianResidual ? 2 * shape.channels : shape.channels;
+  return shape.channels * (1 + Number(Boolean(shape.medianResidual)) + Number(Boolean(shape.goodReference)));
 }
 
 /** Each input channel's value on a blank (white) plot: 1 for the image's channels, 0 for their residuals. */
@@ -42,12 +59,14 @@ const WHITE = { r: 255, g: 255, b: 255 };
  * Decodes a PNG or JPEG and letterboxes it to the model's input: the plot keeps its aspect ratio
  * and the margin is white, like the canvas around every ROOT plot. Each ignore region is painted
  * white in the original image first, so training, inference and Grad-CAM see the same masked plot.
- * The median residual, where the shape has one, is computed on the letterboxed input.
+ * The residuals, where the shape has them, are computed on the letterboxed input (`references`: the
+ * model's Good plots, for its Good reference).
  */
 export async function imageToInput(
   image: Buffer,
   shape: InputShape,
   ignoreRegions: readonly IgnoreRegion[] = [],
+  references?: ReferencePlots,
 ): Promise<Float32Array> {
   const source = ignoreRegions.length ? await paintedWhite(image, ignoreRegions) : sharp(image);
   const { data } = await source
@@ -61,18 +80,31 @@ export async function imageToInput(
     throw new Error(
       `decoded ${data.length} values, expected ${expected} for ${shape.height}×${shape.width}×${shape.channels}`,
     );
-  return modelInput(data, shape);
+  return modelInput(data, shape, references);
 }
 
 /**
  * The model input of a letterboxed 8-bit image (height × width × channels, interleaved): its
- * values scaled to [0, 1], with the median residual where the shape has one.
+ * values scaled to [0, 1], with the median residual and the residual from `references` where the
+ * shape has them.
  */
-export function modelInput(pixels: Uint8Array, shape: InputShape): Float32Array {
-  if (shape.medianResidual)
-    return withMedianResidual(pixels, shape.height, shape.width, shape.channels, shape.medianResidual);
-  const input = new Float32Array(pixels.length);
-  for (let index = 0; index < pixels.length; index++) input[index] = (pixels[index] as number) / 255;
+export function modelInput(pixels: Uint8Array, shape: InputShape, references?: ReferencePlots): Float32Array {
+  const image = shape.medianResidual
+    ? withMedianResidual(pixels, shape.height, shape.width, shape.channels, shape.medianResidual)
+    : Float32Array.from(pixels, (value) => value / 255);
+  if (!shape.goodReference) return image;
+  if (!references?.length)
+    throw new Error('the model compares each plot with its Good training plots, and none were given');
+  const residual = referenceResidual(pixels, references, shape.goodReference);
+  const [before, channels] = [image.length / (shape.height * shape.width), shape.channels];
+  const input = new Float32Array(shape.height * shape.width * modelChannels(shape));
+  for (let pixel = 0; pixel < shape.height * shape.width; pixel++) {
+    input.set(image.subarray(pixel * before, (pixel + 1) * before), pixel * (before + channels));
+    input.set(
+      residual.subarray(pixel * channels, (pixel + 1) * channels),
+      pixel * (before + channels) + before,
+    );
+  }
   return input;
 }
 

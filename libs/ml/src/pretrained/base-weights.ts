@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import type { InputShape } from '../preprocessing/image-input';
 
 /**
  * A base model's weights: what a new model starts from instead of random weights. Its blocks fit
@@ -164,6 +165,16 @@ function setWeights(model: tf.LayersModel, name: string, weights: tf.Tensor[]): 
 export interface BaseStart {
   sha256: string;
   validationAccuracyPct: unknown;
+}
+
+/**
+ * Whether a new hydra-cnn asked to start from the base does for `input`: not where it has a Good
+ * reference. The base never saw that residual, and from it the model stopped at epoch 5 with 19 of
+ * 33 rim hot cells caught where random weights trained on to 30 (matplotlib occupancy, seed 2,
+ * bench/src/accuracy.bench.ts).
+ */
+export function baseFits(input: InputShape): boolean {
+  return !input.goodReference;
 }
 
 /** Sets a fresh `model` (outputs `labels`) to the base at `path` (the bundled one by default); a model they do not fit is disposed and an error. */

@@ -144,6 +144,7 @@ export class ClassificationService {
               await (bytes.get(image.imageId) as Promise<Buffer>),
               model.input,
               model.ignoreRegions,
+              model.references,
             ),
           ),
         );

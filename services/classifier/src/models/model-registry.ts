@@ -6,6 +6,7 @@ import {
   type InputShape,
   loadModelArtifacts,
   modelChannels,
+  type ReferencePlots,
 } from '@hydra/ml';
 import { OBJECT_STORE, type ObjectStore } from '@hydra/storage';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
@@ -22,6 +23,8 @@ export interface LoadedClassifier {
   input: InputShape;
   /** Painted white before the model sees an image, as in its training. */
   ignoreRegions: IgnoreRegion[];
+  /** The Good plots each image is compared with, where the model's input has a Good reference. */
+  references: ReferencePlots | undefined;
   classifier: Classifier;
 }
 
@@ -128,7 +131,8 @@ export class ModelRegistry implements OnModuleDestroy {
     this.logger.log(
       `loaded ${row.architecture} model ${modelId} for ${row.plotType} on ${classifier.engine} in ${Date.now() - started} ms`,
     );
-    return { modelId, plotType: row.plotType, labels, input, ignoreRegions, classifier };
+    const references = artifacts.heatExemplars?.pixels;
+    return { modelId, plotType: row.plotType, labels, input, ignoreRegions, references, classifier };
   }
 
   private retire(modelId: string): void {

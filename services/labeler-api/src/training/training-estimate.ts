@@ -2,7 +2,7 @@ import {
   crossValidationFolds,
   DEFAULT_CROSS_VALIDATION_FOLDS,
   hydraCnnPlotInput,
-  medianResidualWindows,
+  inputCandidates,
   type ModelArchitecture,
   type TrainingEstimate,
   type TrainingOptions,
@@ -58,9 +58,12 @@ export function estimateTraining(
     },
     imagesPerClass,
   );
-  const candidates = medianResidualWindows(
+  const candidates = inputCandidates(
     architecture,
-    requested.medianResidual ?? defaults.medianResidual,
+    {
+      medianResidual: requested.medianResidual ?? defaults.medianResidual,
+      goodReference: requested.goodReference ?? defaults.goodReference,
+    },
     fineTune,
   ).length;
   return {

@@ -1,4 +1,10 @@
-import { type ExampleSource, type IgnoreRegion, imageToInput, type InputShape } from '@hydra/ml';
+import {
+  type ExampleSource,
+  type IgnoreRegion,
+  imageToInput,
+  type InputShape,
+  type ReferencePlots,
+} from '@hydra/ml';
 import type { ObjectStore } from '@hydra/storage';
 
 /** One split's images by object key, with their label indices: all a training thread needs to read them. */
@@ -9,13 +15,15 @@ export interface StoredExamples {
 
 /**
  * Reads and decodes `examples` from the store a batch at a time, as the model will see them
- * (`input`, `ignoreRegions` painted white), so only the batches being read and trained are held.
+ * (`input`, `ignoreRegions` painted white, compared with `references` where the input has a Good
+ * reference), so only the batches being read and trained are held.
  */
 export function storedExampleSource(
   store: ObjectStore,
   examples: StoredExamples,
   input: InputShape,
   ignoreRegions: readonly IgnoreRegion[],
+  references?: ReferencePlots,
 ): ExampleSource {
   return {
     labels: examples.labels,
@@ -29,7 +37,7 @@ export function storedExampleSource(
           const bytes = await store.get(key);
           signal?.throwIfAborted();
           try {
-            return await imageToInput(bytes, input, ignoreRegions);
+            return await imageToInput(bytes, input, ignoreRegions, references);
           } catch (error) {
             throw new Error(`image "${key}" cannot be prepared for training: ${(error as Error).message}`);
           }

@@ -9,11 +9,12 @@ export interface FoldProgress {
   folds: number;
 }
 
-/** In a run with several candidate models: the one being trained (1-based) of how many, and its median-residual window. */
+/** In a run with several candidate models: the one being trained (1-based) of how many, and its input's residuals. */
 export interface CandidateProgress {
   candidate: number;
   candidates: number;
   medianResidual: number;
+  goodReference: boolean;
 }
 
 /** Where a job stands, beyond its phase. */
@@ -69,6 +70,7 @@ export class JobProgress {
       candidate: candidate?.candidate ?? null,
       totalCandidates: candidate?.candidates ?? null,
       medianResidual: candidate?.medianResidual ?? null,
+      goodReference: candidate?.goodReference ?? null,
     });
   }
 }

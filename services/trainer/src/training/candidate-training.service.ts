@@ -124,8 +124,8 @@ export class CandidateTrainingService {
           fold = { fold: current, folds: total };
           progress.report('cross-validating', { totalEpochs: options.epochs, fold, candidate });
         },
-        candidate: (current, total, medianResidual) => {
-          candidate = { candidate: current, candidates: total, medianResidual };
+        candidate: (current, total, medianResidual, goodReference) => {
+          candidate = { candidate: current, candidates: total, medianResidual, goodReference };
           progress.report('training', { totalEpochs: options.epochs, fold, candidate });
         },
         warning: (message) => this.logger.warn(`job ${request.jobId}: ${message}`),
@@ -199,7 +199,7 @@ export class CandidateTrainingService {
           ],
           // The inputs trained: a fine-tune's are its parent's, whatever the options resolved.
           options: { ...options, inputs },
-          // Where the trainer chose the median residual: each candidate's best validation loss.
+          // Where the trainer chose the input: each candidate's best validation loss.
           ...(outcome.tried.length > 0 && { candidates: outcome.tried }),
           base: outcome.base,
           backend: outcome.backend,

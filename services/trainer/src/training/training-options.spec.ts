@@ -14,7 +14,7 @@ describe('resolveTrainingOptions', () => {
       startFrom: 'base',
       inputs: [
         { height: 72, width: 96, channels: 3 },
-        { height: 72, width: 96, channels: 3, medianResidual: { window: 5, gain: 10 } },
+        { height: 72, width: 96, channels: 3, goodReference: { nearest: 3, gain: 10 } },
       ],
       widthMultiplier: 1,
       patience: 8,
@@ -45,10 +45,28 @@ describe('resolveTrainingOptions', () => {
     expect(resolveTrainingOptions({}, { parentModelId }).startFrom).toBe('scratch');
   });
 
-  it('feeds a model the median residual where the request or the plot type asks for it, and lets a new hydra-cnn try both otherwise', () => {
+  it('feeds a model the median residual where the request or the plot type asks for it, and lets a new hydra-cnn try the Good reference otherwise', () => {
     const residuals = (defaults: TrainingOptions, requested: TrainingOptions) =>
       resolveTrainingOptions(defaults, requested).inputs.map((input) => input.medianResidual?.window ?? 0);
-    expect(residuals({}, {})).toEqual([0, 5]);
+    const references = (defaults: TrainingOptions, requested: TrainingOptions) =>
+      resolveTrainingOptions(defaults, requested).inputs.map((input) => Boolean(input.goodReference));
+    expect(references({}, {})).toEqual([false, true]);
+    expect(residuals({}, {})).toEqual([0, 0]);
+    // Either option set chooses the one input, the other off.
+    expect(references({ goodReference: true }, {})).toEqual([true]);
+    expect(references({ goodReference: true }, { goodReference: false })).toEqual([false]);
+    expect(references({}, { medianResidual: 5 })).toEqual([false]);
+    expect(resolveTrainingOptions({}, { goodReference: true, medianResidual: 5 }).inputs).toEqual([
+      {
+        height: 72,
+        width: 96,
+        channels: 3,
+        medianResidual: { window: 5, gain: 10 },
+        goodReference: { nearest: 3, gain: 10 },
+      },
+    ]);
+    expect(references({}, { architecture: 'mobilenet-v2' })).toEqual([false]);
+    expect(references({}, { parentModelId: '00000000-0000-4000-8000-000000000001' })).toEqual([false]);
     expect(residuals({ medianResidual: 5 }, {})).toEqual([5]);
     expect(residuals({ medianResidual: 5 }, { medianResidual: 0 })).toEqual([0]);
     expect(residuals({}, { architecture: 'mobilenet-v2', medianResidual: 3 })).toEqual([3]);

@@ -1,12 +1,13 @@
 import {
   DEFAULT_CROSS_VALIDATION_FOLDS,
   hydraCnnPlotInput,
-  medianResidualWindows,
+  inputCandidates,
   type TrainingOptions,
   trainingOptions,
 } from '@hydra/contracts';
 import {
   type Architecture,
+  DEFAULT_GOOD_REFERENCE,
   DEFAULT_INPUT,
   DEFAULT_MEDIAN_RESIDUAL,
   type InputShape,
@@ -25,8 +26,8 @@ export interface ResolvedTrainingOptions {
   /** hydra-cnn's first weights (see startFrom in trainingOptions); `scratch` for the other architectures and fine-tunes. */
   startFrom: 'base' | 'scratch';
   /**
-   * One input per candidate model (medianResidualWindows): the same size, without and with the
-   * median residual where the trainer chooses it by validation loss; the run keeps one candidate.
+   * One input per candidate model (inputCandidates): the same size, without and with a residual
+   * where the trainer chooses by validation loss; the run keeps one candidate.
    */
   inputs: InputShape[];
   widthMultiplier: number;
@@ -93,7 +94,7 @@ export function resolveTrainingOptions(
   const startFrom =
     architecture === 'hydra-cnn' && !options.parentModelId ? (options.startFrom ?? 'base') : 'scratch';
   const size = { ...(options.input ?? plotInput(architecture, nativeSize)), channels: 3 as const };
-  const windows = medianResidualWindows(architecture, options.medianResidual, Boolean(options.parentModelId));
+  const candidates = inputCandidates(architecture, options, Boolean(options.parentModelId));
   return {
     architecture,
     epochs: options.epochs ?? base.epochs,
@@ -103,9 +104,10 @@ export function resolveTrainingOptions(
     balancing: options.balancing ?? 'resample',
     parentModelId: options.parentModelId ?? null,
     startFrom,
-    inputs: windows.map((window) => ({
+    inputs: candidates.map(({ medianResidual, goodReference }) => ({
       ...size,
-      ...(window && { medianResidual: { ...DEFAULT_MEDIAN_RESIDUAL, window } }),
+      ...(medianResidual && { medianResidual: { ...DEFAULT_MEDIAN_RESIDUAL, window: medianResidual } }),
+      ...(goodReference && { goodReference: { ...DEFAULT_GOOD_REFERENCE } }),
     })),
     widthMultiplier: options.widthMultiplier ?? 1,
     patience: options.patience ?? base.patience,

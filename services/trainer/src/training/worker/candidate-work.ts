@@ -1,4 +1,5 @@
 import {
+  baseFits,
   batchesOf,
   bestValidationLoss,
   buildModel,
@@ -6,6 +7,7 @@ import {
   type ExampleSource,
   exportForServing,
   defaultHeatExemplars,
+  type HeatExemplars,
   initialiseBackend,
   type InputShape,
   loadModelArtifacts,
@@ -16,6 +18,7 @@ import {
   startFromBase,
   TfjsClassifier,
   trainModel,
+  withoutGoodReference,
 } from '@hydra/ml';
 import type { ObjectStore } from '@hydra/storage';
 import { spreadSample, type StoredExamples, storedExampleSource } from '../../dataset/stored-examples';
@@ -51,9 +54,13 @@ export async function trainCandidate(
   // Backends are per thread: this one's is chosen here, not inherited.
   const backend = await initialiseBackend();
   post({ type: 'phase', phase: 'training' });
-  const { model, description, base, input, training, tried } = await keptCandidate(work, store, post);
+  const { model, description, base, input, training, tried, goodPlots } = await keptCandidate(
+    work,
+    store,
+    post,
+  );
   const source = (examples: StoredExamples) =>
-    storedExampleSource(store, examples, input, work.ignoreRegions);
+    storedExampleSource(store, examples, input, work.ignoreRegions, goodPlots?.pixels);
   const [train, validation, test] = [source(work.train), source(work.validation), source(work.test)];
   try {
     post({ type: 'phase', phase: 'validating' });
@@ -62,7 +69,7 @@ export async function trainCandidate(
     const testProbabilities = await predictAll(predict, test);
     const validationProbabilities = await predictAll(predict, validation);
     const production = work.production ? await productionOutputs(work, work.production, store, post) : null;
-    const crossValidation = await crossValidate(work, input, store, source, post);
+    const crossValidation = await crossValidate(work, input, store, post);
     // The int8 model is checked on the images the float one was validated on (a bounded sample of them).
     const onnxModels = await exportForServing(model, input, {
       calibration: await sampleOf(train, CALIBRATION_SAMPLE),
@@ -75,7 +82,8 @@ export async function trainCandidate(
       model,
       {
         ...description,
-        heatExemplars: await defaultHeatExemplars(description.labels, train, input),
+        // A model with a Good reference keeps the very plots it was trained to compare with.
+        heatExemplars: goodPlots ?? (await defaultHeatExemplars(description.labels, train, input)),
       },
       onnxModels,
     );
@@ -102,7 +110,7 @@ export async function trainCandidate(
  * has the lowest validation loss is kept (the first on a tie), the others are disposed.
  */
 async function keptCandidate(work: TrainingWork, store: ObjectStore, post: Post) {
-  const trained: Awaited<ReturnType<typeof trainedModel>>[] = [];
+  const trained: NonNullable<Awaited<ReturnType<typeof trainedModel>>>[] = [];
   try {
     for (const [index, input] of work.inputs.entries()) {
       if (work.inputs.length > 1)
@@ -111,20 +119,28 @@ async function keptCandidate(work: TrainingWork, store: ObjectStore, post: Post)
           candidate: index + 1,
           candidates: work.inputs.length,
           medianResidual: input.medianResidual?.window ?? 0,
+          goodReference: Boolean(input.goodReference),
         });
-      trained.push(await trainedModel(work, input, work, store, post));
+      const candidate = await trainedModel(work, input, work, store, post);
+      if (candidate) trained.push(candidate);
+      else
+        post({
+          type: 'warning',
+          message: 'no Good plot in the training split to compare with: candidate skipped',
+        });
     }
   } catch (error) {
     for (const { model } of trained) model.dispose();
     throw error;
   }
   const kept = trained[lowestValidationLoss(trained.map(({ training }) => training))];
-  if (!kept) throw new Error('the training work names no input');
+  if (!kept) throw new Error('no candidate model could be trained: the training split has no Good plot');
   for (const { model } of trained) if (model !== kept.model) model.dispose();
   const tried: TriedCandidate[] = trained.map(({ input, training }) => {
     const validationLoss = bestValidationLoss(training);
     return {
       medianResidual: input.medianResidual?.window ?? 0,
+      goodReference: Boolean(input.goodReference),
       validationLoss: Number.isFinite(validationLoss) ? validationLoss : null,
       bestEpoch: training.bestEpoch,
     };
@@ -135,6 +151,8 @@ async function keptCandidate(work: TrainingWork, store: ObjectStore, post: Post)
 /**
  * A model started for `input` (startingModel) and trained with the job's recipe on `examples`,
  * stopping early on their validation images and reporting each epoch; disposed when training fails.
+ * Where the input has a Good reference, the Good plots of `examples.train` are gathered first (null
+ * where there are none: no such model can be trained).
  */
 async function trainedModel(
   work: TrainingWork,
@@ -143,15 +161,18 @@ async function trainedModel(
   store: ObjectStore,
   post: Post,
 ) {
+  const goodPlots = input.goodReference ? await goodPlotsOf(work, examples.train, input, store) : null;
+  if (input.goodReference && !goodPlots) return null;
+  const source = (part: StoredExamples) =>
+    storedExampleSource(store, part, input, work.ignoreRegions, goodPlots?.pixels);
   const started = await startingModel(work, input, store);
-  const source = (part: StoredExamples) => storedExampleSource(store, part, input, work.ignoreRegions);
   try {
     const training = await trainModel(started.model, source(examples.train), source(examples.validation), {
       ...work.training,
       input,
       onEpoch: (epoch) => post({ type: 'epoch', epoch }),
     });
-    return { ...started, input, training };
+    return { ...started, input, training, goodPlots };
   } catch (error) {
     started.model.dispose();
     throw error;
@@ -160,23 +181,26 @@ async function trainedModel(
 
 /**
  * Each cross-validation round: a model from the candidate's start, trained with its recipe on the
- * round's folds, predicting its test fold; one model at a time, its images read as it goes.
+ * round's folds (compared with their own Good plots where the input has a Good reference),
+ * predicting its test fold; one model at a time, its images read as it goes.
  */
 async function crossValidate(
   work: TrainingWork,
   input: InputShape,
   store: ObjectStore,
-  source: (examples: StoredExamples) => ExampleSource,
   post: Post,
 ): Promise<FoldOutcome[]> {
   const outcomes: FoldOutcome[] = [];
   for (const [index, fold] of work.crossValidation.entries()) {
     post({ type: 'fold', fold: index + 1, folds: work.crossValidation.length });
-    const { model, training } = await trainedModel(work, input, fold, store, post);
+    const trained = await trainedModel(work, input, fold, store, post);
+    if (!trained) throw new Error(`cross-validation round ${index + 1} has no Good plot to compare with`);
+    const { model, training, goodPlots } = trained;
     try {
       const classifier = new TfjsClassifier(model, input);
+      const test = storedExampleSource(store, fold.test, input, work.ignoreRegions, goodPlots?.pixels);
       outcomes.push({
-        testProbabilities: await predictAll((inputs) => classifier.predict(inputs), source(fold.test)),
+        testProbabilities: await predictAll((inputs) => classifier.predict(inputs), test),
         bestEpoch: training.bestEpoch,
         stoppedEarly: training.stoppedEarly,
       });
@@ -185,6 +209,22 @@ async function crossValidate(
     }
   }
   return outcomes;
+}
+
+/**
+ * The Good plots of `train` that a model with a Good reference compares each plot with, read
+ * without it (there is none yet) and kept as its heat exemplars; null where there are none.
+ */
+async function goodPlotsOf(
+  work: TrainingWork,
+  train: StoredExamples,
+  input: InputShape,
+  store: ObjectStore,
+): Promise<HeatExemplars | null> {
+  const plain = withoutGoodReference(input);
+  const source = storedExampleSource(store, train, plain, work.ignoreRegions);
+  const plots = await defaultHeatExemplars(work.labels, source, plain);
+  return plots && { ...plots, input };
 }
 
 /** A fresh model of the zoo for `input` (its blocks and Good/Bad outputs from the bundled base where asked), or the parent's weights, input and labels for fine-tuning. */
@@ -198,7 +238,8 @@ async function startingModel(work: TrainingWork, input: InputShape, store: Objec
       gradCamLayer,
       ignoreRegions: work.ignoreRegions,
     };
-    return { model, description, base: work.start.fromBase ? await startFromBase(model, work.labels) : null };
+    const fromBase = work.start.fromBase && baseFits(input);
+    return { model, description, base: fromBase ? await startFromBase(model, work.labels) : null };
   }
   const parent = await loadModelArtifacts(store, work.start.artifactPrefix, { heatMaps: false });
   const { manifest } = parent;
@@ -239,7 +280,13 @@ async function productionOutputs(
   const classifier = await createClassifier(loaded);
   try {
     // The same test images as the candidate's, prepared as production's manifest says.
-    const test = storedExampleSource(store, work.test, loaded.manifest.input, loaded.manifest.ignoreRegions);
+    const test = storedExampleSource(
+      store,
+      work.test,
+      loaded.manifest.input,
+      loaded.manifest.ignoreRegions,
+      loaded.heatExemplars?.pixels,
+    );
     const probabilities = await predictAll((batch) => classifier.predict(batch), test);
     // Its outputs in the candidate's label order.
     return {

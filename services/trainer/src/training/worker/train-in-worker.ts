@@ -14,7 +14,7 @@ export interface TrainingThreadEvents {
   phase(phase: 'training' | 'validating' | 'saving'): void;
   epoch(epoch: EpochProgress): void;
   fold(fold: number, folds: number): void;
-  candidate(candidate: number, candidates: number, medianResidual: number): void;
+  candidate(candidate: number, candidates: number, medianResidual: number, goodReference: boolean): void;
   warning(message: string): void;
 }
 
@@ -59,7 +59,12 @@ export function trainInWorker(
         case 'fold':
           return events.fold(message.fold, message.folds);
         case 'candidate':
-          return events.candidate(message.candidate, message.candidates, message.medianResidual);
+          return events.candidate(
+            message.candidate,
+            message.candidates,
+            message.medianResidual,
+            message.goodReference,
+          );
         case 'warning':
           return events.warning(message.message);
         case 'store':

@@ -56,6 +56,7 @@ export interface FoldOutcome {
 export interface TriedCandidate {
   /** Its median-residual window; 0: none. */
   medianResidual: number;
+  goodReference: boolean;
   /** Its best epoch's (bestValidationLoss); null where no epoch had a finite one. */
   validationLoss: number | null;
   bestEpoch: number;
@@ -91,8 +92,14 @@ export type WorkerMessage =
   | { type: 'epoch'; epoch: EpochProgress }
   /** A cross-validation round starts (1-based); the epochs after it are its model's. */
   | { type: 'fold'; fold: number; folds: number }
-  /** A candidate model starts training (1-based), on an input with this median-residual window (0: none). */
-  | { type: 'candidate'; candidate: number; candidates: number; medianResidual: number }
+  /** A candidate model starts training (1-based), on an input with this median-residual window (0: none) and Good reference or not. */
+  | {
+      type: 'candidate';
+      candidate: number;
+      candidates: number;
+      medianResidual: number;
+      goodReference: boolean;
+    }
   | { type: 'warning'; message: string }
   | StoreRequest
   | { type: 'done'; result: TrainingWorkResult }
