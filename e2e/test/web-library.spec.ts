@@ -135,17 +135,22 @@ it('lets an expert train with options, watch the progress bar, open the candidat
     await expertPage.fill(`[data-test="train-${field}"] input`, String(value));
     await expertPage.press(`[data-test="train-${field}"] input`, 'Tab');
   }
-  // Unless told, the trainer trains a candidate without and one with the median residual: the
-  // estimate counts both. A window chosen in the dialog reaches the server (one candidate), and
+  // Unless told, the trainer trains a candidate on the image alone and one with its Good reference:
+  // the estimate counts both. An input chosen in the dialog reaches the server (one candidate), and
   // clearing it gives the choice back to the trainer.
   const estimate = (text: string) =>
     expertPage.locator(`[data-test="train-estimate"]:${text}`).waitFor({ timeout: 10_000 });
-  await estimate('has-text("for each of 2 candidates")');
-  await choose(expertPage, 'train-median-residual', '3 × 3');
-  await estimate('not(:has-text("candidates"))');
-  await expertPage.hover('[data-test="train-median-residual"]');
-  await expertPage.click('[data-test="train-median-residual"] .n-base-clear');
-  await estimate('has-text("for each of 2 candidates")');
+  await estimate('has-text("for each of 2 candidate inputs")');
+  for (const [select, label] of [
+    ['train-median-residual', '3 × 3'],
+    ['train-good-reference', 'on: compared with the nearest Good plots'],
+  ] as const) {
+    await choose(expertPage, select, label);
+    await estimate('not(:has-text("candidate inputs"))');
+    await expertPage.hover(`[data-test="${select}"]`);
+    await expertPage.click(`[data-test="${select}"] .n-base-clear`);
+    await estimate('has-text("for each of 2 candidate inputs")');
+  }
   // Every percentage the bar shows, recorded in the page as it changes.
   await expertPage.evaluate(() => {
     const seen: string[] = [];
@@ -192,11 +197,11 @@ it('lets an expert train with options, watch the progress bar, open the candidat
   );
   await expertPage.click(row(candidate));
   await expertPage.locator(`[data-test="model-detail"][data-model-id="${candidate}"]`).waitFor();
-  // Both candidates' losses are shown; the one kept decides the input: with the 5 × 5 median
-  // residual, twice the image's channels.
+  // Both candidates' losses are shown; the one kept decides the input: with the Good reference,
+  // twice the image's channels.
   const candidates = await expertPage.locator('[data-test="detail-candidates"]').textContent();
   expect(candidates).toMatch(
-    /^median residual chosen by validation loss: none \d+\.\d{3}( \(kept\))?, 5 × 5 \d+\.\d{3}( \(kept\))?$/,
+    /^input chosen by validation loss: image alone \d+\.\d{3}( \(kept\))?, Good reference \d+\.\d{3}( \(kept\))?$/,
   );
   const channels = candidates?.endsWith('(kept)') ? 6 : 3;
   await expect(expertPage.locator('[data-test="model-detail"]').textContent()).resolves.toContain(

@@ -7,7 +7,7 @@ import { CliError, type HydraApi } from '../../api/hydra-api';
 
 /** The compact model at its own input size: a model worth watching in about a minute on a laptop's CPU. */
 // No cross-validation rounds: the demo's first verdicts should come within minutes.
-// One candidate, without the median residual (the simulator's faults show without it): the first
+// One candidate, the image alone (the simulator's faults show without a residual): the first
 // verdicts come after one training per plot type, not two.
 const TRAINING_OPTIONS = {
   architecture: 'hydra-cnn',
