@@ -27,30 +27,42 @@ export function referenceResidual(
 ): Float32Array {
   const closest = closestPlots(pixels, plots, nearest);
   const residual = new Float32Array(pixels.length);
-  const values = new Array<number>(closest.length);
-  const middle = closest.length >> 1;
-  for (let position = 0; position < pixels.length; position++) {
-    for (let index = 0; index < closest.length; index++)
-      values[index] = (closest[index] as Uint8Array)[position] as number;
-    values.sort((a, b) => a - b);
-    const median =
-      closest.length % 2
-        ? (values[middle] as number)
-        : ((values[middle - 1] as number) + (values[middle] as number)) / 2;
-    residual[position] = (((pixels[position] as number) - median) / 255) * gain;
+  const scale = gain / 255;
+  const [a, b, c] = closest as [Uint8Array, Uint8Array?, Uint8Array?];
+  if (closest.length === 3 && b && c)
+    for (let position = 0; position < pixels.length; position++) {
+      const [x, y, z] = [a[position] as number, b[position] as number, c[position] as number];
+      const median = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+      residual[position] = ((pixels[position] as number) - median) * scale;
+    }
+  else {
+    const values = new Array<number>(closest.length);
+    const middle = closest.length >> 1;
+    for (let position = 0; position < pixels.length; position++) {
+      for (let index = 0; index < closest.length; index++)
+        values[index] = (closest[index] as Uint8Array)[position] as number;
+      values.sort((first, second) => first - second);
+      const median =
+        closest.length % 2
+          ? (values[middle] as number)
+          : ((values[middle - 1] as number) + (values[middle] as number)) / 2;
+      residual[position] = ((pixels[position] as number) - median) * scale;
+    }
   }
   return residual;
 }
 
-/** The `count` plots nearest `pixels` by squared distance, leaving out any identical to it. */
+/** The `count` plots nearest `pixels` by squared distance, nearest first, leaving out any identical to it. */
 function closestPlots(pixels: Uint8Array, plots: readonly Uint8Array[], count: number): Uint8Array[] {
   const distances: { plot: Uint8Array; sum: number }[] = [];
   for (const plot of plots) {
     if (plot.length !== pixels.length)
       throw new Error(`a Good reference plot has ${plot.length} values, the image ${pixels.length}`);
     let sum = 0;
-    for (let position = 0; position < plot.length; position++)
-      sum += ((plot[position] as number) - (pixels[position] as number)) ** 2;
+    for (let position = 0; position < plot.length; position++) {
+      const difference = (plot[position] as number) - (pixels[position] as number);
+      sum += difference * difference;
+    }
     if (sum > 0) distances.push({ plot, sum });
   }
   if (!distances.length) throw new Error('there is no Good reference plot to compare the image with');
