@@ -272,7 +272,7 @@ it('saves screenshots of the Library and the Training report', async () => {
         /Hydra's base [0-9a-f]{12} \(it told Good from Bad on \d+\.\d % of its validation plots\)/,
       );
       expect((await shot.locator('[data-test="training-candidates"]').textContent())?.trim()).toMatch(
-        /^Input: median residual chosen by validation loss: none .*, 5 × 5 .*\.$/,
+        /^The input chosen by validation loss: image alone .*, Good reference .*\.$/,
       );
       await shot
         .locator('[data-test="disagreement-card"] img')

@@ -16,7 +16,7 @@ import {
 } from './library-model';
 
 const JOB = '00000000-0000-4000-8000-000000000001';
-const event = (phase: string, epoch: number | null, extra: Record<string, number | null> = {}) =>
+const event = (phase: string, epoch: number | null, extra: Record<string, number | boolean | null> = {}) =>
   ({
     phase,
     epoch,
