@@ -1,6 +1,7 @@
 /**
  * The pointing game: does a heat map's peak fall on the fault? A hydra-cnn is trained per plot type
- * and renderer on simulated plots (libs/ml's trainModel with the trainer's default recipe and input,
+ * and renderer on simulated plots (libs/ml's trainModel with the trainer's default recipe: one model
+ * per candidate input, the image alone and with its Good reference, the lower validation loss kept;
  * or `--recipe fixed`: 72 × 96, Adam, 15 epochs; no services), then every heat-map method is
  * asked "why Bad?" on the faulty test plots whose fault is localised (the simulator's masks); a hit is
  * a peak whose input pixel covers a fault pixel. Shares come with a 95 % Wilson interval, over all
@@ -38,7 +39,10 @@ import {
   heatmapOverlay,
   wilsonInterval,
   withoutIgnoredHeat,
+  bestValidationLoss,
+  lowestValidationLoss,
 } from '@hydra/ml';
+import { inputCandidateName } from '@hydra/contracts';
 import {
   faultMask,
   type PlotStyle,
@@ -74,8 +78,9 @@ const options = new Command('pointing-game-bench')
     'none,frame',
   )
   .option(
-    '--good-reference',
-    "the trainer's candidate with a Good reference (from random weights) instead of the image alone",
+    '--request <json>',
+    'training options as a user would request them; by default the trainer trains its candidate inputs (the image alone, with its Good reference) and keeps the lower validation loss, as here; e.g. {"goodReference":true} for one',
+    '{}',
   )
   .option('--methods <pattern>', 'only the heat-map methods whose name matches this regular expression')
   .option('--misses <folder>', "write each miss's heat map over its plot here, with the fault's box drawn")
@@ -90,7 +95,7 @@ const options = new Command('pointing-game-bench')
     epochs: number;
     seed: number;
     ignore: string;
-    goodReference?: boolean;
+    request: string;
     methods?: string;
     misses?: string;
   }>();
@@ -223,38 +228,75 @@ async function split(
 }
 
 /**
- * The model, its input and its training options: the trainer's defaults for this plot type's size
- * (from Hydra's base unless the product's options say otherwise), or the fixed recipe from scratch.
+ * The candidate inputs and training options: the trainer's for this plot type's size and the request
+ * (each candidate from Hydra's base where the trainer would start from it), or the fixed recipe's
+ * one input from scratch.
  */
-async function recipe(first: SimulatedPlot) {
-  // One candidate of those the trainer may train: the image alone, or with its Good reference.
-  const resolved = resolveTrainingOptions(
-    {},
-    { seed: options.seed, medianResidual: 0, goodReference: options.goodReference ?? false },
-    first,
+function recipe(first: SimulatedPlot): {
+  inputs: InputShape[];
+  training: TrainingOptions;
+  fromBase: boolean;
+} {
+  const resolved = resolveTrainingOptions({}, { ...JSON.parse(options.request), seed: options.seed }, first);
+  if (options.recipe === 'product')
+    return {
+      inputs: resolved.inputs as InputShape[],
+      training: trainModelOptions(resolved, BAD),
+      fromBase: resolved.startFrom === 'base',
+    };
+  return {
+    inputs: [FIXED_INPUT],
+    training: {
+      epochs: options.epochs,
+      batchSize: 16,
+      learningRate: 3e-3,
+      optimizer: 'adam',
+      balancing: 'resample',
+      referenceClass: BAD,
+      earlyStopping: { patience: 5, minDelta: 0.005 },
+      seed: options.seed,
+    },
+    fromBase: false,
+  };
+}
+
+/** The plots as a model with `input` reads them: compared with the Good training plots where it has a Good reference. */
+async function candidateSplits(plots: SimulatedPlot[][], input: InputShape, ignore: IgnoreSetting) {
+  const plain = withoutGoodReference(input);
+  const [trainPlots] = plots as [SimulatedPlot[]];
+  const references = input.goodReference
+    ? (await heatExemplars(await split(trainPlots, plain, ignore), LABELS.indexOf('Good'), 'Good', plain))
+        ?.pixels
+    : undefined;
+  return Promise.all(plots.map((part) => split(part, input, ignore, references)));
+}
+
+/**
+ * One model per candidate input, trained as the trainer does; the one whose best epoch has the lower
+ * validation loss is kept, with its input, its splits and every candidate's loss in words.
+ */
+async function trainKept(plots: SimulatedPlot[][], ignore: IgnoreSetting) {
+  const { inputs, training, fromBase } = recipe(plots[0]?.[0] as SimulatedPlot);
+  const tried = [];
+  for (const input of inputs) {
+    const [train, validation, test] = (await candidateSplits(plots, input, ignore)) as [Split, Split, Split];
+    const { model } = buildModel({
+      architecture: 'hydra-cnn',
+      input,
+      classes: LABELS.length,
+      seed: options.seed,
+    });
+    if (fromBase && baseFits(input)) await startFromBase(model, LABELS);
+    const result = await trainModel(model, train, validation, { ...training, input });
+    tried.push({ model, input, train, test, result });
+  }
+  const kept = tried[lowestValidationLoss(tried.map(({ result }) => result))] as (typeof tried)[number];
+  for (const other of tried) if (other !== kept) other.model.dispose();
+  const losses = tried.map(
+    ({ input, result }) =>
+      `${inputCandidateName({ medianResidual: input.medianResidual?.window ?? 0, goodReference: Boolean(input.goodReference) })} ${bestValidationLoss(result).toFixed(3)}${tried.length > 1 && input === kept.input ? ' (kept)' : ''}`,
   );
-  const product = options.recipe === 'product';
-  const input = product ? (resolved.inputs[0] as InputShape) : FIXED_INPUT;
-  const training: TrainingOptions = product
-    ? trainModelOptions(resolved, BAD)
-    : {
-        epochs: options.epochs,
-        batchSize: 16,
-        learningRate: 3e-3,
-        optimizer: 'adam',
-        balancing: 'resample',
-        referenceClass: BAD,
-        earlyStopping: { patience: 5, minDelta: 0.005 },
-        seed: options.seed,
-      };
-  const { model } = buildModel({
-    architecture: 'hydra-cnn',
-    input,
-    classes: LABELS.length,
-    seed: options.seed,
-  });
-  if (product && resolved.startFrom === 'base' && baseFits(input)) await startFromBase(model, LABELS);
-  return { input, training, model };
+  return { ...kept, losses };
 }
 
 /** Whether the input pixel at the peak covers a fault pixel of the original image. */
@@ -330,23 +372,14 @@ async function measure(
     simulated(plotType, style, Math.round(options.train / 4), seed + 2),
     simulated(plotType, style, options.test, seed + 3, TEST_MIX),
   ]);
-  const { input, training: trainingOptions, model } = await recipe(trainPlots[0] as SimulatedPlot);
-  // A model with a Good reference compares every plot with the Good training plots, as the trainer's does.
-  const plain = withoutGoodReference(input);
-  const references = input.goodReference
-    ? (await heatExemplars(await split(trainPlots, plain, ignore), LABELS.indexOf('Good'), 'Good', plain))
-        ?.pixels
-    : undefined;
-  const [train, validation, test] = await Promise.all([
-    split(trainPlots, input, ignore, references),
-    split(validationPlots, input, ignore, references),
-    split(testPlots, input, ignore, references),
-  ]);
   const started = performance.now();
-  const training = await trainModel(model, train, validation, trainingOptions);
+  const { model, input, train, test, result, losses } = await trainKept(
+    [trainPlots, validationPlots, testPlots],
+    ignore,
+  );
   const accuracy = (await evaluate(model, test, LABELS.length)).accuracy;
   const localised = test.plots.flatMap((plot, index) => (plot.faultBoxes.length ? [index] : []));
-  const header = `${style} ${plotType}, ignore ${ignore}, input ${input.height}×${input.width}: ${training.history.length} epochs in ${((performance.now() - started) / 1000).toFixed(0)} s, test accuracy ${percent(accuracy)} %, ${localised.length} localised faults`;
+  const header = `${style} ${plotType}, ignore ${ignore}, input ${input.height}×${input.width}, ${losses.join(', ')}: ${result.history.length} epochs in ${((performance.now() - started) / 1000).toFixed(0)} s, test accuracy ${percent(accuracy)} %, ${localised.length} localised faults`;
   console.log(header);
   const rows = [header];
   const methods = options.methods ? new RegExp(options.methods) : undefined;
