@@ -88,6 +88,11 @@ thread), mpl_timing 98.5 / 97.0 / 99.0 % (Bad recall 97 / 94 / 98 %), mpl_trigge
 The nearest one alone: occupancy 97.0 / 98.0 / 97.0 %, timing 98.5 / 97.5 / 98.0 %; with the 5 x 5
 median residual as well: occupancy 98.5 / 94.5 / 95.5 %, timing 98.0 % each. Hydra trains it as a
 candidate beside the image alone and keeps the lower validation loss (README, Good reference).
+Run to run (torch's threads do not add in a fixed order) the same seeds give 98.0 / 96.0 / 98.0 /
+97.5 / 98.0 / 97.0 %: a seed's 96-97 % is the noise of one or two of 200 test maps. Within it, not
+kept: the Good plots of the validation split compared with as well (each plot still without
+itself), 98.5 / 97.0 / 98.0 / 98.0 / 97.5 / 97.5 %, and of all 300 labeled plots, 98.0 / 97.0 /
+98.0 / 98.5 / 98.0 / 97.0 %; no ink jitter, 98.5 / 96.0 / 97.0 / 97.0 / 98.5 / 92.5 %.
 --select 0,5 trains one model without and one with the residual and keeps the lower validation
 loss: on render seed 1 it keeps the residual on mpl_occupancy and mpl_timing, none on mpl_trigger,
 each time the one better on the test images (occupancy 92.5 / 90.0 / 91.5 %, trigger 100 / 98.5 /
