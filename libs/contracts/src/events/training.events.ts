@@ -44,7 +44,7 @@ export const trainingOptions = z.object({
     ])
     .optional(),
   /**
-   * Compare each plot with the Good training plots most like it (the pixelwise median of the 3
+   * Compare each plot with the Good training plots most like it (the pixelwise median of the 11
    * nearest) and give the model the difference as more input channels: what departs from healthy
    * plots of the type (a hot cell on a dim rim, a shifted peak) stands out whatever the frame.
    * The model keeps those plots and needs Good ones in its training split. Unset: see medianResidual.

@@ -20,6 +20,13 @@ describe('the residual from the nearest Good plots', () => {
     expect(residual[5]).toBeCloseTo(((160 - 100) / 255) * 10, 6);
   });
 
+  it('takes the mean of the middle two of an even number of nearest plots, whatever their order', () => {
+    const goods = [plot(130), plot(100), plot(250), plot(120), plot(110)];
+    // The nearest four of 116 are 120, 110, 130 and 100: the median is (110 + 120) / 2.
+    const residual = referenceResidual(plot(116), goods, { nearest: 4, gain: 10 });
+    expect(residual[0]).toBeCloseTo(((116 - 115) / 255) * 10, 6);
+  });
+
   it('leaves out a Good plot identical to the plot, so a Good training plot is never its own reference', () => {
     const goods = [plot(100), plot(110), plot(140)];
     const residual = referenceResidual(plot(100), goods, { nearest: 1, gain: 1 });

@@ -14,7 +14,7 @@ describe('resolveTrainingOptions', () => {
       startFrom: 'base',
       inputs: [
         { height: 72, width: 96, channels: 3 },
-        { height: 72, width: 96, channels: 3, goodReference: { nearest: 3, gain: 10 } },
+        { height: 72, width: 96, channels: 3, goodReference: { nearest: 11, gain: 10 } },
       ],
       widthMultiplier: 1,
       patience: 8,
@@ -62,7 +62,7 @@ describe('resolveTrainingOptions', () => {
         width: 96,
         channels: 3,
         medianResidual: { window: 5, gain: 10 },
-        goodReference: { nearest: 3, gain: 10 },
+        goodReference: { nearest: 11, gain: 10 },
       },
     ]);
     expect(references({}, { architecture: 'mobilenet-v2' })).toEqual([false]);
