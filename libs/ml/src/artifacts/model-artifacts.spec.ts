@@ -238,6 +238,42 @@ describe('model artifacts', () => {
     model.dispose();
   });
 
+  it('refuses a manifest damaged in the store at load, naming the field at fault', async () => {
+    const input = { ...INPUT, goodReference: { nearest: 3, gain: 10 } };
+    const model = hydraCnn({ input, classes: 3, seed: 12 });
+    const damaged = 'models/FCAL_occupancy/damaged/';
+    const goods = [new Uint8Array(INPUT.height * INPUT.width * 3).fill(60)];
+    const manifest = await saveModelArtifacts(store, damaged, model, {
+      ...description,
+      input,
+      heatExemplars: { label: 'Good', of: 1, input, pixels: goods },
+    });
+    const load = async (stored: string) => {
+      await store.put(`${damaged}manifest.json`, Buffer.from(stored));
+      return loadModelArtifacts(store, damaged, { heatMaps: false });
+    };
+    const withInput = (changed: object) => JSON.stringify({ ...manifest, input: { ...input, ...changed } });
+    await expect(load(withInput({ goodReference: { nearest: 0, gain: 10 } }))).rejects.toThrow(
+      /the manifest under models\/FCAL_occupancy\/damaged\/ is not valid:[^]*input\.goodReference\.nearest/,
+    );
+    await expect(load(withInput({ goodReference: { nearest: 2.5, gain: 10 } }))).rejects.toThrow(
+      /input\.goodReference\.nearest/,
+    );
+    await expect(load(withInput({ medianResidual: { window: 4, gain: 10 } }))).rejects.toThrow(
+      /the window must be odd[^]*input\.medianResidual\.window/,
+    );
+    await expect(load(withInput({ channels: 2 }))).rejects.toThrow(/input\.channels/);
+    await expect(load(JSON.stringify({ ...manifest, labels: ['Good', 'Good', 'Bad'] }))).rejects.toThrow(
+      'the labels must differ',
+    );
+    await expect(load(JSON.stringify({ ...manifest, temperature: -1 }))).rejects.toThrow(/temperature/);
+    await expect(load('{"architecture": "hydra-cnn",')).rejects.toThrow(
+      'the manifest under models/FCAL_occupancy/damaged/ is not JSON',
+    );
+    expect((await load(JSON.stringify(manifest))).manifest).toEqual(manifest);
+    model.dispose();
+  });
+
   it('refuses weights that were changed after saving', async () => {
     const model = hydraCnn({ input: INPUT, classes: 3, seed: 6 });
     await saveModelArtifacts(store, 'models/CDC_timing/tampered/', model, description);

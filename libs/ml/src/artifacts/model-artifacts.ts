@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { ObjectStore } from '@hydra/storage';
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import { exportToOnnx } from '../inference/onnx-export';
 import type { OnnxExports, Precision } from '../inference/serving-exports';
 import type { HeatExemplars, HeatReference } from '../explain/heat-reference';
 import { type IgnoreRegion, inputPixels, type InputShape, modelChannels } from '../preprocessing/image-input';
+import { manifestSchema } from './manifest-schema';
 
 /** Everything a classifier or explainer needs to use a model exactly as it was trained. */
 export interface ModelManifest {
@@ -179,16 +181,20 @@ export interface LoadedModel {
   heatExemplars: HeatExemplars | null;
 }
 
-/** A model's manifest alone, with the defaults of fields older manifests lack. */
+/** A model's manifest alone, checked (manifestSchema), with the defaults of fields older manifests lack. */
 export async function loadModelManifest(store: ObjectStore, prefix: string): Promise<ModelManifest> {
   const directory = prefix.endsWith('/') ? prefix : `${prefix}/`;
-  const manifest = JSON.parse(
-    (await store.get(`${directory}${FILES.manifest}`)).toString('utf8'),
-  ) as ModelManifest;
-  manifest.serving ??= 'float32';
-  manifest.ignoreRegions ??= [];
-  manifest.temperature ??= 1;
-  return manifest;
+  const file = (await store.get(`${directory}${FILES.manifest}`)).toString('utf8');
+  let stored: unknown;
+  try {
+    stored = JSON.parse(file);
+  } catch {
+    throw new Error(`the manifest under ${directory} is not JSON`);
+  }
+  const manifest = manifestSchema.safeParse(stored);
+  if (!manifest.success)
+    throw new Error(`the manifest under ${directory} is not valid: ${z.prettifyError(manifest.error)}`);
+  return manifest.data as ModelManifest;
 }
 
 /**
