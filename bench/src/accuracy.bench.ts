@@ -31,6 +31,7 @@ import {
   modelInput,
   startFromBase,
   stratifiedSplit,
+  temperatureScaling,
   TfjsClassifier,
   type TrainingOptions,
   trainModel,
@@ -152,7 +153,8 @@ interface Tally {
 
 /**
  * Trains as the trainer does (split 70/15/15, its options; one model per candidate input, the lowest
- * validation loss kept) and tallies the test images per fault kind.
+ * validation loss kept) and tallies the test images per fault kind; like the trainer, it fits a
+ * temperature on the validation split and gives the test split's calibration error before and after.
  */
 async function trainAndTest(set: PlotSet, seed: number) {
   const { width, height } = await sharp(set.train[0]?.png as Buffer).metadata();
@@ -165,11 +167,12 @@ async function trainAndTest(set: PlotSet, seed: number) {
   for (const input of resolved.inputs) tried.push(await trainOne(set, seed, resolved, input));
   const kept = tried[lowestValidationLoss(tried.map(({ result }) => result))] as (typeof tried)[number];
   for (const other of tried) if (other !== kept) other.model.dispose();
-  const { model, input, result, references } = kept;
+  const { model, input, result, references, validation } = kept;
   const seconds = tried.reduce((sum, { seconds }) => sum + seconds, 0);
   const classifier = new TfjsClassifier(model, input);
   const tallies = new Map<string, Tally>();
   const verdicts: string[] = [];
+  const test: { truth: number[]; outputs: number[][] } = { truth: [], outputs: [] };
   const count = (key: string, correct: boolean) => {
     const tally = tallies.get(key) ?? { n: 0, correct: 0 };
     tallies.set(key, { n: tally.n + 1, correct: tally.correct + (correct ? 1 : 0) });
@@ -181,6 +184,8 @@ async function trainAndTest(set: PlotSet, seed: number) {
     );
     batch.forEach((image, index) => {
       const row = probabilities[index] as number[];
+      test.truth.push(LABELS.indexOf(image.label));
+      test.outputs.push(row);
       const predicted = LABELS[row.indexOf(Math.max(...row))];
       const correct = predicted === image.label;
       count('all', correct);
@@ -200,9 +205,15 @@ async function trainAndTest(set: PlotSet, seed: number) {
       );
     });
   }
+  const calibration = temperatureScaling(
+    { truth: validation.labels, outputs: await classifier.predict(validation.inputs) },
+    test,
+    { bins: CALIBRATION_BINS },
+  );
   await classifier.dispose();
   return {
     tallies,
+    calibration,
     verdicts,
     input,
     epochs: result.history.length,
@@ -255,9 +266,13 @@ async function trainOne(
     ...JSON.parse(options.override),
   };
   const started = Date.now();
-  const result = await trainModel(model, part('train'), part('validation'), training);
-  return { model, input, result, references, seconds: (Date.now() - started) / 1000 };
+  const validation = part('validation');
+  const result = await trainModel(model, part('train'), validation, training);
+  return { model, input, result, references, validation, seconds: (Date.now() - started) / 1000 };
 }
+
+/** The trainer's bins (services/trainer candidate-evaluation). */
+const CALIBRATION_BINS = 10;
 
 const percent = (value: number) => `${(100 * value).toFixed(1)}`;
 
@@ -285,16 +300,20 @@ async function main() {
         if (wanted(plotType)) plotSets.push(() => simulatorSet(name, plotType));
   }
   console.log(
-    '| set | plot type | seed | input | epochs (best) | s | accuracy | Bad recall | per fault kind (caught) | validation loss per candidate input |',
+    '| set | plot type | seed | input | epochs (best) | s | accuracy | Bad recall | per fault kind (caught) | validation loss per candidate input | test ECE before → after (temperature) |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   if (options.verdicts)
     writeFileSync(options.verdicts, 'set,plot type,seed,image,label,fault,detail,P(Bad)\n');
   for (const load of plotSets) {
     const set = await load();
     const pooled = new Map<string, Tally>();
+    const errors = { before: 0, after: 0 };
     for (const seed of seeds) {
-      const { tallies, verdicts, input, epochs, bestEpoch, seconds, losses } = await trainAndTest(set, seed);
+      const { tallies, calibration, verdicts, input, epochs, bestEpoch, seconds, losses } =
+        await trainAndTest(set, seed);
+      errors.before += calibration.before.ece / seeds.length;
+      errors.after += calibration.after.ece / seeds.length;
       if (options.verdicts) appendFileSync(options.verdicts, verdicts.map((line) => `${line}\n`).join(''));
       for (const [key, tally] of tallies) {
         const sum = pooled.get(key) ?? { n: 0, correct: 0 };
@@ -302,12 +321,12 @@ async function main() {
       }
       const faults = [...tallies.keys()].filter((key) => !['all', 'Bad recall', 'Good kept'].includes(key));
       console.log(
-        `| ${set.name} | ${set.plotType} | ${seed} | ${input.height}×${input.width} | ${epochs} (${bestEpoch + 1}) | ${seconds.toFixed(0)} | ${formatted(tallies.get('all') as Tally)} | ${formatted(tallies.get('Bad recall') as Tally)} | ${faults.map((fault) => `${fault} ${tallies.get(fault)?.correct}/${tallies.get(fault)?.n}`).join(', ')} | ${losses.join(', ')} |`,
+        `| ${set.name} | ${set.plotType} | ${seed} | ${input.height}×${input.width} | ${epochs} (${bestEpoch + 1}) | ${seconds.toFixed(0)} | ${formatted(tallies.get('all') as Tally)} | ${formatted(tallies.get('Bad recall') as Tally)} | ${faults.map((fault) => `${fault} ${tallies.get(fault)?.correct}/${tallies.get(fault)?.n}`).join(', ')} | ${losses.join(', ')} | ${calibration.before.ece.toFixed(3)} → ${calibration.after.ece.toFixed(3)} (${calibration.temperature.toFixed(2)}) |`,
       );
     }
     const faults = [...pooled.keys()].filter((key) => !['all', 'Bad recall', 'Good kept'].includes(key));
     console.log(
-      `| ${set.name} | ${set.plotType} | all ${seeds.length} | | | | ${formatted(pooled.get('all') as Tally)} | ${formatted(pooled.get('Bad recall') as Tally)} | ${faults.map((fault) => `${fault} ${formatted(pooled.get(fault) as Tally)}`).join('; ')} | |`,
+      `| ${set.name} | ${set.plotType} | all ${seeds.length} | | | | ${formatted(pooled.get('all') as Tally)} | ${formatted(pooled.get('Bad recall') as Tally)} | ${faults.map((fault) => `${fault} ${formatted(pooled.get(fault) as Tally)}`).join('; ')} | | mean ${errors.before.toFixed(3)} → ${errors.after.toFixed(3)} |`,
     );
   }
 }
