@@ -22,7 +22,7 @@ export const manifestSchema = z.looseObject({
     width: positiveInteger.max(4096),
     channels: z.union([z.literal(1), z.literal(3)]),
     medianResidual: z
-      .strictObject({
+      .looseObject({
         window: positiveInteger.refine((window) => window % 2 === 1, 'the window must be odd'),
         gain,
       })
